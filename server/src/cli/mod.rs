@@ -1,0 +1,80 @@
+//! The command line face: `check`, `fix`, `cards`, `outline`, `serve`. Thin: argument parsing and
+//! output formats over the engine.
+
+mod cards;
+mod check;
+mod outline;
+mod session;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "logseq-lsp",
+    version,
+    about = "Language server and linter for Logseq graphs: flashcards, block ids, references.\nWith no command, runs the language server on stdio."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the language server over stdio (the default).
+    Serve {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Report diagnostics for a graph, a folder or files.
+    Check {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// List every flashcard.
+    Cards {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CardsFormat::Json)]
+        format: CardsFormat,
+    },
+    /// Print a page's outline as Logseq reads it.
+    Outline {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
+        format: OutlineFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardsFormat {
+    Json,
+    Tsv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutlineFormat {
+    Json,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        None | Some(Command::Serve { .. }) => crate::lsp::serve(),
+        Some(Command::Check { paths, format }) => check::run(&paths, format),
+        Some(Command::Cards { paths, format }) => cards::run(&paths, format),
+        Some(Command::Outline { file, format: _ }) => outline::run(&file),
+    }
+}
+
+/// Exit code for usage or I/O failures.
+pub(crate) const EXIT_FAILURE: u8 = 2;

@@ -1,0 +1,89 @@
+//! Loads the graphs the given paths belong to and analyses every page in parallel.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::disk::{self, Loaded};
+use crate::engine::analysis::{self, PageAnalysis};
+use crate::engine::graph::Graph;
+use crate::engine::org;
+
+pub struct Session {
+    pub loaded: Loaded,
+    pub graph: Graph,
+    /// (path, text, analysis) for the pages under the requested paths.
+    pub pages: Vec<(String, Arc<str>, PageAnalysis)>,
+}
+
+/// One session per graph root among `paths` (default: the current folder).
+pub fn open(paths: &[PathBuf]) -> Result<Vec<Session>, String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for p in &paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+        let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let root = disk::find_root(&abs);
+        if let Some(why) = disk::refuse_root(&root) {
+            return Err(why);
+        }
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, v)) => v.push(abs),
+            None => groups.push((root, vec![abs])),
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(root, wanted)| analyse(&root, &wanted))
+        .collect())
+}
+
+fn analyse(root: &Path, wanted: &[PathBuf]) -> Session {
+    let loaded = disk::load(root);
+    let settings = &loaded.settings;
+    let (md, org): (Vec<_>, Vec<_>) = loaded.files.iter().partition(|(p, _)| p.ends_with(".md"));
+    let analysed: Vec<(String, Arc<str>, PageAnalysis)> = md
+        .par_iter()
+        .map(|(p, t)| (p.clone(), t.clone(), analysis::analyze(t, settings)))
+        .collect();
+    let mut graph = Graph::new(loaded.config.clone());
+    for (p, t, a) in &analysed {
+        graph.upsert(p.clone(), t.clone(), a.facts.clone());
+    }
+    for (p, t) in org {
+        graph.upsert(p.clone(), t.clone(), org::facts(t));
+    }
+    let wanted_rel: Vec<String> = wanted
+        .iter()
+        .filter_map(|w| disk::rel_path(root, w))
+        .collect();
+    let pages = analysed
+        .into_iter()
+        .filter(|(p, _, _)| {
+            wanted_rel
+                .iter()
+                .any(|w| w.is_empty() || p == w || p.starts_with(&format!("{w}/")))
+        })
+        .collect();
+    Session {
+        loaded,
+        graph,
+        pages,
+    }
+}
+
+pub fn report_problems(s: &Session) {
+    for w in &s.loaded.config_warnings {
+        eprintln!("warning: {w}");
+    }
+    for p in &s.loaded.problems {
+        eprintln!("warning: {}: {}", p.path, p.message);
+    }
+}

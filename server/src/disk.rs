@@ -1,0 +1,183 @@
+//! Reading a graph from disk, shared by the command line and the server (the engine does no
+//! I/O). Logseq's rules (dialect doc §5.1): the root is the folder holding `logseq/config.edn`;
+//! `.md` (and, for their block ids only, `.org`) files anywhere below it, skipping dot-folders, symlinks, `node_modules`, `logseq/bak`,
+//! `logseq/.recycle`, `logseq/version-files` and the config's `:hidden` entries.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::engine::graph::GraphConfig;
+use crate::engine::settings::{Settings, SETTINGS_FILE};
+
+/// The graph root for a path: the nearest ancestor (or itself) holding `logseq/config.edn`,
+/// else the folder given (a file's folder for a file).
+pub fn find_root(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let start = if abs.is_file() {
+        abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone())
+    } else {
+        abs.clone()
+    };
+    let mut cur = Some(start.as_path());
+    while let Some(d) = cur {
+        if d.join("logseq").join("config.edn").is_file() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    start
+}
+
+/// Why a folder is refused as a graph root: the file system root or the home folder would mean
+/// indexing everything on the machine.
+pub fn refuse_root(root: &Path) -> Option<String> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if root.parent().is_none() {
+        return Some(format!(
+            "{} is the file system root; open a Logseq graph folder instead",
+            root.display()
+        ));
+    }
+    if home.as_deref() == Some(root) && !root.join("logseq").join("config.edn").is_file() {
+        return Some(format!(
+            "{} is the home folder and not a Logseq graph; open a graph folder instead",
+            root.display()
+        ));
+    }
+    None
+}
+
+/// A file that could not be read as a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: GraphConfig,
+    pub settings: Settings,
+    /// Warnings about config.edn and logseq-lsp.toml.
+    pub config_warnings: Vec<String>,
+    /// (graph-relative path, text), sorted by path.
+    pub files: Vec<(String, Arc<str>)>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads config, settings and every page of the graph at `root`, files in parallel.
+pub fn load(root: &Path) -> Loaded {
+    let (config, settings, config_warnings) = read_config(root);
+    let paths = list_pages(root, &config, &settings);
+    let results: Vec<Result<(String, Arc<str>), Problem>> = paths
+        .par_iter()
+        .map(|(rel, abs)| read_page(rel, abs))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(p) => problems.push(p),
+        }
+    }
+    Loaded {
+        root: root.to_path_buf(),
+        config,
+        settings,
+        config_warnings,
+        files,
+        problems,
+    }
+}
+
+pub fn read_config(root: &Path) -> (GraphConfig, Settings, Vec<String>) {
+    let mut warnings = Vec::new();
+    let config = match std::fs::read_to_string(root.join("logseq").join("config.edn")) {
+        Ok(t) => {
+            let (c, err) = GraphConfig::from_edn(&t);
+            if let Some(e) = err {
+                warnings.push(format!("logseq/config.edn: {e}; using Logseq's defaults"));
+            }
+            c
+        }
+        Err(_) => GraphConfig::default(),
+    };
+    let mut settings = Settings::default();
+    if let Ok(t) = std::fs::read_to_string(root.join(SETTINGS_FILE)) {
+        warnings.extend(
+            settings
+                .apply_toml(&t)
+                .into_iter()
+                .map(|w| format!("{SETTINGS_FILE}: {w}")),
+        );
+    }
+    (config, settings, warnings)
+}
+
+/// Graph-relative `/`-separated path, or `None` for a path outside the root or not UTF-8.
+pub fn rel_path(root: &Path, abs: &Path) -> Option<String> {
+    let r = abs.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = r.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Whether Logseq would index this graph-relative path as a page (Markdown or Org).
+pub fn is_page_path(rel: &str, config: &GraphConfig, settings: &Settings) -> bool {
+    (rel.ends_with(".md") || rel.ends_with(".org"))
+        && !rel
+            .split('/')
+            .any(|p| p.starts_with('.') || p == "node_modules")
+        && !["logseq/bak/", "logseq/.recycle/", "logseq/version-files/"]
+            .iter()
+            .any(|p| rel.starts_with(p))
+        && !config.is_hidden(rel)
+        && !settings.is_ignored(rel)
+}
+
+fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with('.') || n == "node_modules")
+        });
+    for e in walker.flatten() {
+        if !e.file_type().is_file() {
+            continue; // symlinks are skipped, as Logseq skips them
+        }
+        let Some(rel) = rel_path(root, e.path()) else {
+            continue;
+        };
+        if is_page_path(&rel, config, settings) {
+            out.push((rel, e.into_path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read_page(rel: &str, abs: &Path) -> Result<(String, Arc<str>), Problem> {
+    let bytes = std::fs::read(abs).map_err(|e| Problem {
+        path: rel.to_string(),
+        message: format!("cannot read: {e}"),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((rel.to_string(), Arc::from(s))),
+        Err(e) => Err(Problem {
+            path: rel.to_string(),
+            message: format!(
+                "not UTF-8 text (invalid byte at offset {}); skipped",
+                e.utf8_error().valid_up_to()
+            ),
+        }),
+    }
+}

@@ -1,0 +1,47 @@
+//! One page, analysed: outline, cards, index facts and page-rule diagnostics. Every face goes
+//! through here, so the command line and the server report the same things.
+
+use crate::engine::cards::{self, Card};
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::graph::{Graph, PageFacts};
+use crate::engine::outline::{self, Outline};
+use crate::engine::rules::{self, PageCtx};
+use crate::engine::settings::Settings;
+
+#[derive(Debug, Clone)]
+pub struct PageAnalysis {
+    pub outline: Outline,
+    pub cards: Vec<Card>,
+    pub facts: PageFacts,
+    /// Page-rule diagnostics, before settings are applied.
+    pub local: Vec<Diagnostic>,
+}
+
+pub fn analyze(src: &str, settings: &Settings) -> PageAnalysis {
+    let outline = outline::parse(src);
+    let cards = cards::cards(src, &outline, &settings.card_tags);
+    let facts = PageFacts::from_outline(src, &outline);
+    let local = rules::check_page(&PageCtx {
+        src,
+        outline: &outline,
+        cards: &cards,
+    });
+    PageAnalysis {
+        outline,
+        cards,
+        facts,
+        local,
+    }
+}
+
+/// All diagnostics of a page: its own plus the graph rules, with the user's severities applied.
+pub fn diagnostics(
+    graph: &Graph,
+    path: &str,
+    a: &PageAnalysis,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut d = a.local.clone();
+    d.extend(rules::check_graph(graph, path, &a.facts));
+    rules::finish(d, settings)
+}

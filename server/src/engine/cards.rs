@@ -1,0 +1,272 @@
+//! Flashcards: which blocks are cards, their question and answer, clozes and schedule
+//! (Logseq's srs.cljs; dialect doc §3 and §9).
+
+use std::ops::Range;
+
+use crate::engine::inline::{Inline, InlineKind};
+use crate::engine::outline::{BlockKind, LineKind, Outline};
+use crate::engine::schedule::{self, Schedule};
+
+/// Logseq's own card tag: the only one its review shows.
+pub const NATIVE_TAG: &str = "card";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cloze {
+    pub range: Range<usize>,
+    pub answer: String,
+    pub cue: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// Index of the card block in the outline.
+    pub block: usize,
+    /// Card tags the block references, lower-case, in order of appearance.
+    pub tags: Vec<String>,
+    /// The first reference to a card tag.
+    pub tag_range: Range<usize>,
+    /// Whether Logseq's review sees it (it references `card`).
+    pub native: bool,
+    pub question: String,
+    pub answer: String,
+    /// Lines of the block after the question (not property lines, not blank): the inline answer.
+    pub answer_lines: Vec<Range<usize>>,
+    pub has_children: bool,
+    pub clozes: Vec<Cloze>,
+    /// Whether the card or a descendant contains `{{cloze ` (srs.cljs `has-cloze?`).
+    pub has_cloze_phase: bool,
+    pub schedule: Schedule,
+}
+
+/// Page name of a reference inline, if it is a page reference or tag.
+pub fn ref_page_name<'a>(src: &'a str, x: &Inline) -> Option<&'a str> {
+    match &x.kind {
+        InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => Some(&src[name.clone()]),
+        _ => None,
+    }
+}
+
+/// Whether `name` matches one of the card tags (case-insensitive, as Logseq compares page names).
+pub fn tag_match(name: &str, tags: &[String]) -> Option<String> {
+    let lc = name.to_lowercase();
+    tags.iter().any(|t| *t == lc).then_some(lc)
+}
+
+/// All cards of a page. `tags` are the configured card tags, lower-case.
+pub fn cards(src: &str, outline: &Outline, tags: &[String]) -> Vec<Card> {
+    let mut out = Vec::new();
+    for (i, b) in outline.blocks.iter().enumerate() {
+        if b.kind == BlockKind::Pre {
+            continue;
+        }
+        let mut found: Vec<(String, Range<usize>)> = Vec::new();
+        for x in &b.inlines {
+            if let Some(t) = ref_page_name(src, x).and_then(|n| tag_match(n, tags)) {
+                found.push((t, x.range.clone()));
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let tag_range = found[0].1.clone();
+        let mut card_tags: Vec<String> = Vec::new();
+        for (t, _) in &found {
+            if !card_tags.contains(t) {
+                card_tags.push(t.clone());
+            }
+        }
+        // The question runs to the end of the line carrying the first card tag; a tag in a
+        // property (`tags:: card`) makes the title the question.
+        let tag_line = b
+            .lines
+            .iter()
+            .position(|l| l.line.start <= tag_range.start && tag_range.start <= l.line.end);
+        let q_last = match tag_line {
+            Some(k) if b.lines[k].kind != LineKind::Property => k,
+            _ => 0,
+        };
+        let tag_ranges: Vec<Range<usize>> = found.iter().map(|f| f.1.clone()).collect();
+        let mut question = Vec::new();
+        let mut answer_lines = Vec::new();
+        for (k, bl) in b.lines.iter().enumerate() {
+            if matches!(bl.kind, LineKind::Property | LineKind::FrontMatter) {
+                continue;
+            }
+            let r = if bl.kind == LineKind::First {
+                b.title.clone()
+            } else {
+                bl.line.range()
+            };
+            if k <= q_last {
+                let t = strip_ranges(src, r, &tag_ranges);
+                if !t.trim().is_empty() {
+                    question.push(t.trim().to_string());
+                }
+            } else if bl.kind != LineKind::Blank {
+                answer_lines.push(bl.line.range());
+            }
+        }
+        let mut answer: Vec<String> = answer_lines
+            .iter()
+            .map(|r| src[r.clone()].trim().to_string())
+            .collect();
+        let end = outline.subtree_end(i);
+        for j in i + 1..end {
+            let c = &outline.blocks[j];
+            let pad = "  ".repeat((c.level.saturating_sub(b.level + 1)) as usize);
+            let mut first = true;
+            for bl in &c.lines {
+                if matches!(bl.kind, LineKind::Property | LineKind::Blank) {
+                    continue;
+                }
+                let r = if bl.kind == LineKind::First {
+                    c.title.clone()
+                } else {
+                    bl.line.range()
+                };
+                let t = src[r].trim();
+                answer.push(if first {
+                    format!("{pad}- {t}")
+                } else {
+                    format!("{pad}  {t}")
+                });
+                first = false;
+            }
+            if first {
+                answer.push(format!("{pad}-"));
+            }
+        }
+        let mut clozes = Vec::new();
+        for x in &b.inlines {
+            if let InlineKind::Macro {
+                name,
+                args,
+                closed: true,
+            } = &x.kind
+            {
+                if &src[name.clone()] == "cloze" && !args.is_empty() {
+                    clozes.push(parse_cloze(src, x.range.clone(), args.clone()));
+                }
+            }
+        }
+        let has_cloze_phase = src
+            [b.range.start..outline.blocks.get(end).map_or(src.len(), |n| n.range.start)]
+            .contains("{{cloze ");
+        out.push(Card {
+            block: i,
+            native: card_tags.iter().any(|t| t == NATIVE_TAG),
+            tags: card_tags,
+            tag_range,
+            question: question.join("\n"),
+            answer: answer.join("\n"),
+            answer_lines,
+            has_children: end > i + 1,
+            clozes,
+            has_cloze_phase,
+            schedule: schedule::read(src, b.properties()),
+        });
+    }
+    out
+}
+
+fn strip_ranges(src: &str, r: Range<usize>, cut: &[Range<usize>]) -> String {
+    let mut s = String::new();
+    let mut pos = r.start;
+    for c in cut.iter().filter(|c| c.start >= r.start && c.end <= r.end) {
+        s.push_str(&src[pos..c.start]);
+        pos = c.end;
+    }
+    s.push_str(&src[pos..r.end]);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `{{cloze answer \\ cue}}`: the last `\\` separates the cue (srs.cljs `cloze-cue-separator`).
+pub fn parse_cloze(src: &str, range: Range<usize>, args: Range<usize>) -> Cloze {
+    let a = &src[args];
+    match a.rfind("\\\\") {
+        Some(p) => Cloze {
+            range,
+            answer: a[..p].trim().to_string(),
+            cue: Some(a[p + 2..].trim().to_string()).filter(|c| !c.is_empty()),
+        },
+        None => Cloze {
+            range,
+            answer: a.trim().to_string(),
+            cue: None,
+        },
+    }
+}
+
+/// The question with every cloze hidden: `[...]`, or `(cue)` when it has one.
+pub fn masked(src: &str, card: &Card) -> String {
+    let mut q = card.question.clone();
+    for c in &card.clozes {
+        let raw = &src[c.range.clone()];
+        let shown = match &c.cue {
+            Some(cue) => format!("({cue})"),
+            None => "[...]".to_string(),
+        };
+        q = q.replacen(raw, &shown, 1);
+    }
+    q
+}
+
+/// The text with every cloze revealed as `[answer]`.
+pub fn revealed(src: &str, text: &str, card: &Card) -> String {
+    let mut t = text.to_string();
+    for c in &card.clozes {
+        t = t.replacen(&src[c.range.clone()], &format!("[{}]", c.answer), 1);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::outline::parse;
+
+    fn tags() -> Vec<String> {
+        vec!["card".into(), "flashcard".into()]
+    }
+
+    #[test]
+    fn native_card_with_child_answer() {
+        let s = "- What is X? #card\n  id:: 6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n\t- X is Y.\n";
+        let c = &cards(s, &parse(s), &tags())[0];
+        assert!(c.native && c.has_children);
+        assert_eq!(c.question, "What is X?");
+        assert_eq!(c.answer, "- X is Y.");
+        assert!(c.schedule.is_new());
+    }
+
+    #[test]
+    fn readwise_card_with_inline_answer() {
+        let s = "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n   What is NoOps? #flashcard \n    Ideally 😀 devs deploy.\n  \n    (link)\n-\n";
+        let c = &cards(s, &parse(s), &tags())[0];
+        assert!(!c.native && !c.has_children);
+        assert_eq!(c.question, "What is NoOps?");
+        assert_eq!(c.answer, "Ideally 😀 devs deploy.\n(link)");
+        assert_eq!(c.answer_lines.len(), 2);
+    }
+
+    #[test]
+    fn clozes_and_masking() {
+        let s = "- The {{cloze capital \\\\ city}} of France is {{cloze Paris}} #card\n";
+        let c = &cards(s, &parse(s), &tags())[0];
+        assert_eq!(c.clozes.len(), 2);
+        assert_eq!(c.clozes[0].cue.as_deref(), Some("city"));
+        assert_eq!(masked(s, c), "The (city) of France is [...]");
+        assert_eq!(
+            revealed(s, &c.question, c),
+            "The [capital] of France is [Paris]"
+        );
+    }
+
+    #[test]
+    fn tags_property_makes_title_the_question() {
+        let s = "- Capital of France?\n  tags:: card\n\t- Paris\n";
+        let c = &cards(s, &parse(s), &tags())[0];
+        assert!(c.native);
+        assert_eq!(c.question, "Capital of France?");
+    }
+}

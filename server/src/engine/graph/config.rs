@@ -1,0 +1,68 @@
+//! The parts of `logseq/config.edn` that change how a graph is read (dialect doc §5.2).
+
+use super::edn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameFormat {
+    /// `:file/name-format :triple-lowbar`: `___` is `/`, then %-decoding.
+    TripleLowbar,
+    /// No `:file/name-format`: `.` is `/`, then %-decoding.
+    #[default]
+    Legacy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphConfig {
+    pub hidden: Vec<String>,
+    pub name_format: NameFormat,
+    pub pages_dir: String,
+    pub journals_dir: String,
+}
+
+impl Default for GraphConfig {
+    fn default() -> Self {
+        GraphConfig {
+            hidden: Vec::new(),
+            name_format: NameFormat::Legacy,
+            pages_dir: "pages".into(),
+            journals_dir: "journals".into(),
+        }
+    }
+}
+
+impl GraphConfig {
+    /// Reads config.edn text; on a parse error returns the defaults and the error.
+    pub fn from_edn(text: &str) -> (GraphConfig, Option<String>) {
+        let v = match edn::parse(text) {
+            Ok(v) => v,
+            Err(e) => return (GraphConfig::default(), Some(e)),
+        };
+        let mut c = GraphConfig::default();
+        if let Some(h) = v.get("hidden") {
+            c.hidden = h.strings();
+        }
+        if v.get("file/name-format").and_then(|f| f.as_str()) == Some("triple-lowbar") {
+            c.name_format = NameFormat::TripleLowbar;
+        }
+        if let Some(d) = v.get("pages-directory").and_then(|f| f.as_str()) {
+            c.pages_dir = d.to_string();
+        }
+        if let Some(d) = v.get("journals-directory").and_then(|f| f.as_str()) {
+            c.journals_dir = d.to_string();
+        }
+        (c, None)
+    }
+
+    /// `:hidden` entries match by path prefix against "/" + the relative path.
+    pub fn is_hidden(&self, rel_path: &str) -> bool {
+        let p = format!("/{rel_path}");
+        self.hidden.iter().any(|h| {
+            let h = if h.starts_with('/') {
+                h.clone()
+            } else {
+                format!("/{h}")
+            };
+            !h.is_empty() && h != "/" && p.starts_with(&h)
+        })
+    }
+}

@@ -1,0 +1,276 @@
+//! The graph index: every page's title and the facts other pages need (block ids, block and page
+//! references). Pages are added and replaced one at a time, so the same index serves a one-shot
+//! `check` and a language server that updates it as files change. No I/O: callers hand in text.
+
+pub mod config;
+pub mod edn;
+pub mod names;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::engine::ids::parse_uuid;
+use crate::engine::inline::InlineKind;
+use crate::engine::outline::{BlockKind, Outline};
+
+pub use config::{GraphConfig, NameFormat};
+
+/// A valid `id::` in a block's effective property group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdSite {
+    /// Lower-case UUID.
+    pub id: String,
+    /// The value as written.
+    pub value: Range<usize>,
+    /// Index of the block in the page's outline.
+    pub block: usize,
+    /// Byte range of the block.
+    pub block_range: Range<usize>,
+}
+
+/// A `((uuid))` or `{{embed ((uuid))}}` whose inner text is a UUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefSite {
+    pub id: String,
+    pub range: Range<usize>,
+    pub embed: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageFacts {
+    /// `title::` when it is the page's first property (graph-parser honours it only there).
+    pub title_property: Option<String>,
+    pub aliases: Vec<String>,
+    pub ids: Vec<IdSite>,
+    pub block_refs: Vec<RefSite>,
+    /// Page keys (lower-case) referenced, with the reference's range.
+    pub page_refs: Vec<(String, Range<usize>)>,
+}
+
+impl PageFacts {
+    pub fn from_outline(src: &str, outline: &Outline) -> PageFacts {
+        let mut f = PageFacts::default();
+        for (i, b) in outline.blocks.iter().enumerate() {
+            if b.kind == BlockKind::Pre {
+                if let Some(g) = b.properties() {
+                    if g.props[0].name == "title"
+                        && b.lines
+                            .first()
+                            .is_some_and(|l| l.line.start == g.props[0].line.start)
+                    {
+                        f.title_property =
+                            Some(g.props[0].value_str(src).to_string()).filter(|t| !t.is_empty());
+                    }
+                    if let Some(a) = g.get("alias") {
+                        f.aliases = a
+                            .value_str(src)
+                            .split(',')
+                            .map(|s| strip_brackets(s.trim()))
+                            .filter(|s| !s.is_empty())
+                            .collect();
+                    }
+                }
+            } else if let Some(p) = b.property("id") {
+                if let Some(id) = parse_uuid(p.value_str(src)) {
+                    f.ids.push(IdSite {
+                        id,
+                        value: p.value.clone(),
+                        block: i,
+                        block_range: b.range.clone(),
+                    });
+                }
+            }
+            for x in &b.inlines {
+                match &x.kind {
+                    InlineKind::BlockRef { inner, in_embed } => {
+                        // Inline refs are not trimmed; the embed path trims (dialect doc §2.7).
+                        let t = &src[inner.clone()];
+                        if let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) {
+                            f.block_refs.push(RefSite {
+                                id,
+                                range: x.range.clone(),
+                                embed: *in_embed,
+                            });
+                        }
+                    }
+                    InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => {
+                        f.page_refs
+                            .push((names::page_key(&src[name.clone()]), x.range.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        f
+    }
+}
+
+fn strip_brackets(s: &str) -> String {
+    let s = s.strip_prefix('#').unwrap_or(s);
+    s.strip_prefix("[[")
+        .and_then(|x| x.strip_suffix("]]"))
+        .unwrap_or(s)
+        .to_string()
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the graph root, `/`-separated.
+    pub path: String,
+    pub title: String,
+    pub text: Arc<str>,
+    pub facts: PageFacts,
+}
+
+impl Page {
+    pub fn key(&self) -> String {
+        names::page_key(&self.title)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub config: GraphConfig,
+    pages: BTreeMap<String, Page>,
+    /// Block id → paths of the pages holding it (once per occurrence).
+    ids: HashMap<String, Vec<String>>,
+    /// Page key (title or alias) → path.
+    names: HashMap<String, String>,
+}
+
+impl Graph {
+    pub fn new(config: GraphConfig) -> Self {
+        Graph {
+            config,
+            ..Default::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.pages.values()
+    }
+    pub fn page(&self, path: &str) -> Option<&Page> {
+        self.pages.get(path)
+    }
+
+    /// Title of the page stored at `path`, from its `title::` or its file name.
+    pub fn title_for(&self, path: &str, facts: &PageFacts) -> String {
+        if let Some(t) = &facts.title_property {
+            return t.clone();
+        }
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        names::title_from_stem(stem, self.config.name_format)
+    }
+
+    /// Adds or replaces a page with precomputed facts.
+    pub fn upsert(&mut self, path: String, text: Arc<str>, facts: PageFacts) {
+        self.remove(&path);
+        let title = self.title_for(&path, &facts);
+        for s in &facts.ids {
+            self.ids.entry(s.id.clone()).or_default().push(path.clone());
+        }
+        self.names.insert(names::page_key(&title), path.clone());
+        for a in &facts.aliases {
+            self.names
+                .entry(names::page_key(a))
+                .or_insert_with(|| path.clone());
+        }
+        self.pages.insert(
+            path.clone(),
+            Page {
+                path,
+                title,
+                text,
+                facts,
+            },
+        );
+    }
+
+    /// Parses `text` and adds or replaces the page.
+    pub fn upsert_text(&mut self, path: String, text: Arc<str>) {
+        let outline = crate::engine::outline::parse(&text);
+        let facts = PageFacts::from_outline(&text, &outline);
+        self.upsert(path, text, facts);
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Page> {
+        let old = self.pages.remove(path)?;
+        for s in &old.facts.ids {
+            if let Some(v) = self.ids.get_mut(&s.id) {
+                if let Some(k) = v.iter().position(|p| p == path) {
+                    v.swap_remove(k);
+                }
+                if v.is_empty() {
+                    self.ids.remove(&s.id);
+                }
+            }
+        }
+        self.names.retain(|_, p| p != path);
+        // An alias another page also claimed may now resolve to it.
+        for p in self.pages.values() {
+            for a in &p.facts.aliases {
+                self.names
+                    .entry(names::page_key(a))
+                    .or_insert_with(|| p.path.clone());
+            }
+        }
+        Some(old)
+    }
+
+    /// How many blocks of the graph carry `id` (lower-case).
+    pub fn id_count(&self, id: &str) -> usize {
+        self.ids.get(id).map_or(0, Vec::len)
+    }
+
+    /// Every block carrying `id`, as (page, site).
+    pub fn id_sites(&self, id: &str) -> Vec<(&Page, &IdSite)> {
+        let mut paths: Vec<&String> = self
+            .ids
+            .get(id)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths.dedup();
+        paths
+            .into_iter()
+            .filter_map(|p| self.pages.get(p))
+            .flat_map(|pg| {
+                pg.facts
+                    .ids
+                    .iter()
+                    .filter(|s| s.id == id)
+                    .map(move |s| (pg, s))
+            })
+            .collect()
+    }
+
+    /// The page a name (title or alias) refers to.
+    pub fn page_by_name(&self, name: &str) -> Option<&Page> {
+        self.names
+            .get(&names::page_key(name))
+            .and_then(|p| self.pages.get(p))
+    }
+
+    /// Paths of pages that reference block `id`.
+    pub fn block_ref_sites(&self, id: &str) -> Vec<(&Page, &RefSite)> {
+        self.pages
+            .values()
+            .flat_map(|p| {
+                p.facts
+                    .block_refs
+                    .iter()
+                    .filter(|r| r.id == id)
+                    .map(move |r| (p, r))
+            })
+            .collect()
+    }
+}

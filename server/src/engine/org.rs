@@ -1,0 +1,42 @@
+//! Org pages: Logseq indexes them too, and Markdown pages reference their blocks. We do not lint
+//! Org; we only read the block ids in their property drawers (`:ID: uuid`) so that references to
+//! them resolve.
+
+use crate::engine::graph::{IdSite, PageFacts};
+use crate::engine::ids::parse_uuid;
+use crate::engine::text;
+
+pub fn facts(src: &str) -> PageFacts {
+    let mut f = PageFacts::default();
+    for (n, l) in text::lines(src).enumerate() {
+        let t = l.text(src);
+        let s = t.trim_start();
+        if s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(":id:")) {
+            let v = &s[4..];
+            if let Some(id) = parse_uuid(v) {
+                let vs = l.start + (t.len() - s.len()) + 4 + (v.len() - v.trim_start().len());
+                f.ids.push(IdSite {
+                    id,
+                    value: vs..vs + v.trim().len(),
+                    block: n,
+                    block_range: l.range(),
+                });
+            }
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_org_ids() {
+        let s = "* Heading\n:PROPERTIES:\n:id: 60ACDEBA-b3fd-4f90-ab54-3093caa4d5fa\n:END:\n";
+        let f = super::facts(s);
+        assert_eq!(f.ids[0].id, "60acdeba-b3fd-4f90-ab54-3093caa4d5fa");
+        assert_eq!(
+            &s[f.ids[0].value.clone()],
+            "60ACDEBA-b3fd-4f90-ab54-3093caa4d5fa"
+        );
+    }
+}

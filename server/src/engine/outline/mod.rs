@@ -1,0 +1,234 @@
+//! The Logseq outline of one page: blocks, their nesting, property groups and inline references,
+//! read the way mldoc and Logseq's graph-parser read them (docs/logseq-dialect.md §1–§2).
+//! A line scanner, not a Markdown parser: it runs at hundreds of MB/s and keeps no syntax tree.
+
+mod lines;
+pub mod nesting;
+
+use std::ops::Range;
+
+use crate::engine::inline::{self, Inline, InlineKind};
+use crate::engine::properties::Property;
+use crate::engine::text::Line;
+
+pub use lines::{bullet_marker, heading_marker};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// Content before the first block start: page properties, front matter, text.
+    Pre,
+    /// `- ` bullet (possibly `- ## heading`).
+    Bullet,
+    /// `## heading` line without a bullet; graph-parser puts it at level 1.
+    Heading { size: u8 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// The block's first line (bullet or heading line).
+    First,
+    Text,
+    Blank,
+    /// A `key:: value` line read as a property (index into `Block::properties_all`).
+    Property,
+    /// Inside a closed code fence or `#+BEGIN_…`/`#+END_…` container, or the fence lines
+    /// themselves: inert.
+    Code,
+    /// A list item or quote line, or a lazy continuation of one: mldoc reads no properties there.
+    Container,
+    /// YAML front matter (`---` … `---`) at the top of the page.
+    FrontMatter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLine {
+    pub line: Line,
+    pub kind: LineKind,
+}
+
+/// Consecutive property lines: one mldoc `Property_Drawer`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyGroup {
+    pub props: Vec<Property>,
+}
+
+impl PropertyGroup {
+    pub fn range(&self) -> Range<usize> {
+        self.props[0].line.start..self.props[self.props.len() - 1].line.end
+    }
+    pub fn get(&self, name: &str) -> Option<&Property> {
+        self.props.iter().find(|p| p.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// From the block's first byte up to the next block's first byte.
+    pub range: Range<usize>,
+    /// Leading whitespace of the first line (raw: each tab or space counts one, as in Logseq).
+    pub indent: Range<usize>,
+    /// The title on the first line (after `- ` and any `#…# `), trimmed; empty when the first line
+    /// holds only a property (`- id:: …`) or nothing.
+    pub title: Range<usize>,
+    /// Tree depth as graph-parser computes it; 1 is top level.
+    pub level: u32,
+    pub parent: Option<usize>,
+    pub lines: Vec<BodyLine>,
+    /// Every property group in the block; only the first is effective.
+    pub groups: Vec<PropertyGroup>,
+    pub inlines: Vec<Inline>,
+}
+
+impl Block {
+    /// The effective properties: the first property group (graph-parser ignores later ones).
+    pub fn properties(&self) -> Option<&PropertyGroup> {
+        self.groups.first()
+    }
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties().and_then(|g| g.get(name))
+    }
+    pub fn first_line(&self) -> &Line {
+        &self.lines[0].line
+    }
+    /// Block references (not inside code), with their raw inner text.
+    pub fn block_refs(&self) -> impl Iterator<Item = (&Inline, Range<usize>)> {
+        self.inlines.iter().filter_map(|x| match &x.kind {
+            InlineKind::BlockRef { inner, .. } => Some((x, inner.clone())),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub blocks: Vec<Block>,
+    /// Opening fence lines with no closing fence: mldoc reads them and what follows as text.
+    pub unclosed_fences: Vec<Range<usize>>,
+}
+
+impl Outline {
+    /// Index of the block holding byte `offset`.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.range.start <= offset);
+        (i > 0)
+            .then(|| i - 1)
+            .filter(|&i| offset < self.blocks[i].range.end || i + 1 == self.blocks.len())
+    }
+    /// Direct children of block `i`.
+    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let level = self.blocks[i].level;
+        self.blocks[i + 1..]
+            .iter()
+            .take_while(move |b| b.level > level && b.kind != BlockKind::Pre)
+            .enumerate()
+            .filter(move |(_, b)| b.parent == Some(i))
+            .map(move |(k, _)| i + 1 + k)
+    }
+    /// Index one past block `i`'s last descendant.
+    pub fn subtree_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        while j < self.blocks.len() && self.is_descendant(j, i) {
+            j += 1;
+        }
+        j
+    }
+    fn is_descendant(&self, mut j: usize, of: usize) -> bool {
+        while let Some(p) = self.blocks[j].parent {
+            if p == of {
+                return true;
+            }
+            j = p;
+        }
+        false
+    }
+}
+
+/// Parses a page.
+pub fn parse(src: &str) -> Outline {
+    let (mut blocks, unclosed_fences) = lines::split(src);
+    nesting::assign_levels(&mut blocks, |b| b.indent.len());
+    for b in &mut blocks {
+        collect_groups_and_inlines(src, b);
+    }
+    Outline {
+        blocks,
+        unclosed_fences,
+    }
+}
+
+fn collect_groups_and_inlines(src: &str, b: &mut Block) {
+    let mut cur: Vec<Property> = Vec::new();
+    for bl in &b.lines {
+        let text = bl.line.text(src);
+        let prop = match bl.kind {
+            LineKind::Property => {
+                let off = if bl.kind == LineKind::Property
+                    && bl.line.start == b.range.start
+                    && b.kind == BlockKind::Bullet
+                {
+                    b.title.start
+                } else {
+                    bl.line.start
+                };
+                crate::engine::properties::parse_line(&src[off..bl.line.end], off)
+            }
+            _ => None,
+        };
+        match prop {
+            Some(p) => {
+                scan_property_value(src, &p, &mut b.inlines);
+                cur.push(p);
+            }
+            None => {
+                if !cur.is_empty() {
+                    b.groups.push(PropertyGroup {
+                        props: std::mem::take(&mut cur),
+                    });
+                }
+                match bl.kind {
+                    LineKind::First => {
+                        inline::scan(&src[b.title.clone()], b.title.start, &mut b.inlines)
+                    }
+                    LineKind::Text | LineKind::Container => {
+                        inline::scan(text, bl.line.start, &mut b.inlines)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !cur.is_empty() {
+        b.groups.push(PropertyGroup { props: cur });
+    }
+}
+
+/// References in a property value: `tags::` and `alias::` split on commas and every item is a
+/// page; other keys contribute only explicit `[[…]]` and `#…` references (GP/text.cljs).
+fn scan_property_value(src: &str, p: &Property, out: &mut Vec<Inline>) {
+    let v = p.value_str(src);
+    if p.name == "tags" || p.name == "alias" {
+        let mut off = p.value.start;
+        for item in v.split(',') {
+            let lead = item.len() - item.trim_start().len();
+            let t = item.trim();
+            let s = off + lead;
+            if t.starts_with("[[") || t.starts_with('#') {
+                inline::scan(t, s, out);
+            } else if !t.is_empty() {
+                out.push(Inline {
+                    range: s..s + t.len(),
+                    kind: InlineKind::PageRef {
+                        name: s..s + t.len(),
+                    },
+                });
+            }
+            off += item.len() + 1;
+        }
+    } else {
+        inline::scan(v, p.value.start, out);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! `key:: value` lines, as mldoc's Markdown property parser reads them.
+
+use std::ops::Range;
+
+/// One property line. Ranges are byte offsets into the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// The whole line, without its terminator.
+    pub line: Range<usize>,
+    /// The key as written.
+    pub key: Range<usize>,
+    /// The trimmed value (empty range at the end of the line for `key::`).
+    pub value: Range<usize>,
+    /// Lower case, `_` and space turned into `-`, as graph-parser stores it.
+    pub name: String,
+}
+
+impl Property {
+    pub fn value_str<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.value.clone()]
+    }
+}
+
+/// Parses `text` (one line, starting at byte `base` of the page) as a property line: optional
+/// leading whitespace, a key of one or more characters other than `:` and whitespace, `::`, then a
+/// space and the value, or nothing but spaces. `key::value` and `key::<TAB>v` are not properties.
+pub fn parse_line(text: &str, base: usize) -> Option<Property> {
+    let b = text.as_bytes();
+    let ks = crate::engine::text::indent_len(text);
+    let mut i = ks;
+    while i < b.len() && b[i] != b':' && b[i] != b' ' && b[i] != b'\t' {
+        i += 1;
+    }
+    if i == ks || !text[i..].starts_with("::") {
+        return None;
+    }
+    let ke = i;
+    let rest = &text[ke + 2..];
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    let lead = rest.len() - rest.trim_start().len();
+    let vs = ke + 2 + lead;
+    let ve = ke + 2 + rest.trim_end().len().max(lead);
+    Some(Property {
+        line: base..base + text.len(),
+        key: base + ks..base + ke,
+        value: base + vs..base + ve.max(vs),
+        name: normalize_key(&text[ks..ke]),
+    })
+}
+
+pub fn normalize_key(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            '_' | ' ' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A line that looks like a property but mldoc does not read as one: `key::value`,
+/// `key::<TAB>value`, `key with space:: value`. Returns the byte offset (in `text`) of the `::`.
+pub fn looks_malformed(text: &str) -> Option<usize> {
+    if parse_line(text, 0).is_some() {
+        return None;
+    }
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    let pos = t.find("::")?;
+    let key = &t[..pos];
+    // A plausible key: a short identifier-like word (URLs and prose with `::` are not flagged).
+    if key.is_empty()
+        || key.len() > 40
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+    {
+        return None;
+    }
+    let after = &t[pos + 2..];
+    if after.is_empty() || after.starts_with(' ') {
+        return None;
+    }
+    if after.starts_with("//") {
+        return None; // a scheme such as `foo::/` is prose, not a property
+    }
+    Some(lead + pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_properties_like_mldoc() {
+        let p = parse_line("  id:: 6543  ", 10).unwrap();
+        assert_eq!((p.key, p.value, p.name.as_str()), (12..14, 17..21, "id"));
+        let p = parse_line("KEY_Name::", 0).unwrap();
+        assert_eq!((p.name.as_str(), p.value), ("key-name", 10..10));
+        assert_eq!(parse_line("url:: http://x.y/a::b", 0).unwrap().value, 6..21);
+        for no in [
+            "key::value",
+            "k2::\tv2",
+            "key with space:: v",
+            "a:b:: v",
+            ":: v",
+            "plain",
+        ] {
+            assert!(parse_line(no, 0).is_none(), "{no}");
+        }
+    }
+
+    #[test]
+    fn malformed_lookalikes() {
+        assert_eq!(looks_malformed("  key::value"), Some(5));
+        assert_eq!(looks_malformed("k2::\tv2"), Some(2));
+        assert_eq!(looks_malformed("key:: value"), None);
+        assert_eq!(looks_malformed("std::vector is a type"), Some(3));
+        assert_eq!(looks_malformed("see http://a::b"), None);
+    }
+}

@@ -1,0 +1,95 @@
+//! id-invalid, id-duplicate, id-ignored, id-before-title, id-not-lowercase.
+
+use super::PageCtx;
+use crate::engine::diagnostic::{Code, Diagnostic, Related};
+use crate::engine::graph::{Graph, PageFacts};
+use crate::engine::ids::parse_uuid;
+use crate::engine::outline::{BlockKind, LineKind};
+
+pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    for b in &ctx.outline.blocks {
+        if b.kind == BlockKind::Pre {
+            continue;
+        }
+        for (gi, g) in b.groups.iter().enumerate() {
+            for p in g.props.iter().filter(|p| p.name == "id") {
+                let v = p.value_str(ctx.src);
+                let range = if p.value.is_empty() {
+                    p.line.clone()
+                } else {
+                    p.value.clone()
+                };
+                if gi > 0 {
+                    out.push(Diagnostic::new(
+                        Code::IdIgnored,
+                        p.line.clone(),
+                        "This id:: is in a later property group, which Logseq ignores: only the block's first group of properties counts, so references to this id never resolve. Move it into the first group, under the block's first line.",
+                    ));
+                    continue;
+                }
+                match parse_uuid(v) {
+                    None => out.push(Diagnostic::new(
+                        Code::IdInvalid,
+                        range,
+                        format!("`{v}` is not a UUID (8-4-4-4-12 hex digits). Logseq gives this block a new random id on every re-index, so references to it break."),
+                    )),
+                    Some(lc) if lc != v.trim() => out.push(Diagnostic::new(
+                        Code::IdNotLowercase,
+                        range,
+                        "This id has upper-case hex digits. Logseq accepts it and compares ids in lower case, but always writes them in lower case.",
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        if b.lines[0].kind == LineKind::Property {
+            if let Some(p) = b
+                .groups
+                .first()
+                .and_then(|g| g.props.first())
+                .filter(|p| p.name == "id")
+            {
+                out.push(Diagnostic::new(
+                    Code::IdBeforeTitle,
+                    p.line.clone(),
+                    "id:: is on the bullet line, so this block has no title: a ((reference)) to it shows the whole block, and Logseq moves the id under the first line the next time the block is edited.",
+                ));
+            }
+        }
+    }
+}
+
+pub(super) fn check_duplicates(
+    graph: &Graph,
+    path: &str,
+    facts: &PageFacts,
+    out: &mut Vec<Diagnostic>,
+) {
+    for s in &facts.ids {
+        if graph.id_count(&s.id) < 2 {
+            continue;
+        }
+        let related: Vec<Related> = graph
+            .id_sites(&s.id)
+            .into_iter()
+            .filter(|(p, o)| !(p.path == path && o.value == s.value))
+            .map(|(p, o)| Related {
+                path: p.path.clone(),
+                range: o.value.clone(),
+                message: "the same id".into(),
+            })
+            .collect();
+        let n = related.len();
+        let mut d = Diagnostic::new(
+            Code::IdDuplicate,
+            s.value.clone(),
+            format!(
+                "This id is on {} other block{} of the graph. Logseq keeps it on one block and gives the others new ids, so references may silently point at the wrong block.",
+                n,
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+        d.related = related;
+        out.push(d);
+    }
+}

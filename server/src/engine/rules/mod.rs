@@ -1,0 +1,59 @@
+//! Lint rules, one file per family. Page rules see one parsed page; graph rules see the index.
+//! Messages say what Logseq will do and why, so the fix is obvious without the docs.
+
+mod cards;
+mod cloze;
+mod ids;
+mod properties;
+mod refs;
+mod schedule;
+mod structure;
+
+use crate::engine::cards::Card;
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::graph::{Graph, PageFacts};
+use crate::engine::outline::Outline;
+use crate::engine::settings::Settings;
+
+/// One parsed page, as the page rules see it.
+pub struct PageCtx<'a> {
+    pub src: &'a str,
+    pub outline: &'a Outline,
+    pub cards: &'a [Card],
+}
+
+/// Rules that need only the page itself.
+pub fn check_page(ctx: &PageCtx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    cards::check(ctx, &mut out);
+    cloze::check(ctx, &mut out);
+    schedule::check(ctx, &mut out);
+    ids::check(ctx, &mut out);
+    refs::check(ctx, &mut out);
+    properties::check(ctx, &mut out);
+    structure::check(ctx, &mut out);
+    out
+}
+
+/// Rules that need the whole graph: duplicate ids, unresolved references.
+pub fn check_graph(graph: &Graph, path: &str, facts: &PageFacts) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    ids::check_duplicates(graph, path, facts, &mut out);
+    refs::check_unresolved(graph, facts, &mut out);
+    out
+}
+
+/// Applies the user's severities (dropping rules turned off) and sorts by position.
+pub fn finish(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+    diags.retain_mut(|d| match settings.severity_of(d.code) {
+        Some(s) => {
+            d.severity = s;
+            true
+        }
+        None => false,
+    });
+    diags.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    diags
+}

@@ -1,0 +1,51 @@
+//! card-schedule-invalid, card-schedule-orphan.
+
+use super::PageCtx;
+use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::outline::BlockKind;
+use crate::engine::schedule::{check_value, KEYS};
+
+pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    for (i, b) in ctx.outline.blocks.iter().enumerate() {
+        if b.kind == BlockKind::Pre {
+            continue;
+        }
+        let Some(g) = b.properties() else { continue };
+        let is_card = ctx.cards.iter().any(|c| c.block == i);
+        let sched: Vec<_> = g
+            .props
+            .iter()
+            .filter(|p| KEYS.contains(&p.name.as_str()))
+            .collect();
+        if sched.is_empty() {
+            continue;
+        }
+        if !is_card {
+            let r = sched[0].line.start..sched[sched.len() - 1].line.end;
+            out.push(Diagnostic::new(
+                Code::CardScheduleOrphan,
+                r,
+                "card-* scheduling properties on a block that is not a card: Logseq ignores them. Add #card to the block, or remove them.",
+            ));
+            continue;
+        }
+        for p in sched {
+            if let Err(why) = check_value(&p.name, p.value_str(ctx.src)) {
+                let r = if p.value.is_empty() {
+                    p.line.clone()
+                } else {
+                    p.value.clone()
+                };
+                out.push(Diagnostic::new(
+                    Code::CardScheduleInvalid,
+                    r,
+                    format!(
+                        "`{}:: {}`: {why}. Logseq cannot use this value, so the card's schedule is wrong (it may come up every day).",
+                        ctx.src[p.key.clone()].to_string(),
+                        p.value_str(ctx.src)
+                    ),
+                ));
+            }
+        }
+    }
+}

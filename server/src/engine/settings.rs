@@ -1,0 +1,143 @@
+//! User settings shared by every face: card tags, per-rule severity (or off), ignored paths.
+//! Read from `logseq-lsp.toml` at the graph root, LSP `initializationOptions` and
+//! `workspace/didChangeConfiguration`. Unknown keys and bad values become warnings, never errors.
+
+use std::collections::BTreeMap;
+
+use crate::engine::diagnostic::{Code, Severity};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Lower-case page names that make a block a card.
+    pub card_tags: Vec<String>,
+    /// `None` turns a rule off.
+    pub severity: BTreeMap<Code, Option<Severity>>,
+    /// Graph-relative path prefixes to skip.
+    pub ignore: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            card_tags: vec!["card".into(), "flashcard".into()],
+            severity: BTreeMap::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The severity a rule reports at, or `None` when it is off.
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
+        self.severity
+            .get(&code)
+            .copied()
+            .unwrap_or(Some(code.default_severity()))
+    }
+
+    pub fn is_ignored(&self, rel_path: &str) -> bool {
+        self.ignore.iter().any(|p| {
+            let p = p.trim_start_matches('/');
+            rel_path == p
+                || rel_path.starts_with(&format!("{}/", p.trim_end_matches('/')))
+                || (p.ends_with('/') && rel_path.starts_with(p))
+        })
+    }
+
+    /// Applies a JSON object (`{"cardTags": [...], "rules": {"id-invalid": "off"}, "ignore": [...]}`;
+    /// snake_case and kebab-case keys accepted too). Returns warnings for what it could not use.
+    pub fn apply_json(&mut self, v: &serde_json::Value) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let Some(obj) = v.as_object() else {
+            if !v.is_null() {
+                warnings.push("settings must be an object; ignored".to_string());
+            }
+            return warnings;
+        };
+        for (k, val) in obj {
+            match k.as_str() {
+                "cardTags" | "card_tags" | "card-tags" => match val.as_array() {
+                    Some(a)
+                        if a.iter()
+                            .all(|x| x.as_str().is_some_and(|s| !s.trim().is_empty())) =>
+                    {
+                        self.card_tags = a
+                            .iter()
+                            .map(|x| x.as_str().unwrap().trim().to_lowercase())
+                            .collect();
+                    }
+                    _ => warnings.push(format!(
+                        "`{k}` must be a list of non-empty tag names; kept {:?}",
+                        self.card_tags
+                    )),
+                },
+                "rules" => match val.as_object() {
+                    Some(r) => {
+                        for (code, sev) in r {
+                            let Some(c) = Code::parse(code) else {
+                                warnings.push(format!("unknown rule `{code}` in `rules`"));
+                                continue;
+                            };
+                            match sev.as_str() {
+                                Some("off") => {
+                                    self.severity.insert(c, None);
+                                }
+                                Some(s) if Severity::parse(s).is_some() => {
+                                    self.severity.insert(c, Severity::parse(s));
+                                }
+                                _ => warnings.push(format!(
+                                    "rule `{code}`: {sev} is not one of error, warning, information, hint, off"
+                                )),
+                            }
+                        }
+                    }
+                    None => warnings.push("`rules` must be a table of rule = severity".to_string()),
+                },
+                "ignore" => match val.as_array() {
+                    Some(a) if a.iter().all(|x| x.is_string()) => {
+                        self.ignore = a.iter().map(|x| x.as_str().unwrap().to_string()).collect();
+                    }
+                    _ => warnings.push("`ignore` must be a list of paths".to_string()),
+                },
+                // Keys other faces own (the editor extensions pass their whole section).
+                "serverPath" | "trace" | "debounceMs" | "debounce_ms" | "maxFileSize"
+                | "max_file_size" => {}
+                other => warnings.push(format!("unknown setting `{other}`")),
+            }
+        }
+        warnings
+    }
+
+    /// Reads `logseq-lsp.toml` text.
+    pub fn apply_toml(&mut self, text: &str) -> Vec<String> {
+        match toml::from_str::<toml::Value>(text) {
+            Ok(v) => match serde_json::to_value(v) {
+                Ok(j) => self.apply_json(&j),
+                Err(e) => vec![format!("logseq-lsp.toml: {e}")],
+            },
+            Err(e) => vec![format!(
+                "logseq-lsp.toml is not valid TOML, using defaults: {}",
+                e.message()
+            )],
+        }
+    }
+}
+
+pub const SETTINGS_FILE: &str = "logseq-lsp.toml";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_settings_with_warnings() {
+        let mut s = Settings::default();
+        let w = s.apply_toml("card_tags = [\"Card\", \"anki\"]\nignore = [\"archive\"]\ncolour = 1\n[rules]\nid-invalid = \"off\"\ncard-no-answer = \"loud\"\nno-such = \"hint\"\n");
+        assert_eq!(s.card_tags, ["card", "anki"]);
+        assert_eq!(s.severity_of(Code::IdInvalid), None);
+        assert_eq!(s.severity_of(Code::CardNoAnswer), Some(Severity::Warning));
+        assert!(s.is_ignored("archive/x.md") && !s.is_ignored("archived.md"));
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(!s.apply_toml("card_tags = [").is_empty());
+    }
+}

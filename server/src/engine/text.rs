@@ -1,0 +1,205 @@
+//! Byte-offset text utilities shared by every layer: line iteration and a line index that turns
+//! byte offsets into (line, column) in UTF-8 or UTF-16 units. The engine itself only ever speaks
+//! byte offsets; the edges (LSP, command line) convert with [`LineIndex`].
+
+use std::ops::Range;
+
+/// One physical line: `range` excludes the line terminator, `next` is where the next line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
+}
+
+impl Line {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.start..self.end]
+    }
+}
+
+/// Iterates lines split at `\n`, `\r\n` and lone `\r`, the line breaks LSP and mldoc agree on.
+pub fn lines(src: &str) -> impl Iterator<Item = Line> + '_ {
+    let bytes = src.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        let mut i = pos;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        let end = i;
+        if i < bytes.len() {
+            i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+        }
+        pos = i;
+        Some(Line {
+            start,
+            end,
+            next: i,
+        })
+    })
+}
+
+/// Position encodings a client may negotiate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+/// Line starts of a text, for offset <-> (line, column) conversion.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        let b = src.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            starts,
+            len: src.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
+    /// Line (0-based) holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        }
+    }
+
+    /// (line, column) of a byte offset, the column counted in `enc` units. Offsets inside a
+    /// character are rounded down to its start.
+    pub fn position(&self, src: &str, offset: usize, enc: Encoding) -> (u32, u32) {
+        let offset = floor_char_boundary(src, offset.min(self.len));
+        let line = self.line_of(offset);
+        let seg = &src[self.starts[line]..offset];
+        (line as u32, column_units(seg, enc) as u32)
+    }
+
+    /// Byte offset of (line, column in `enc` units). Past the end of a line clamps to the line's
+    /// end (before its terminator); past the last line clamps to the end of the text. `None` never
+    /// happens for clamped input, so callers get a usable offset for any position a client sends.
+    pub fn offset(&self, src: &str, line: u32, col: u32, enc: Encoding) -> usize {
+        let line = line as usize;
+        if line >= self.starts.len() {
+            return self.len;
+        }
+        let start = self.starts[line];
+        let end = self.line_end(src, line);
+        let mut units = 0usize;
+        for (i, ch) in src[start..end].char_indices() {
+            if units >= col as usize {
+                return start + i;
+            }
+            units += char_units(ch, enc);
+        }
+        end
+    }
+
+    /// End of `line`'s content, before its terminator.
+    pub fn line_end(&self, src: &str, line: usize) -> usize {
+        let next = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let b = src.as_bytes();
+        let mut e = next;
+        if e > self.starts[line] && b[e - 1] == b'\n' {
+            e -= 1;
+        }
+        if e > self.starts[line] && b[e - 1] == b'\r' {
+            e -= 1;
+        }
+        e
+    }
+}
+
+pub fn char_units(ch: char, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => ch.len_utf8(),
+        Encoding::Utf16 => ch.len_utf16(),
+        Encoding::Utf32 => 1,
+    }
+}
+
+pub fn column_units(s: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 => s.encode_utf16().count(),
+        Encoding::Utf32 => s.chars().count(),
+    }
+}
+
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Leading tabs and spaces of a line.
+pub fn indent_len(line: &str) -> usize {
+    line.bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_split_on_all_terminators() {
+        let s = "a\r\nb\rc\nd";
+        let v: Vec<_> = lines(s).map(|l| l.text(s)).collect();
+        assert_eq!(v, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn positions_in_each_encoding() {
+        let s = "x\n- 😀 é y\n";
+        let idx = LineIndex::new(s);
+        let y = s.find('y').unwrap();
+        assert_eq!(idx.position(s, y, Encoding::Utf8), (1, 10));
+        assert_eq!(idx.position(s, y, Encoding::Utf16), (1, 7));
+        assert_eq!(idx.position(s, y, Encoding::Utf32), (1, 6));
+        assert_eq!(idx.offset(s, 1, 7, Encoding::Utf16), y);
+        assert_eq!(idx.offset(s, 1, 99, Encoding::Utf16), s.len() - 1);
+        assert_eq!(idx.offset(s, 9, 0, Encoding::Utf16), s.len());
+    }
+}
