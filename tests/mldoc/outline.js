@@ -20,8 +20,11 @@
 //                 `construct-block`: a Markdown heading with a size (`#`) gets
 //                 level = mldoc level if it is a bullet (unordered), else 1.
 //                 `with-parent-and-left`: nesting by comparing those levels (see `nest`).
+// (Read at commit 001e0d30 of block.cljs; master's `with-parent-and-order` has the same logic.)
 // Positions are UTF-8 byte offsets into the file as read (a BOM is kept, as Logseq's
 // `(.toString (fs/readFileSync path))` keeps it).
+// Runs unchanged on mldoc 1.5.7, the version Logseq 0.10.15 pins; cases/README.md lists the
+// only differences (`#+KEY: v` lines, table rows on a bullet line).
 "use strict";
 const fs = require("fs");
 const { Mldoc } = require("mldoc");

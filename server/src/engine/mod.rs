@@ -4,7 +4,10 @@
 pub mod analysis;
 pub mod cards;
 pub mod diagnostic;
+pub mod edit;
+pub mod fixes;
 pub mod graph;
+pub mod hover;
 pub mod ids;
 pub mod inline;
 pub mod org;

@@ -1,0 +1,305 @@
+//! Hover text (Markdown): a card's question and answer, the block a `((ref))` points at, the page a
+//! `[[link]]` or `#tag` names. Pure: the caller hands in the graph, the page and a byte offset.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::analysis::PageAnalysis;
+use crate::engine::cards::{self, Card};
+use crate::engine::graph::{names, Graph};
+use crate::engine::ids::parse_uuid;
+use crate::engine::inline::InlineKind;
+use crate::engine::outline::{self, BlockKind, LineKind, Outline};
+use crate::engine::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    /// What the hover is about (the reference, or the card block's line).
+    pub range: Range<usize>,
+    pub markdown: String,
+}
+
+/// How many blocks of a page a page hover lists.
+const PAGE_PREVIEW_BLOCKS: usize = 5;
+
+pub fn hover(
+    graph: &Graph,
+    src: &str,
+    a: &PageAnalysis,
+    offset: usize,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Option<Hover> {
+    let bi = a.outline.block_at(offset)?;
+    let block = &a.outline.blocks[bi];
+    for x in &block.inlines {
+        if !(x.range.start <= offset && offset < x.range.end) {
+            continue;
+        }
+        match &x.kind {
+            InlineKind::BlockRef { inner, in_embed } => {
+                return Some(Hover {
+                    range: x.range.clone(),
+                    markdown: block_ref(
+                        graph,
+                        src,
+                        a,
+                        &src[inner.clone()],
+                        *in_embed,
+                        settings,
+                        now,
+                    ),
+                });
+            }
+            InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => {
+                let n = &src[name.clone()];
+                if cards::tag_match(n, &settings.card_tags).is_some()
+                    && a.cards.iter().any(|c| c.block == bi)
+                {
+                    break; // the card tag of a card: show the card
+                }
+                return Some(Hover {
+                    range: x.range.clone(),
+                    markdown: page(graph, n),
+                });
+            }
+            _ => {}
+        }
+    }
+    let card = a.cards.iter().find(|c| c.block == bi)?;
+    let line = block
+        .lines
+        .iter()
+        .find(|l| l.line.start <= offset && offset <= l.line.end)?;
+    Some(Hover {
+        range: line.line.range(),
+        markdown: card_markdown(src, card, now),
+    })
+}
+
+/// The card preview: masked question, revealed answer, tag, schedule.
+pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
+    let mut s = String::new();
+    let kind = if c.native {
+        "Card"
+    } else {
+        "Card (not shown by Logseq's review)"
+    };
+    s.push_str(&format!(
+        "**{kind}** · {}\n\n",
+        c.tags
+            .iter()
+            .map(|t| format!("#{t}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    s.push_str("**Question**\n\n");
+    s.push_str(&quote(&cards::masked(src, c)));
+    s.push_str("\n\n**Answer**\n\n");
+    let mut answer = String::new();
+    if !c.clozes.is_empty() {
+        answer.push_str(&cards::revealed(src, &c.question, c));
+    }
+    if !c.answer.is_empty() {
+        if !answer.is_empty() {
+            answer.push('\n');
+        }
+        answer.push_str(&c.answer);
+    }
+    if answer.is_empty() {
+        s.push_str("_(nothing to reveal)_");
+    } else {
+        s.push_str(&quote(&answer));
+    }
+    s.push_str("\n\n");
+    s.push_str(&schedule_words(c, now));
+    s
+}
+
+fn quote(t: &str) -> String {
+    t.lines()
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The schedule in plain words.
+pub fn schedule_words(c: &Card, now: DateTime<Utc>) -> String {
+    let sc = &c.schedule;
+    if sc.is_new() {
+        return "New card: never reviewed.".to_string();
+    }
+    let mut parts = Vec::new();
+    match sc.next_schedule {
+        Some(n) if !sc.is_due(now) => {
+            let days = (n - now).num_days();
+            parts.push(format!(
+                "Due {} (in {} day{})",
+                n.format("%Y-%m-%d"),
+                days,
+                if days == 1 { "" } else { "s" }
+            ));
+        }
+        Some(n) => parts.push(format!("Due now (scheduled {})", n.format("%Y-%m-%d"))),
+        None => parts.push("Due now".to_string()),
+    }
+    if let Some(i) = sc.last_interval {
+        parts.push(format!("interval {i} days"));
+    }
+    if let Some(e) = sc.ease_factor {
+        parts.push(format!("ease {e}"));
+    }
+    if let Some(r) = sc.repeats {
+        parts.push(format!("{r} repeat{}", if r == 1 { "" } else { "s" }));
+    }
+    if let Some(score) = sc.last_score {
+        let w = match score {
+            5 => " (remembered)",
+            3 => " (recalled with effort)",
+            1 => " (forgotten)",
+            _ => "",
+        };
+        parts.push(format!("last score {score}{w}"));
+    }
+    if let Some(r) = sc.last_reviewed {
+        parts.push(format!("last reviewed {}", r.format("%Y-%m-%d")));
+    }
+    parts.join(" · ")
+}
+
+fn block_ref(
+    graph: &Graph,
+    src: &str,
+    a: &PageAnalysis,
+    inner: &str,
+    embed: bool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> String {
+    let Some(id) = parse_uuid(inner).filter(|_| embed || inner.trim() == inner) else {
+        return format!(
+            "`(({inner}))` is not a valid block reference: Logseq shows \"Block ref invalid\"."
+        );
+    };
+    let sites = graph.id_sites(&id);
+    let Some((page, site)) = sites.first() else {
+        return format!("Unresolved: no block of the graph has `id:: {id}`.");
+    };
+    // The page may be the one being edited, whose text is newer than the index's.
+    let same = a.facts.ids.iter().find(|s| s.id == id);
+    let (text, outline_owned, bi): (&str, Option<Outline>, usize);
+    if let Some(s) = same {
+        text = src;
+        outline_owned = None;
+        bi = s.block;
+    } else if page.path.ends_with(".org") {
+        return format!("Block in Org page **{}** (`{}`).", page.title, page.path);
+    } else {
+        text = &page.text;
+        outline_owned = Some(outline::parse(text));
+        bi = site.block;
+    }
+    let o = outline_owned.as_ref().unwrap_or(&a.outline);
+    if o.blocks.get(bi).is_none() {
+        return format!("Block in page **{}**.", page.title);
+    }
+    let title = if same.is_some() {
+        a.facts
+            .title_property
+            .clone()
+            .unwrap_or_else(|| page.title.clone())
+    } else {
+        page.title.clone()
+    };
+    let mut s = format!("Block in page **{}**", title);
+    if sites.len() > 1 {
+        s.push_str(&format!(" (and {} more with the same id)", sites.len() - 1));
+    }
+    s.push_str("\n\n");
+    let cs = cards::cards(text, o, &settings.card_tags);
+    if let Some(c) = cs.iter().find(|c| c.block == bi) {
+        s.push_str(&card_markdown(text, c, now));
+    } else {
+        s.push_str(&quote(&block_text(text, o, bi)));
+    }
+    s
+}
+
+/// A block's visible text: its lines without property lines, trimmed.
+pub fn block_text(src: &str, o: &Outline, bi: usize) -> String {
+    let b = &o.blocks[bi];
+    let mut v = Vec::new();
+    for l in &b.lines {
+        match l.kind {
+            LineKind::Property | LineKind::FrontMatter => {}
+            LineKind::First => v.push(src[b.title.clone()].to_string()),
+            _ => v.push(l.line.text(src).trim().to_string()),
+        }
+    }
+    while v.last().is_some_and(|l| l.is_empty()) {
+        v.pop();
+    }
+    while v.first().is_some_and(|l| l.is_empty()) {
+        v.remove(0);
+    }
+    v.join("\n")
+}
+
+fn page(graph: &Graph, name: &str) -> String {
+    let Some(p) = graph.page_by_name(name) else {
+        return format!(
+            "Page **{name}** does not exist yet: Logseq creates it empty when you follow the link."
+        );
+    };
+    let mut s = format!("**{}**", p.title);
+    if names::page_key(&p.title) != names::page_key(name) {
+        s.push_str(&format!(" (alias `{name}`)"));
+    }
+    s.push_str(&format!(" · `{}`\n\n", p.path));
+    if p.path.ends_with(".org") {
+        return s;
+    }
+    let o = outline::parse(&p.text);
+    if let Some(g) = o
+        .blocks
+        .first()
+        .filter(|b| b.kind == BlockKind::Pre)
+        .and_then(|b| b.properties())
+    {
+        for prop in &g.props {
+            s.push_str(&format!(
+                "- {}:: {}\n",
+                &p.text[prop.key.clone()],
+                prop.value_str(&p.text)
+            ));
+        }
+        s.push('\n');
+    }
+    let mut shown = 0;
+    for (i, b) in o.blocks.iter().enumerate() {
+        if b.kind == BlockKind::Pre || b.level != 1 {
+            continue;
+        }
+        let t = block_text(&p.text, &o, i);
+        let first = t.lines().next().unwrap_or("").trim();
+        if first.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("- {first}\n"));
+        shown += 1;
+        if shown == PAGE_PREVIEW_BLOCKS {
+            break;
+        }
+    }
+    if shown == 0 {
+        s.push_str("_(no blocks)_");
+    }
+    s.trim_end().to_string()
+}
