@@ -138,7 +138,8 @@ pub fn is_page_path(rel: &str, config: &GraphConfig, settings: &Settings) -> boo
         && !settings.is_ignored(rel)
 }
 
-fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec<(String, PathBuf)> {
+/// Every page file of the graph, sorted: (graph-relative path, absolute path).
+pub fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -165,7 +166,8 @@ fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec<(St
     out
 }
 
-fn read_page(rel: &str, abs: &Path) -> Result<(String, Arc<str>), Problem> {
+/// Reads one page as UTF-8 text.
+pub fn read_page(rel: &str, abs: &Path) -> Result<(String, Arc<str>), Problem> {
     let bytes = std::fs::read(abs).map_err(|e| Problem {
         path: rel.to_string(),
         message: format!("cannot read: {e}"),

@@ -50,6 +50,52 @@ pub fn parse_line(text: &str, base: usize) -> Option<Property> {
     })
 }
 
+/// Org-style `#+key: value` (mldoc 1.6.0 reads it as a property line anywhere).
+pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
+    let ind = crate::engine::text::indent_len(text);
+    let rest = text[ind..].strip_prefix("#+")?;
+    colon_pair(rest, base + ind + 2, text.len() - ind - 2, false).map(|p| Property { line: base..base + text.len(), ..p })
+}
+
+/// `:key: value` inside a `:PROPERTIES:` drawer.
+pub fn parse_drawer_entry(text: &str, base: usize) -> Option<Property> {
+    let ind = crate::engine::text::indent_len(text);
+    let rest = text[ind..].strip_prefix(':')?;
+    colon_pair(rest, base + ind + 1, text.len() - ind - 1, false).map(|p| Property { line: base..base + text.len(), ..p })
+}
+
+/// A YAML front matter line `key: value`.
+pub fn parse_yaml_line(text: &str, base: usize) -> Option<Property> {
+    if text.starts_with([' ', '\t']) {
+        return None;
+    }
+    let p = colon_pair(text, base, text.len(), true)?;
+    (!p.value.is_empty()).then_some(p)
+}
+
+/// `key: value` (key without `:` or whitespace; value after one space, trimmed) starting at `base`.
+fn colon_pair(rest: &str, base: usize, len: usize, spaces_in_key: bool) -> Option<Property> {
+    let rest = &rest[..len];
+    let k = rest.find(':')?;
+    let key = &rest[..k];
+    if key.trim().is_empty() || (!spaces_in_key && key.contains([' ', '\t'])) {
+        return None;
+    }
+    let after = &rest[k + 1..];
+    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let lead = after.len() - after.trim_start().len();
+    let vs = base + k + 1 + lead;
+    let ve = base + k + 1 + after.trim_end().len().max(lead);
+    Some(Property {
+        line: base..base + rest.len(),
+        key: base..base + k,
+        value: vs..ve.max(vs),
+        name: normalize_key(key),
+    })
+}
+
 pub fn normalize_key(key: &str) -> String {
     key.chars()
         .map(|c| match c {

@@ -6,14 +6,19 @@ use super::{Block, BlockKind, BodyLine, LineKind};
 use crate::engine::properties;
 use crate::engine::text::{self, indent_len, Line};
 
-/// `- ` bullet: returns the byte length of indent + `-` + following whitespace char (if any).
-/// `-` must be followed by whitespace or the end of the line.
+/// `- ` bullet: returns the byte length of indent + `-` + the whitespace char after it (if any).
+/// `-` must be followed by whitespace or the end of the line, or by `#…#` and whitespace or the
+/// end of the line (`-## x` and `-#` are heading bullets; `-#tag` is text).
 pub fn bullet_marker(line: &str) -> Option<usize> {
     let ind = indent_len(line);
     let rest = &line.as_bytes()[ind..];
     match rest {
         [b'-'] => Some(ind + 1),
         [b'-', b' ' | b'\t', ..] => Some(ind + 2),
+        [b'-', b'#', ..] => {
+            let n = rest[1..].iter().take_while(|b| **b == b'#').count();
+            matches!(rest.get(1 + n), None | Some(b' ' | b'\t')).then_some(ind + 1)
+        }
         _ => None,
     }
 }
@@ -33,50 +38,106 @@ pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
     }
 }
 
-/// Opening code fence: indent then three or more backticks or tildes. Returns (char, run length).
-fn fence_open(line: &str) -> Option<(u8, usize)> {
-    let t = &line.as_bytes()[indent_len(line)..];
-    let c = *t.first()?;
-    if c != b'`' && c != b'~' {
-        return None;
-    }
-    let n = t.iter().take_while(|b| **b == c).count();
-    (n >= 3).then_some((c, n))
+/// Opening code fence: indent then three or more backticks or tildes.
+fn fence_open(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    t.starts_with("```") || t.starts_with("~~~")
 }
 
-/// A line that closes a fence opened with (`c`, `n`): only the fence characters and whitespace.
-fn fence_close(line: &str, c: u8, n: usize) -> bool {
-    let t = line.trim();
-    t.len() >= n && t.bytes().all(|b| b == c)
+/// mldoc closes a fence at the next line starting with either marker, whatever its length,
+/// indentation or trailing text (cases 42, 43).
+fn fence_close(line: &str) -> bool {
+    fence_open(line)
 }
 
 fn begin_container(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    let name = t
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("#+BEGIN_"))
-        .map(|_| &t[8..])?;
+    let name = t.get(..8).filter(|p| p.eq_ignore_ascii_case("#+BEGIN_")).map(|_| &t[8..])?;
     let name = name.split(|c: char| c.is_whitespace()).next().unwrap_or("");
     (!name.is_empty()).then_some(name)
 }
 
 fn end_container(line: &str, name: &str) -> bool {
     let t = line.trim();
-    t.len() == 6 + name.len()
-        && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_"))
-        && t[6..].eq_ignore_ascii_case(name)
+    t.len() == 6 + name.len() && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_")) && t[6..].eq_ignore_ascii_case(name)
 }
 
-fn list_or_quote_start(line: &str) -> bool {
+/// `<tag` opening a raw HTML block (closed by `</tag>` on this or a later line).
+fn html_open(line: &str) -> Option<&str> {
+    let t = line.trim_start_matches([' ', '\t']).strip_prefix('<')?;
+    let n = t.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+    (n > 0 && t.as_bytes()[0].is_ascii_alphabetic()).then_some(&t[..n])
+}
+
+/// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`.
+fn drawer_open(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let name = t.strip_prefix(':')?.strip_suffix(':')?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && !name.eq_ignore_ascii_case("END")).then_some(name)
+}
+
+fn drawer_end(line: &str) -> bool {
+    line.trim().eq_ignore_ascii_case(":END:")
+}
+
+/// A region mldoc reads as one node when it is closed: code fence, `#+BEGIN_…`, `$$` math, raw
+/// HTML, org drawer. Unclosed, each is plain text (dialect doc §1.4, cases 12, 44).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    /// Inert content.
+    Inert,
+    /// `:PROPERTIES:` … `:END:`: its `:key: value` lines are properties.
+    PropertyDrawer,
+}
+
+/// If `seg` (the rest of line `i`) opens a region that a later line closes: its kind and the
+/// index of the closing line.
+fn closed_region(src: &str, all: &[Line], i: usize, seg: &str) -> Option<(Region, usize)> {
+    let find = |f: &dyn Fn(&str) -> bool| (i + 1..all.len()).find(|&k| f(all[k].text(src)));
+    if fence_open(seg) {
+        return find(&fence_close).map(|k| (Region::Inert, k));
+    }
+    if let Some(name) = begin_container(seg) {
+        return find(&|l| end_container(l, name)).map(|k| (Region::Inert, k));
+    }
+    let t = seg.trim();
+    if t.starts_with("$$") && !(t.len() > 2 && t[2..].contains("$$")) {
+        return find(&|l| l.trim_start().starts_with("$$")).map(|k| (Region::Inert, k));
+    }
+    if let Some(tag) = html_open(seg) {
+        let close = format!("</{tag}>");
+        if seg.contains(&close) {
+            return None; // one line of HTML: nothing to protect
+        }
+        return find(&|l| l.contains(&close)).map(|k| (Region::Inert, k));
+    }
+    if let Some(name) = drawer_open(seg) {
+        let k = find(&drawer_end)?;
+        // A `:PROPERTIES:` drawer with anything but `:key: value` lines is an ordinary drawer.
+        let entries = all[i + 1..k].iter().all(|l| properties::parse_drawer_entry(l.text(src), 0).is_some());
+        let kind = if name.eq_ignore_ascii_case("PROPERTIES") && entries { Region::PropertyDrawer } else { Region::Inert };
+        return Some((kind, k));
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lazy {
+    No,
+    List,
+    Quote,
+}
+
+/// A list item (`* `, `+ `, `1. `) or quote (`>`) line: mldoc reads no properties in it or in the
+/// lines that continue it.
+fn list_or_quote_start(line: &str) -> Option<Lazy> {
     let t = &line.as_bytes()[indent_len(line)..];
     match t {
-        [b'>', ..] => true,
-        [b'*' | b'+', b' ' | b'\t', ..] => true,
+        [b'>', ..] => Some(Lazy::Quote),
+        [b'*' | b'+', b' ' | b'\t', ..] => Some(Lazy::List),
         _ => {
             let d = t.iter().take_while(|b| b.is_ascii_digit()).count();
-            d > 0
-                && matches!(t.get(d), Some(b'.' | b')'))
-                && matches!(t.get(d + 1), Some(b' ' | b'\t'))
+            (d > 0 && matches!(t.get(d), Some(b'.' | b')')) && matches!(t.get(d + 1), Some(b' ' | b'\t'))).then_some(Lazy::List)
         }
     }
 }
@@ -84,44 +145,48 @@ fn list_or_quote_start(line: &str) -> bool {
 /// Splits `src` into blocks (levels not yet assigned) with every line classified.
 pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
     let mut unclosed = Vec::new();
+    // graph-parser makes no blocks at all for blank content (`string/blank?`: JS whitespace,
+    // which includes the BOM and NBSP).
+    if src.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
+        return (Vec::new(), unclosed);
+    }
     let all: Vec<Line> = text::lines(src).collect();
     let mut blocks: Vec<Block> = Vec::new();
     let mut i = 0;
-    let mut lazy = false; // inside a list item or quote paragraph
+    let mut lazy = Lazy::No; // inside a list item or quote paragraph
+    let mut list_gap = false; // a list item ran on over a whitespace-only line
 
-    // YAML front matter: `---` on the first line up to the next `---`.
+    // YAML front matter: `---` at byte 0 up to the next `---`. mldoc drops it whole (no
+    // properties) when a line in it is not `key: value` (case 46).
     let mut front_end = 0;
-    if all.first().is_some_and(|l| l.text(src).trim_end() == "---") {
-        if let Some(k) = all
-            .iter()
-            .skip(1)
-            .position(|l| l.text(src).trim_end() == "---")
-        {
+    let mut front_kind = LineKind::FrontMatter;
+    if all.first().is_some_and(|l| l.start == 0 && l.text(src).trim_end() == "---") {
+        if let Some(k) = all.iter().skip(1).position(|l| l.text(src).trim_end() == "---") {
             front_end = k + 2;
+            if !all[1..k + 1].iter().all(|l| properties::parse_yaml_line(l.text(src), 0).is_some()) {
+                front_kind = LineKind::Code;
+            }
         }
     }
     while i < all.len() {
         let line = all[i];
         let t = line.text(src);
         if i < front_end {
-            push_line(src, &mut blocks, line, LineKind::FrontMatter);
+            push_line(src, &mut blocks, line, front_kind);
             i += 1;
             continue;
         }
         if let Some(m) = bullet_marker(t) {
-            lazy = false;
+            lazy = Lazy::No;
             blocks.push(new_block(src, line, BlockKind::Bullet, m));
             // mldoc's title look-ahead gives up when a code fence or container starts right after
             // the bullet (`- ```calc`): the title is empty and the block's body is code.
-            if let Some(k) = closed_region(src, &all, i, &t[m..]) {
+            if let Some((_, k)) = closed_region(src, &all, i, &t[m..]) {
                 let b = blocks.last_mut().unwrap();
                 b.title = b.title.start..b.title.start;
                 b.lines[0].kind = LineKind::Code;
                 for l in &all[i + 1..=k] {
-                    b.lines.push(BodyLine {
-                        line: *l,
-                        kind: LineKind::Code,
-                    });
+                    b.lines.push(BodyLine { line: *l, kind: LineKind::Code });
                 }
                 i = k + 1;
                 continue;
@@ -129,30 +194,66 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
             i += 1;
             continue;
         }
-        if let Some((size, m)) = heading_marker(t) {
-            lazy = false;
+        // An indented `#` line continues a list item's paragraph (a quote's lazy line does not).
+        let in_list_text = lazy == Lazy::List && indent_len(t) > 0;
+        // A quote's lazy line absorbs `##…` but not `# ` (mldoc's quote parser).
+        let absorbed = |size: u8| in_list_text || (lazy == Lazy::Quote && size >= 2);
+        if let Some((size, m)) = heading_marker(t).filter(|(size, _)| !absorbed(*size)) {
+            lazy = Lazy::No;
             blocks.push(new_block(src, line, BlockKind::Heading { size }, m));
             i += 1;
             continue;
         }
-        if let Some(k) = closed_region(src, &all, i, t) {
-            for l in &all[i..=k] {
-                push_line(src, &mut blocks, *l, LineKind::Code);
+        // Everything else continues a list item's or quote's paragraph, except a `#+key:` line at
+        // column 0 after a list and, after a quote, `#+key:` and `id:: value` lines (mldoc).
+        // A list item also runs on over a whitespace-only (not empty) line, then only into
+        // indented lines.
+        if lazy == Lazy::List && !t.is_empty() && t.trim().is_empty() {
+            list_gap = true;
+            push_line(src, &mut blocks, line, LineKind::Blank);
+            i += 1;
+            continue;
+        }
+        if lazy == Lazy::List && list_gap && indent_len(t) == 0 {
+            lazy = Lazy::No;
+        }
+        list_gap = false;
+        if lazy != Lazy::No && !t.trim().is_empty() {
+            let directive = properties::parse_directive(t, 0).is_some();
+            let breaks = match lazy {
+                Lazy::List => directive && !in_list_text,
+                _ => directive || properties::parse_line(t, 0).is_some_and(|p| p.name == "id" && !p.value.is_empty()),
+            };
+            if !breaks {
+                push_line(src, &mut blocks, line, LineKind::Container);
+                i += 1;
+                continue;
             }
-            lazy = false;
+            lazy = Lazy::No;
+        }
+        if let Some((region, k)) = closed_region(src, &all, i, t) {
+            for (n, l) in all[i..=k].iter().enumerate() {
+                let kind = match region {
+                    Region::Inert => LineKind::Code,
+                    Region::PropertyDrawer if n == 0 || i + n == k => LineKind::DrawerMark,
+                    Region::PropertyDrawer => LineKind::Property,
+                };
+                push_line(src, &mut blocks, *l, kind);
+            }
+            lazy = Lazy::No;
             i = k + 1;
             continue;
         }
-        if fence_open(t).is_some() {
+        if fence_open(t) {
             unclosed.push(line.range());
         }
         let kind = if t.trim().is_empty() {
-            lazy = false;
+            lazy = Lazy::No;
             LineKind::Blank
-        } else if lazy || list_or_quote_start(t) {
-            lazy = true;
+        } else if let Some(l) = list_or_quote_start(t) {
+            lazy = l;
             LineKind::Container
-        } else if properties::parse_line(t, line.start).is_some() {
+        } else if properties::parse_line(t, line.start).is_some() || properties::parse_directive(t, line.start).is_some() {
             LineKind::Property
         } else {
             LineKind::Text
@@ -166,16 +267,6 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
         next = b.range.start;
     }
     (blocks, unclosed)
-}
-
-/// If `seg` (the rest of line `i`) opens a code fence or `#+BEGIN_` container that a later line
-/// closes, the index of the closing line. An unclosed one is not code (dialect doc §1.4).
-fn closed_region(src: &str, all: &[Line], i: usize, seg: &str) -> Option<usize> {
-    if let Some((c, n)) = fence_open(seg) {
-        return (i + 1..all.len()).find(|&k| fence_close(all[k].text(src), c, n));
-    }
-    let name = begin_container(seg)?;
-    (i + 1..all.len()).find(|&k| end_container(all[k].text(src), name))
 }
 
 fn new_block(src: &str, line: Line, kind: BlockKind, marker: usize) -> Block {

@@ -1,47 +1,53 @@
-//! Block nesting as graph-parser computes it (GP/block.cljs `with-parent-and-left`): raw
-//! whitespace counts are compared against a stack of open parents, so a tab and a space are the
-//! same width and mixed indentation nests differently from how it looks.
+//! Block nesting as graph-parser computes it (GP/block.cljs `with-parent-and-left`): each block's
+//! count (leading whitespace characters + 1, a tab and a space alike; 1 for the pre-block and for
+//! `#` headings without a bullet) is compared with a stack of open blocks. Equal: sibling. Larger:
+//! child, one level deeper whatever the jump. Smaller: back to the open block with exactly that
+//! count, or, when none has it, the block takes the place of the shallowest open block with a
+//! larger count, its depth *and its count* (tests/mldoc/cases 02, 03).
 
 use super::{Block, BlockKind};
 
-/// Assigns `level` and `parent`; `width` gives a block's indentation width (Logseq: raw count).
+/// Assigns `level` and `parent`. `width` gives a bullet's indentation width (Logseq: the raw
+/// character count; the indent-mixed rule also asks "as it looks", with tabs wider).
 pub fn assign_levels(blocks: &mut [Block], width: impl Fn(&Block) -> usize) {
-    // Stack of (raw indent, block index).
-    let mut stack: Vec<(usize, usize)> = Vec::new();
+    // (count, depth, block); the page itself is the root with count 0, depth 0.
+    let mut stack: Vec<(usize, u32, Option<usize>)> = vec![(0, 0, None)];
     for i in 0..blocks.len() {
-        let b = &blocks[i];
-        let raw = width(b);
-        match b.kind {
-            BlockKind::Pre => {
-                blocks[i].level = 1;
-                continue;
-            }
-            BlockKind::Heading { .. } => {
-                // Forced to level 1 whatever its indentation (GP/block.cljs construct-block).
-                stack.clear();
-                stack.push((0, i));
-                blocks[i].level = 1;
-                blocks[i].parent = None;
-                continue;
-            }
-            BlockKind::Bullet => {}
-        }
-        // Climb to a parent with a smaller count.
-        let (level, parent) = loop {
-            match stack.last() {
-                None => break (1, None),
-                Some(&(c, j)) if raw > c => break (blocks[j].level + 1, Some(j)),
-                Some(&(c, j)) if raw == c => {
-                    stack.pop();
-                    break (blocks[j].level, blocks[j].parent);
-                }
-                Some(_) => {
-                    stack.pop();
-                }
-            }
+        let count = match blocks[i].kind {
+            BlockKind::Bullet => width(&blocks[i]) + 1,
+            BlockKind::Pre | BlockKind::Heading { .. } => 1,
         };
-        blocks[i].level = level;
-        blocks[i].parent = parent;
-        stack.push((raw, i));
+        loop {
+            let (top_count, top_depth, top_block) = *stack.last().unwrap();
+            if count == top_count {
+                // Sibling of the top: same depth, same parent (the entry below it).
+                let parent = stack[stack.len() - 2].2;
+                set(&mut blocks[i], top_depth, parent);
+                *stack.last_mut().unwrap() = (count, top_depth, Some(i));
+                break;
+            }
+            if count > top_count {
+                set(&mut blocks[i], top_depth + 1, top_block);
+                stack.push((count, top_depth + 1, Some(i)));
+                break;
+            }
+            if stack.iter().any(|e| e.0 == count) {
+                stack.retain(|e| e.0 <= count);
+                continue;
+            }
+            // No open block has this count: take the place of the shallowest deeper one.
+            let k = stack.iter().position(|e| e.0 > count).unwrap();
+            let (c, d, _) = stack[k];
+            let parent = stack[k - 1].2;
+            set(&mut blocks[i], d, parent);
+            stack.truncate(k);
+            stack.push((c, d, Some(i)));
+            break;
+        }
     }
+}
+
+fn set(b: &mut Block, depth: u32, parent: Option<usize>) {
+    b.level = depth;
+    b.parent = parent;
 }

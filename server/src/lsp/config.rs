@@ -1,0 +1,144 @@
+//! Settings from three sources, later ones winning key by key: `logseq-lsp.toml` at the graph
+//! root, `initializationOptions`, and the latest `workspace/didChangeConfiguration`. The engine's
+//! `Settings::apply_json` reads each; this file only picks the section and keeps the layers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::engine::settings::Settings;
+
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Editors nest settings under the server's name (`"logseq-lsp"` in VS Code's settings.json,
+/// `logseqLsp` in Lua/JS configs) or send them bare: accept all three.
+pub fn section(v: &Value) -> Value {
+    for k in ["logseq-lsp", "logseqLsp", "logseq_lsp"] {
+        if let Some(s) = v.get(k) {
+            return s.clone();
+        }
+    }
+    v.clone()
+}
+
+pub struct Config {
+    /// From `logseq-lsp.toml` (defaults when there is none).
+    file: Settings,
+    init: Value,
+    changed: Value,
+    pub debounce: Duration,
+    /// The effective settings every request uses.
+    pub settings: Arc<Settings>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            file: Settings::default(),
+            init: Value::Null,
+            changed: Value::Null,
+            debounce: DEFAULT_DEBOUNCE,
+            settings: Arc::new(Settings::default()),
+        }
+    }
+}
+
+/// What a configuration change did.
+pub struct Applied {
+    pub warnings: Vec<String>,
+    /// The effective settings differ from before: open documents need re-analysis.
+    pub changed: bool,
+}
+
+impl Config {
+    pub fn set_initialization_options(&mut self, v: Option<&Value>) -> Applied {
+        self.init = v.map(section).unwrap_or(Value::Null);
+        self.recompute(Source::Init)
+    }
+
+    pub fn set_client_settings(&mut self, v: &Value) -> Applied {
+        self.changed = section(v);
+        self.recompute(Source::Changed)
+    }
+
+    pub fn set_file_settings(&mut self, s: Settings) -> Applied {
+        self.file = s;
+        self.recompute(Source::File)
+    }
+
+    /// The client's layers, for code that rebuilds settings on its own thread (indexing).
+    pub fn client_layers(&self) -> (Value, Value) {
+        (self.init.clone(), self.changed.clone())
+    }
+
+    fn recompute(&mut self, source: Source) -> Applied {
+        let mut s = self.file.clone();
+        let w_init = s.apply_json(&self.init);
+        let w_changed = s.apply_json(&self.changed);
+        // Report only the warnings of the layer that was just set, so they are not repeated.
+        let warnings = match source {
+            Source::Init => w_init,
+            Source::Changed => w_changed,
+            Source::File => Vec::new(),
+        };
+        self.debounce = [&self.changed, &self.init]
+            .into_iter()
+            .find_map(debounce_of)
+            .unwrap_or(DEFAULT_DEBOUNCE);
+        let changed = *self.settings != s;
+        self.settings = Arc::new(s);
+        Applied { warnings, changed }
+    }
+}
+
+enum Source {
+    Init,
+    Changed,
+    File,
+}
+
+fn debounce_of(v: &Value) -> Option<Duration> {
+    ["debounceMs", "debounce_ms"]
+        .into_iter()
+        .find_map(|k| v.get(k))
+        .and_then(Value::as_u64)
+        .map(Duration::from_millis)
+}
+
+/// Settings the client layers give on top of `file` (used when indexing re-reads the toml).
+pub fn layered(file: &Settings, init: &Value, changed: &Value) -> Settings {
+    let mut s = file.clone();
+    s.apply_json(init);
+    s.apply_json(changed);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn layers_sections_and_debounce() {
+        let mut c = Config::default();
+        let a = c.set_initialization_options(Some(
+            &json!({"logseqLsp": {"debounceMs": 0, "rules": {"id-invalid": "off"}, "bogus": 1}}),
+        ));
+        assert!(a.changed);
+        assert_eq!(a.warnings, ["unknown setting `bogus`"]);
+        assert_eq!(c.debounce, Duration::ZERO);
+        assert_eq!(c.settings.severity_of(Code::IdInvalid), None);
+        // A later layer wins key by key; the earlier layer's other keys stay.
+        let a = c.set_client_settings(&json!({"logseq-lsp": {"rules": {"id-invalid": "hint"}}}));
+        assert!(a.changed && a.warnings.is_empty());
+        assert!(c.settings.severity_of(Code::IdInvalid).is_some());
+        assert_eq!(c.debounce, Duration::ZERO);
+        // Bare settings are accepted too; the same settings again change nothing.
+        let a = c.set_client_settings(&json!({"rules": {"id-invalid": "hint"}}));
+        assert!(!a.changed);
+        let a = c.set_client_settings(&json!({"rules": 3}));
+        assert_eq!(a.warnings.len(), 1);
+    }
+}

@@ -1,0 +1,66 @@
+//! Logging to the client (`window/logMessage`, `window/showMessage`) and to stderr, and the
+//! panic guard every handler runs its engine calls in: a bug in one rule must cost one answer,
+//! not the server.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::Client;
+
+fn level(t: MessageType) -> &'static str {
+    match t {
+        MessageType::ERROR => "error",
+        MessageType::WARNING => "warning",
+        MessageType::INFO => "info",
+        _ => "log",
+    }
+}
+
+/// Logs to stderr now and to the client's log without waiting (callable from sync code).
+pub fn log(client: &Client, typ: MessageType, msg: impl Into<String>) {
+    let msg = msg.into();
+    eprintln!("logseq-lsp {}: {msg}", level(typ));
+    let client = client.clone();
+    tokio::spawn(async move { client.log_message(typ, msg).await });
+}
+
+/// A warning the user should see (bad settings, a refused root): shown and logged.
+pub fn warn_user(client: &Client, msg: impl Into<String>) {
+    let msg = msg.into();
+    log(client, MessageType::WARNING, msg.clone());
+    let client = client.clone();
+    tokio::spawn(async move { client.show_message(MessageType::WARNING, msg).await });
+}
+
+pub fn panic_message(p: &(dyn Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// Runs `f`, turning a panic into a logged internal error. The state it touched is shared
+/// behind locks that do not poison (DashMap) or are recovered on use (see `State`), so carrying
+/// on is safe: at worst one document's analysis is stale until its next change.
+pub fn guard<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> jsonrpc::Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        let msg = panic_message(&*p);
+        log(
+            client,
+            MessageType::ERROR,
+            format!("{what} panicked: {msg} (please report this with the page that caused it)"),
+        );
+        jsonrpc::Error {
+            code: jsonrpc::ErrorCode::InternalError,
+            message: format!("logseq-lsp: {what} failed: {msg}").into(),
+            data: None,
+        }
+    })
+}
+
+/// [`guard`] for notifications, which have no answer to carry the error.
+pub fn guard_notification(client: &Client, what: &str, f: impl FnOnce()) {
+    let _ = guard(client, what, f);
+}

@@ -1,0 +1,165 @@
+//! The server's shared state: open documents, the graph index, settings and what was negotiated
+//! with the client. Locks are std locks held only around synchronous work, never across an
+//! `.await`. Lock order: a document (DashMap entry) before the index, never the reverse.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::Client;
+
+use crate::disk;
+use crate::engine::settings::Settings;
+use crate::engine::text::Encoding;
+
+use super::config::Config;
+use super::diagnostics::Publisher;
+use super::documents::{DocPath, Document};
+use super::index::Index;
+
+/// What the client said it supports, fixed at `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct Negotiated {
+    pub encoding: Encoding,
+    /// The client pulls (`textDocument/diagnostic`): we answer pulls and do not push, so
+    /// clients that keep pulled and pushed diagnostics apart do not show them twice.
+    pub pull: bool,
+    /// `workspace/diagnostic/refresh`: how pull clients learn that another page changed theirs.
+    pub refresh: bool,
+    pub related_information: bool,
+    pub code_description: bool,
+    pub work_done_progress: bool,
+    pub watch_dynamic: bool,
+    pub configuration_request: bool,
+}
+
+pub struct State {
+    pub client: Client,
+    pub docs: DashMap<Uri, Document>,
+    index: RwLock<Index>,
+    config: RwLock<Config>,
+    root: RwLock<Option<PathBuf>>,
+    negotiated: OnceLock<Negotiated>,
+    /// Graph rules run only once the graph is read: before that every `((ref))` would look
+    /// unresolved.
+    pub index_ready: AtomicBool,
+    /// Bumped by each (re)index; an index build that finishes after a newer one started is dropped.
+    pub index_generation: AtomicU64,
+    pub shutdown_requested: AtomicBool,
+    pub publisher: Publisher,
+}
+
+/// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
+/// engine calls that leave it consistent, and a panic is already logged by the guard.
+fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    pub fn new(client: Client) -> Arc<State> {
+        Arc::new_cyclic(|weak| State {
+            publisher: Publisher::spawn(weak.clone()),
+            client,
+            docs: DashMap::new(),
+            index: RwLock::new(Index::default()),
+            config: RwLock::new(Config::default()),
+            root: RwLock::new(None),
+            negotiated: OnceLock::new(),
+            index_ready: AtomicBool::new(false),
+            index_generation: AtomicU64::new(0),
+            shutdown_requested: AtomicBool::new(false),
+        })
+    }
+
+    pub fn negotiated(&self) -> &Negotiated {
+        static DEFAULT: OnceLock<Negotiated> = OnceLock::new();
+        self.negotiated
+            .get()
+            .unwrap_or_else(|| DEFAULT.get_or_init(Negotiated::default))
+    }
+    pub fn set_negotiated(&self, n: Negotiated) {
+        let _ = self.negotiated.set(n);
+    }
+    pub fn encoding(&self) -> Encoding {
+        self.negotiated().encoding
+    }
+
+    pub fn index(&self) -> RwLockReadGuard<'_, Index> {
+        read(&self.index)
+    }
+    pub fn index_mut(&self) -> RwLockWriteGuard<'_, Index> {
+        write(&self.index)
+    }
+    pub fn config(&self) -> RwLockReadGuard<'_, Config> {
+        read(&self.config)
+    }
+    pub fn config_mut(&self) -> RwLockWriteGuard<'_, Config> {
+        write(&self.config)
+    }
+    pub fn settings(&self) -> Arc<Settings> {
+        self.config().settings.clone()
+    }
+
+    pub fn root(&self) -> Option<PathBuf> {
+        read(&self.root).clone()
+    }
+    pub fn set_root(&self, r: Option<PathBuf>) {
+        *write(&self.root) = r;
+    }
+
+    pub fn graph_rules_on(&self) -> bool {
+        self.index_ready.load(Ordering::Acquire) && self.root().is_some()
+    }
+
+    /// Where a document belongs: a graph page, an ignored file of the graph, or outside.
+    pub fn classify(&self, uri: &Uri) -> DocPath {
+        let file = file_path(uri);
+        let name = file
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| uri.as_str().to_string());
+        let (Some(root), Some(file)) = (self.root(), file) else {
+            return DocPath::Outside(name);
+        };
+        let Some(rel) = disk::rel_path(&root, &file) else {
+            return DocPath::Outside(name);
+        };
+        let settings = self.settings();
+        if disk::is_page_path(&rel, &self.index().graph.config, &settings) {
+            DocPath::Page(rel)
+        } else if rel.ends_with(".md") || rel.ends_with(".org") {
+            DocPath::Ignored(rel)
+        } else {
+            DocPath::Outside(name)
+        }
+    }
+
+    /// The URI of a graph-relative path, for related information and watched-file events.
+    pub fn uri_of(&self, rel: &str) -> Option<Uri> {
+        let root = self.root()?;
+        Uri::from_file_path(root.join(rel))
+    }
+}
+
+/// Local path of a `file:` URI.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// Whether a graph-relative path is one of the files whose change means re-reading everything.
+pub fn is_config_file(rel: &str) -> bool {
+    rel == "logseq/config.edn" || rel == crate::engine::settings::SETTINGS_FILE
+}
+
+pub fn rel_of(root: &Path, uri: &Uri) -> Option<String> {
+    disk::rel_path(root, &file_path(uri)?)
+}
