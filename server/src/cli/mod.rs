@@ -3,6 +3,7 @@
 
 mod cards;
 mod check;
+mod fix;
 mod outline;
 mod session;
 
@@ -35,6 +36,13 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+    },
+    /// Apply every safe fix to the files and print what changed.
+    Fix {
+        paths: Vec<PathBuf>,
+        /// Print the changes as a diff without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// List every flashcard.
     Cards {
@@ -71,6 +79,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None | Some(Command::Serve { .. }) => crate::lsp::serve(),
         Some(Command::Check { paths, format }) => check::run(&paths, format),
+        Some(Command::Fix { paths, dry_run }) => fix::run(&paths, dry_run),
         Some(Command::Cards { paths, format }) => cards::run(&paths, format),
         Some(Command::Outline { file, format: _ }) => outline::run(&file),
     }

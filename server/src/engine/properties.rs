@@ -54,14 +54,20 @@ pub fn parse_line(text: &str, base: usize) -> Option<Property> {
 pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
     let ind = crate::engine::text::indent_len(text);
     let rest = text[ind..].strip_prefix("#+")?;
-    colon_pair(rest, base + ind + 2, text.len() - ind - 2, false).map(|p| Property { line: base..base + text.len(), ..p })
+    colon_pair(rest, base + ind + 2, text.len() - ind - 2, false).map(|p| Property {
+        line: base..base + text.len(),
+        ..p
+    })
 }
 
 /// `:key: value` inside a `:PROPERTIES:` drawer.
 pub fn parse_drawer_entry(text: &str, base: usize) -> Option<Property> {
     let ind = crate::engine::text::indent_len(text);
     let rest = text[ind..].strip_prefix(':')?;
-    colon_pair(rest, base + ind + 1, text.len() - ind - 1, false).map(|p| Property { line: base..base + text.len(), ..p })
+    colon_pair(rest, base + ind + 1, text.len() - ind - 1, false).map(|p| Property {
+        line: base..base + text.len(),
+        ..p
+    })
 }
 
 /// A YAML front matter line `key: value`.

@@ -1,17 +1,236 @@
-//! (being written)
-#![allow(unused)]
-use super::{Fix, FixCtx};
-use crate::engine::diagnostic::Diagnostic;
+//! Card fixes: answer into a child block, convert to a native Logseq card, schedule resets.
 
+use super::util::{block_at, child_indent, continuation_indent, full_line, newline};
+use super::{diff_edit, ids, Fix, FixCtx};
+use crate::engine::analysis::{self, PageAnalysis};
+use crate::engine::cards::NATIVE_TAG;
+use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::edit::{self, TextEdit};
+use crate::engine::outline::LineKind;
+use crate::engine::schedule::KEYS;
+use crate::engine::settings::Settings;
+
+/// Moves the answer lines of a card into a child block, indented the way the file indents.
 pub(super) fn answer_to_child(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
-    Vec::new()
+    let Some(edit) = answer_edit(ctx.src, ctx.analysis, d.range.start) else {
+        return Vec::new();
+    };
+    vec![Fix {
+        title: "Move the answer into a child block, so Logseq hides it until \"Show answers\""
+            .into(),
+        code: d.code,
+        edits: vec![edit],
+        safe: true,
+    }]
 }
+
+fn answer_edit(src: &str, a: &PageAnalysis, at: usize) -> Option<TextEdit> {
+    let bi = a.outline.block_at(at)?;
+    let card = a.cards.iter().find(|c| c.block == bi)?;
+    if card.answer_lines.is_empty() || card.has_children {
+        return None;
+    }
+    let b = &a.outline.blocks[bi];
+    let start = card.answer_lines[0].start;
+    let end = card.answer_lines[card.answer_lines.len() - 1].end;
+    let lines: Vec<_> = b
+        .lines
+        .iter()
+        .filter(|l| l.line.start >= start && l.line.end <= end)
+        .collect();
+    let nl = newline(src);
+    let child = child_indent(src, &a.outline, b);
+    let cont = format!("{child}  ");
+    // Continuation lines keep their indentation relative to the least indented answer line.
+    let common = lines
+        .iter()
+        .filter(|l| !matches!(l.kind, LineKind::Blank | LineKind::Property))
+        .skip(1)
+        .map(|l| crate::engine::text::indent_len(l.line.text(src)))
+        .min()
+        .unwrap_or(0);
+    let mut props = Vec::new();
+    let mut body = Vec::new();
+    let mut first = true;
+    for l in lines {
+        let t = l.line.text(src);
+        match l.kind {
+            LineKind::Property => props.push(t.to_string()),
+            LineKind::Blank => body.push(String::new()),
+            _ if first => {
+                body.push(format!("{child}- {}", t.trim_start()));
+                first = false;
+            }
+            _ => {
+                let ind = crate::engine::text::indent_len(t).min(common);
+                body.push(format!("{cont}{}", &t[ind..]));
+            }
+        }
+    }
+    while body.last().is_some_and(|l| l.is_empty()) {
+        body.pop();
+    }
+    let mut out: Vec<String> = props;
+    out.extend(body);
+    Some(TextEdit::replace(start..end, out.join(nl)))
+}
+
+/// Converts a card made with a non-native tag (`#flashcard`) into a Logseq card: `#card` after
+/// the tag (the original tag stays, so other tools still find it), `id::` under the title and the
+/// answer in a child block. One edit, every character of content kept.
 pub(super) fn convert_to_native(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
-    Vec::new()
+    let src = ctx.src;
+    let Some((bi, b)) = block_at(ctx, d.range.start) else {
+        return Vec::new();
+    };
+    let Some(card) = ctx.analysis.cards.iter().find(|c| c.block == bi) else {
+        return Vec::new();
+    };
+    let mut settings = Settings::default();
+    settings.card_tags = card.tags.clone();
+    settings.card_tags.push(NATIVE_TAG.to_string());
+    // 1. The tag: in a `tags::` value, add `card` to the list; inline, append ` #card`.
+    let tag_edit = match b
+        .lines
+        .iter()
+        .find(|l| l.line.start <= card.tag_range.start && card.tag_range.start <= l.line.end)
+    {
+        Some(l) if l.kind == LineKind::Property => {
+            TextEdit::insert(l.line.end, format!(", {NATIVE_TAG}"))
+        }
+        _ => TextEdit::insert(card.tag_range.end, format!(" #{NATIVE_TAG}")),
+    };
+    let mut text = edit::apply(src, &[tag_edit]);
+    let anchor = card.tag_range.start;
+    // 2. `id::` on the bullet line moves under the new title.
+    let a = analysis::analyze(&text, &settings);
+    if let Some(ib) = a.outline.block_at(anchor).map(|i| &a.outline.blocks[i]) {
+        if ib.lines[0].kind == LineKind::Property {
+            let d2 = Diagnostic::new(Code::IdBeforeTitle, ib.lines[0].line.range(), "");
+            if let Some(f) = ids::before_title(
+                &FixCtx {
+                    src: &text,
+                    analysis: &a,
+                },
+                &d2,
+            )
+            .into_iter()
+            .next()
+            {
+                text = edit::apply(&text, &f.edits);
+            }
+        }
+    }
+    // 3. The answer into a child block. The block starts where it did: find it by its start.
+    let a = analysis::analyze(&text, &settings);
+    if let Some(e) = answer_edit(&text, &a, b.range.start) {
+        text = edit::apply(&text, &[e]);
+    }
+    let Some(e) = diff_edit(src, &text) else {
+        return Vec::new();
+    };
+    vec![Fix {
+        title: "Convert to a Logseq card (#card, id under the title, answer as a child block)"
+            .into(),
+        code: d.code,
+        edits: vec![e],
+        safe: true,
+    }]
 }
+
+/// Resets the schedule the way Logseq's "Reset" does (srs.cljs `reset-block-card-properties!`).
 pub(super) fn reset_schedule(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
-    Vec::new()
+    let src = ctx.src;
+    let Some((_, b)) = block_at(ctx, d.range.start) else {
+        return Vec::new();
+    };
+    let Some(g) = b.properties() else {
+        return Vec::new();
+    };
+    let sched: Vec<_> = g
+        .props
+        .iter()
+        .filter(|p| KEYS.contains(&p.name.as_str()))
+        .collect();
+    let Some(first) = sched.first() else {
+        return Vec::new();
+    };
+    let nl = newline(src);
+    let cont = continuation_indent(src, b);
+    let reset = [
+        ("card-last-interval", "-1"),
+        ("card-repeats", "0"),
+        ("card-ease-factor", "2.5"),
+        ("card-next-schedule", "nil"),
+        ("card-last-reviewed", "nil"),
+        ("card-last-score", "nil"),
+    ];
+    let lead = &src[first.line.start..first.key.start];
+    let text = reset
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            format!(
+                "{}{k}:: {v}",
+                if i == 0 {
+                    lead.to_string()
+                } else {
+                    cont.clone()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(nl);
+    let mut edits = vec![TextEdit::replace(first.line.clone(), text)];
+    for p in &sched[1..] {
+        if let Some(l) = b.lines.iter().find(|l| {
+            l.line.start == p.line.start
+                || (l.line.start <= p.line.start && p.line.end <= l.line.end)
+        }) {
+            edits.push(TextEdit::delete(full_line(&l.line)));
+        }
+    }
+    vec![Fix {
+        title: "Reset the card's schedule as Logseq's \"Reset\" does (it becomes a new card)"
+            .into(),
+        code: d.code,
+        edits,
+        safe: false,
+    }]
 }
+
 pub(super) fn orphan_schedule(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
-    Vec::new()
+    let Some((_, b)) = block_at(ctx, d.range.start) else {
+        return Vec::new();
+    };
+    let Some(g) = b.properties() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let deletes: Vec<TextEdit> = g
+        .props
+        .iter()
+        .filter(|p| KEYS.contains(&p.name.as_str()))
+        .filter_map(|p| {
+            b.lines
+                .iter()
+                .find(|l| l.line.start <= p.line.start && p.line.end <= l.line.end)
+        })
+        .map(|l| TextEdit::delete(full_line(&l.line)))
+        .collect();
+    out.push(Fix {
+        title: "Remove the card-* properties".into(),
+        code: d.code,
+        edits: deletes,
+        safe: false,
+    });
+    if !b.title.is_empty() {
+        out.push(Fix {
+            title: "Make this block a card (add #card)".into(),
+            code: d.code,
+            edits: vec![TextEdit::insert(b.title.end, format!(" #{NATIVE_TAG}"))],
+            safe: false,
+        });
+    }
+    out
 }

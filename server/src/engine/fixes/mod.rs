@@ -8,6 +8,7 @@ mod blocks;
 mod cards;
 mod ids;
 mod misc;
+mod util;
 
 use crate::engine::analysis::PageAnalysis;
 use crate::engine::diagnostic::{Code, Diagnostic};
@@ -72,8 +73,15 @@ pub fn fix_all(
         };
         let mut edits = Vec::new();
         let mut codes = Vec::new();
+        // Fixes inside a line go before fixes that move lines between blocks, so that a moved
+        // line is already right (`key::value` becomes a property before the answer moves).
+        let any_local = diags.iter().any(|d| {
+            !moves_lines(d.code)
+                && !skip(&text, d)
+                && fixes_for(&ctx, d, new_id).iter().any(|f| f.safe)
+        });
         for d in &diags {
-            if skip(&text, d) {
+            if skip(&text, d) || (any_local && moves_lines(d.code)) {
                 continue;
             }
             if let Some(f) = fixes_for(&ctx, d, new_id).into_iter().find(|f| f.safe) {
@@ -97,6 +105,41 @@ pub fn fix_all(
         fixed.extend(codes);
     }
     (text, fixed)
+}
+
+/// Of a duplicated id, the first block in graph order (by path, then position) keeps it, as
+/// Logseq keeps the first block it parses: "fix all" must not re-id that one.
+pub fn keeps_duplicate_id(
+    graph: &crate::engine::graph::Graph,
+    path: &str,
+    src: &str,
+    d: &Diagnostic,
+) -> bool {
+    if d.code != Code::IdDuplicate {
+        return false;
+    }
+    let Some(id) = src
+        .get(d.range.clone())
+        .and_then(crate::engine::ids::parse_uuid)
+    else {
+        return false;
+    };
+    graph
+        .id_sites(&id)
+        .first()
+        .is_some_and(|(p, s)| p.path == path && s.value == d.range)
+}
+
+fn moves_lines(c: Code) -> bool {
+    matches!(
+        c,
+        Code::CardAnswerInline
+            | Code::CardTagNotNative
+            | Code::IdBeforeTitle
+            | Code::IdIgnored
+            | Code::PropertyIgnored
+            | Code::IndentMixed
+    )
 }
 
 fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {

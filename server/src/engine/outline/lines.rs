@@ -52,14 +52,19 @@ fn fence_close(line: &str) -> bool {
 
 fn begin_container(line: &str) -> Option<&str> {
     let t = line.trim_start();
-    let name = t.get(..8).filter(|p| p.eq_ignore_ascii_case("#+BEGIN_")).map(|_| &t[8..])?;
+    let name = t
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("#+BEGIN_"))
+        .map(|_| &t[8..])?;
     let name = name.split(|c: char| c.is_whitespace()).next().unwrap_or("");
     (!name.is_empty()).then_some(name)
 }
 
 fn end_container(line: &str, name: &str) -> bool {
     let t = line.trim();
-    t.len() == 6 + name.len() && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_")) && t[6..].eq_ignore_ascii_case(name)
+    t.len() == 6 + name.len()
+        && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_"))
+        && t[6..].eq_ignore_ascii_case(name)
 }
 
 /// `<tag` opening a raw HTML block (closed by `</tag>` on this or a later line).
@@ -73,7 +78,12 @@ fn html_open(line: &str) -> Option<&str> {
 fn drawer_open(line: &str) -> Option<&str> {
     let t = line.trim();
     let name = t.strip_prefix(':')?.strip_suffix(':')?;
-    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') && !name.eq_ignore_ascii_case("END")).then_some(name)
+    (!name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !name.eq_ignore_ascii_case("END"))
+    .then_some(name)
 }
 
 fn drawer_end(line: &str) -> bool {
@@ -114,8 +124,14 @@ fn closed_region(src: &str, all: &[Line], i: usize, seg: &str) -> Option<(Region
     if let Some(name) = drawer_open(seg) {
         let k = find(&drawer_end)?;
         // A `:PROPERTIES:` drawer with anything but `:key: value` lines is an ordinary drawer.
-        let entries = all[i + 1..k].iter().all(|l| properties::parse_drawer_entry(l.text(src), 0).is_some());
-        let kind = if name.eq_ignore_ascii_case("PROPERTIES") && entries { Region::PropertyDrawer } else { Region::Inert };
+        let entries = all[i + 1..k]
+            .iter()
+            .all(|l| properties::parse_drawer_entry(l.text(src), 0).is_some());
+        let kind = if name.eq_ignore_ascii_case("PROPERTIES") && entries {
+            Region::PropertyDrawer
+        } else {
+            Region::Inert
+        };
         return Some((kind, k));
     }
     None
@@ -137,7 +153,10 @@ fn list_or_quote_start(line: &str) -> Option<Lazy> {
         [b'*' | b'+', b' ' | b'\t', ..] => Some(Lazy::List),
         _ => {
             let d = t.iter().take_while(|b| b.is_ascii_digit()).count();
-            (d > 0 && matches!(t.get(d), Some(b'.' | b')')) && matches!(t.get(d + 1), Some(b' ' | b'\t'))).then_some(Lazy::List)
+            (d > 0
+                && matches!(t.get(d), Some(b'.' | b')'))
+                && matches!(t.get(d + 1), Some(b' ' | b'\t')))
+            .then_some(Lazy::List)
         }
     }
 }
@@ -160,10 +179,20 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
     // properties) when a line in it is not `key: value` (case 46).
     let mut front_end = 0;
     let mut front_kind = LineKind::FrontMatter;
-    if all.first().is_some_and(|l| l.start == 0 && l.text(src).trim_end() == "---") {
-        if let Some(k) = all.iter().skip(1).position(|l| l.text(src).trim_end() == "---") {
+    if all
+        .first()
+        .is_some_and(|l| l.start == 0 && l.text(src).trim_end() == "---")
+    {
+        if let Some(k) = all
+            .iter()
+            .skip(1)
+            .position(|l| l.text(src).trim_end() == "---")
+        {
             front_end = k + 2;
-            if !all[1..k + 1].iter().all(|l| properties::parse_yaml_line(l.text(src), 0).is_some()) {
+            if !all[1..k + 1]
+                .iter()
+                .all(|l| properties::parse_yaml_line(l.text(src), 0).is_some())
+            {
                 front_kind = LineKind::Code;
             }
         }
@@ -186,7 +215,10 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
                 b.title = b.title.start..b.title.start;
                 b.lines[0].kind = LineKind::Code;
                 for l in &all[i + 1..=k] {
-                    b.lines.push(BodyLine { line: *l, kind: LineKind::Code });
+                    b.lines.push(BodyLine {
+                        line: *l,
+                        kind: LineKind::Code,
+                    });
                 }
                 i = k + 1;
                 continue;
@@ -222,7 +254,11 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
             let directive = properties::parse_directive(t, 0).is_some();
             let breaks = match lazy {
                 Lazy::List => directive && !in_list_text,
-                _ => directive || properties::parse_line(t, 0).is_some_and(|p| p.name == "id" && !p.value.is_empty()),
+                _ => {
+                    directive
+                        || properties::parse_line(t, 0)
+                            .is_some_and(|p| p.name == "id" && !p.value.is_empty())
+                }
             };
             if !breaks {
                 push_line(src, &mut blocks, line, LineKind::Container);
@@ -253,7 +289,9 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
         } else if let Some(l) = list_or_quote_start(t) {
             lazy = l;
             LineKind::Container
-        } else if properties::parse_line(t, line.start).is_some() || properties::parse_directive(t, line.start).is_some() {
+        } else if properties::parse_line(t, line.start).is_some()
+            || properties::parse_directive(t, line.start).is_some()
+        {
             LineKind::Property
         } else {
             LineKind::Text

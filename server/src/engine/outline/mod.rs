@@ -160,14 +160,20 @@ pub fn parse(src: &str) -> Outline {
 }
 
 fn collect_groups_and_inlines(src: &str, b: &mut Block) {
-    use crate::engine::properties::{parse_directive, parse_drawer_entry, parse_line, parse_yaml_line};
+    use crate::engine::properties::{
+        parse_directive, parse_drawer_entry, parse_line, parse_yaml_line,
+    };
     let mut cur: Vec<Property> = Vec::new();
     let mut in_front = false;
     for bl in &b.lines {
         let text = bl.line.text(src);
         let (start, end) = (bl.line.start, bl.line.end);
         // A property on the bullet line starts after `- `.
-        let off = if bl.line.start == b.range.start && b.kind == BlockKind::Bullet { b.title.start } else { start };
+        let off = if bl.line.start == b.range.start && b.kind == BlockKind::Bullet {
+            b.title.start
+        } else {
+            start
+        };
         let prop = match bl.kind {
             LineKind::Property => parse_line(&src[off..end], off)
                 .or_else(|| parse_directive(&src[off..end], off))
@@ -177,7 +183,9 @@ fn collect_groups_and_inlines(src: &str, b: &mut Block) {
         };
         // Front matter is its own group (graph-parser lifts it in front of everything).
         if in_front != (bl.kind == LineKind::FrontMatter) && !cur.is_empty() {
-            b.groups.push(PropertyGroup { props: std::mem::take(&mut cur) });
+            b.groups.push(PropertyGroup {
+                props: std::mem::take(&mut cur),
+            });
         }
         in_front = bl.kind == LineKind::FrontMatter;
         match prop {
@@ -188,11 +196,17 @@ fn collect_groups_and_inlines(src: &str, b: &mut Block) {
             None if matches!(bl.kind, LineKind::DrawerMark | LineKind::FrontMatter) => {}
             None => {
                 if !cur.is_empty() {
-                    b.groups.push(PropertyGroup { props: std::mem::take(&mut cur) });
+                    b.groups.push(PropertyGroup {
+                        props: std::mem::take(&mut cur),
+                    });
                 }
                 match bl.kind {
-                    LineKind::First => inline::scan(&src[b.title.clone()], b.title.start, &mut b.inlines),
-                    LineKind::Text | LineKind::Container => inline::scan(text, start, &mut b.inlines),
+                    LineKind::First => {
+                        inline::scan(&src[b.title.clone()], b.title.start, &mut b.inlines)
+                    }
+                    LineKind::Text | LineKind::Container => {
+                        inline::scan(text, start, &mut b.inlines)
+                    }
                     _ => {}
                 }
             }

@@ -32,7 +32,7 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
 }
 
 /// `c1::text`, the name mldoc gives Anki's `{{c1::text}}`.
-pub(crate) fn is_anki_cloze(name: &str) -> bool {
+pub fn is_anki_cloze(name: &str) -> bool {
     let b = name.as_bytes();
     let d = b.iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
     b.len() > 1 && (b[0] == b'c' || b[0] == b'C') && d > 0 && name[1 + d..].starts_with("::")

@@ -28,6 +28,11 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 match parse_uuid(v) {
+                    None if v.trim().is_empty() => out.push(Diagnostic::new(
+                        Code::IdInvalid,
+                        range,
+                        "This id:: has no value. Logseq gives this block a new random id on every re-index, so references to it break.",
+                    )),
                     None => out.push(Diagnostic::new(
                         Code::IdInvalid,
                         range,

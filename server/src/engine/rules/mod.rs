@@ -3,6 +3,7 @@
 
 mod cards;
 mod cloze;
+pub use cloze::is_anki_cloze;
 mod ids;
 mod properties;
 mod refs;

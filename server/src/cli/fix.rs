@@ -1,0 +1,120 @@
+//! `logseq-lsp fix`: applies every safe fix to the files on disk (the server never writes; the
+//! command line may). Each changed file is written atomically: a temporary file, then rename.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::{session, EXIT_FAILURE};
+use crate::engine::analysis;
+use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::fixes;
+use crate::engine::graph::Graph;
+use crate::engine::ids::new_uuid;
+
+pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
+    let sessions = match session::open(paths) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let (mut files, mut total) = (0usize, 0usize);
+    let mut failed = false;
+    for s in sessions {
+        session::report_problems(&s);
+        let settings = s.loaded.settings.clone();
+        let graph = RefCell::new(s.graph);
+        for (path, text, _) in &s.pages {
+            let (new, codes) = fix_page(&graph, path, text, &settings);
+            if codes.is_empty() || new == **text {
+                continue;
+            }
+            files += 1;
+            total += codes.len();
+            let abs = s.loaded.root.join(path);
+            let _ = writeln!(out, "{}: {}", abs.display(), summary(&codes));
+            if dry_run {
+                let diff = similar::TextDiff::from_lines(&**text, &new);
+                let _ = write!(
+                    out,
+                    "{}",
+                    diff.unified_diff().context_radius(1).header(path, path)
+                );
+            } else if let Err(e) = write_atomically(&abs, &new) {
+                eprintln!("error: {}: {e}", abs.display());
+                failed = true;
+            }
+        }
+    }
+    let verb = if dry_run { "would fix" } else { "fixed" };
+    let _ = writeln!(
+        out,
+        "{verb} {total} problem{} in {files} file{}",
+        if total == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    );
+    if failed {
+        ExitCode::from(EXIT_FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Fixes one page against the graph, keeping the graph's view of the page current between rounds
+/// so that graph rules (a duplicated id) see each fix.
+pub fn fix_page(
+    graph: &RefCell<Graph>,
+    path: &str,
+    text: &str,
+    settings: &crate::engine::settings::Settings,
+) -> (String, Vec<Code>) {
+    let mut diagnose = |t: &str| {
+        let a = analysis::analyze(t, settings);
+        graph
+            .borrow_mut()
+            .upsert(path.to_string(), Arc::from(t), a.facts.clone());
+        let d = analysis::diagnostics(&graph.borrow(), path, &a, settings);
+        (a, d)
+    };
+    let skip = |t: &str, d: &Diagnostic| fixes::keeps_duplicate_id(&graph.borrow(), path, t, d);
+    fixes::fix_all(text, &mut diagnose, &skip, &mut new_uuid)
+}
+
+fn summary(codes: &[Code]) -> String {
+    let mut counts: Vec<(Code, usize)> = Vec::new();
+    for c in codes {
+        match counts.iter_mut().find(|(k, _)| k == c) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*c, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(c, n)| format!("{n} {}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("page");
+    let tmp = dir.join(format!(".{name}.logseq-lsp-{}.tmp", std::process::id()));
+    let res = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let _ = std::fs::set_permissions(&tmp, meta.permissions());
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}

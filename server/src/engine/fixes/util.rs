@@ -1,0 +1,76 @@
+//! Shared helpers for fixes: finding the block and property a diagnostic points at, indentation.
+
+use std::ops::Range;
+
+use super::FixCtx;
+use crate::engine::outline::{Block, BlockKind, Outline};
+use crate::engine::properties::Property;
+
+pub(super) fn block_at<'a>(ctx: &'a FixCtx, offset: usize) -> Option<(usize, &'a Block)> {
+    let i = ctx.analysis.outline.block_at(offset)?;
+    Some((i, &ctx.analysis.outline.blocks[i]))
+}
+
+/// The property (in any group) whose value or line is `range`.
+pub(super) fn property_at<'a>(b: &'a Block, range: &Range<usize>) -> Option<(usize, &'a Property)> {
+    b.groups.iter().enumerate().find_map(|(gi, g)| {
+        g.props
+            .iter()
+            .find(|p| {
+                p.value == *range
+                    || p.line == *range
+                    || (p.line.start <= range.start && range.end <= p.line.end)
+            })
+            .map(|p| (gi, p))
+    })
+}
+
+/// The line terminator the page uses (of its first line), for lines a fix writes.
+pub(super) fn newline(src: &str) -> &'static str {
+    match src.find('\n') {
+        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The indentation Logseq puts before a block's continuation lines: the bullet's own
+/// indentation plus two spaces (FE/modules/file/core.cljs `transform-content`).
+pub(super) fn continuation_indent(src: &str, b: &Block) -> String {
+    format!("{}  ", &src[b.indent.clone()])
+}
+
+/// The indentation for a new child of `b`, the way this file indents: a tab per level when the
+/// file indents bullets with tabs or not at all (Logseq's default), else its space step.
+pub(super) fn child_indent(src: &str, o: &Outline, b: &Block) -> String {
+    let own = &src[b.indent.clone()];
+    let mut step: Option<usize> = None;
+    let mut tabs = false;
+    for c in &o.blocks {
+        if c.kind != BlockKind::Bullet {
+            continue;
+        }
+        let ind = &src[c.indent.clone()];
+        if ind.contains('\t') {
+            tabs = true;
+        }
+        if let Some(p) = c
+            .parent
+            .map(|p| &o.blocks[p])
+            .filter(|p| p.kind == BlockKind::Bullet)
+        {
+            let d = ind.len().saturating_sub(p.indent.len());
+            if d > 0 && !ind.contains('\t') {
+                step = Some(step.map_or(d, |s: usize| s.min(d)));
+            }
+        }
+    }
+    match step {
+        Some(s) if !tabs => format!("{own}{}", " ".repeat(s)),
+        _ => format!("{own}\t"),
+    }
+}
+
+/// The range of a line including its terminator.
+pub(super) fn full_line(l: &crate::engine::text::Line) -> Range<usize> {
+    l.start..l.next
+}

@@ -1,0 +1,249 @@
+//! Fixture tests: every rule has a page under fixtures/rules with its expected diagnostics
+//! (`NAME.expected`), and every fix a page under fixtures/fixes with the exact text after the fix
+//! (`NAME.fixed.md`). `UPDATE_FIXTURES=1 cargo test --test fixtures` rewrites the expectations;
+//! review the diff before committing.
+//!
+//! Fix fixture names: `<code>[--variant][@N].md` applies the N-th fix (default 0) offered for the
+//! first diagnostic with that code; `fix-all.md` runs every safe fix.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use logseq_lsp::engine::analysis::{self, PageAnalysis};
+use logseq_lsp::engine::diagnostic::{Code, Diagnostic};
+use logseq_lsp::engine::edit;
+use logseq_lsp::engine::fixes::{self, FixCtx};
+use logseq_lsp::engine::graph::{Graph, GraphConfig};
+use logseq_lsp::engine::settings::Settings;
+use logseq_lsp::engine::text::{Encoding, LineIndex};
+
+fn dir(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(sub)
+}
+
+fn pages(sub: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir(sub))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md") && !p.to_string_lossy().ends_with(".fixed.md")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The page as a one-page graph: its diagnostics, page and graph rules.
+fn diagnose(text: &str) -> (PageAnalysis, Vec<Diagnostic>) {
+    let settings = Settings::default();
+    let a = analysis::analyze(text, &settings);
+    let mut g = Graph::new(GraphConfig::default());
+    g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts.clone());
+    let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
+    (a, d)
+}
+
+/// The one-page graph's keeper of a duplicated id (what `fix` and `source.fixAll` skip).
+fn keeper(text: &str, d: &Diagnostic) -> bool {
+    let a = analysis::analyze(text, &Settings::default());
+    let mut g = Graph::new(GraphConfig::default());
+    g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts);
+    fixes::keeps_duplicate_id(&g, "pages/fixture.md", text, d)
+}
+
+/// Text with every UUID replaced by a placeholder: id fixes change ids on purpose.
+fn mask_ids(s: &str) -> String {
+    s.split_inclusive(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+        .map(|w| {
+            let core = w.trim_end_matches(|c: char| !(c.is_ascii_hexdigit() || c == '-'));
+            if logseq_lsp::engine::ids::parse_uuid(core).is_some() {
+                w.replacen(core, "UUID", 1)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+fn render(text: &str, diags: &[Diagnostic]) -> String {
+    let idx = LineIndex::new(text);
+    diags
+        .iter()
+        .map(|d| {
+            let (sl, sc) = idx.position(text, d.range.start, Encoding::Utf16);
+            let (el, ec) = idx.position(text, d.range.end, Encoding::Utf16);
+            format!(
+                "{}:{}-{}:{} {}[{}] {}\n",
+                sl + 1,
+                sc,
+                el + 1,
+                ec,
+                d.severity.as_str(),
+                d.code.as_str(),
+                d.message
+            )
+        })
+        .collect()
+}
+
+fn check(path: &Path, actual: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(expected) if expected == actual => {}
+        Ok(expected) => failures.push(format!(
+            "{}:\n--- expected\n{expected}\n--- actual\n{actual}",
+            path.display()
+        )),
+        Err(_) => failures.push(format!(
+            "{}: missing (run with UPDATE_FIXTURES=1)\n{actual}",
+            path.display()
+        )),
+    }
+}
+
+fn ids() -> impl FnMut() -> String {
+    let n = Cell::new(0u32);
+    move || {
+        n.set(n.get() + 1);
+        format!("00000000-0000-4000-8000-{:012}", n.get())
+    }
+}
+
+#[test]
+fn rule_fixtures() {
+    let mut failures = Vec::new();
+    for p in pages("rules") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (_, d) = diagnose(&text);
+        let code = p.file_stem().unwrap().to_str().unwrap().to_string();
+        assert!(
+            d.iter().any(|d| d.code.as_str() == code),
+            "{}: the fixture never triggers its own rule",
+            p.display()
+        );
+        check(
+            &p.with_extension("expected"),
+            &render(&text, &d),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    for c in Code::ALL {
+        assert!(
+            dir("rules").join(format!("{}.md", c.as_str())).is_file(),
+            "no fixture for {}",
+            c.as_str()
+        );
+    }
+}
+
+#[test]
+fn fix_fixtures() {
+    let mut failures = Vec::new();
+    for p in pages("fixes") {
+        let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let mut new_id = ids();
+        let fixed = if stem == "fix-all" {
+            fixes::fix_all(&text, &mut diagnose, &keeper, &mut new_id).0
+        } else {
+            let (name, option) = match stem.split_once('@') {
+                Some((n, o)) => (n.to_string(), o.parse::<usize>().unwrap()),
+                None => (stem.clone(), 0),
+            };
+            let code = Code::parse(name.split("--").next().unwrap())
+                .unwrap_or_else(|| panic!("{stem}: unknown code"));
+            let (a, d) = diagnose(&text);
+            let diag = d
+                .iter()
+                .find(|d| d.code == code)
+                .unwrap_or_else(|| panic!("{stem}: no {} diagnostic", code.as_str()));
+            let offered = fixes::fixes_for(
+                &FixCtx {
+                    src: &text,
+                    analysis: &a,
+                },
+                diag,
+                &mut new_id,
+            );
+            let f = offered
+                .get(option)
+                .unwrap_or_else(|| panic!("{stem}: no fix #{option} (offered {})", offered.len()));
+            let out = edit::apply(&text, &f.edits);
+            // A fix must remove the diagnostic it was offered for (at that place, for that code).
+            let (_, after) = diagnose(&out);
+            let still = after.iter().filter(|x| x.code == code).count();
+            let before = d.iter().filter(|x| x.code == code).count();
+            assert!(
+                still < before,
+                "{stem}: `{}` left {} of {} {} diagnostics",
+                f.title,
+                still,
+                before,
+                code.as_str()
+            );
+            out
+        };
+        check(&p.with_extension("fixed.md"), &fixed, &mut failures);
+        // No content is lost: every non-whitespace character survives (fixes only add).
+        let count = |s: &str| {
+            let mut v: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+            v.sort();
+            v
+        };
+        let (before, after) = (count(&mask_ids(&text)), count(&mask_ids(&fixed)));
+        let mut it = after.iter().peekable();
+        let mut lost = Vec::new();
+        for c in &before {
+            while it.peek().is_some_and(|x| *x < c) {
+                it.next();
+            }
+            if it.peek() == Some(&c) {
+                it.next();
+            } else {
+                lost.push(*c);
+            }
+        }
+        // These rewrite syntax or reset values on purpose.
+        let removes = stem.starts_with("card-schedule")
+            || stem.starts_with("cloze-malformed")
+            || stem.starts_with("fix-all")
+            || stem.starts_with("id-invalid");
+        assert!(removes || lost.is_empty(), "{stem}: lost {lost:?}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fix_all_leaves_no_safe_fix() {
+    let text = std::fs::read_to_string(dir("fixes").join("fix-all.md")).unwrap();
+    let (fixed, codes) = fixes::fix_all(&text, &mut diagnose, &keeper, &mut ids());
+    assert!(!codes.is_empty());
+    let (a, d) = diagnose(&fixed);
+    let left: Vec<_> = d
+        .iter()
+        .filter(|d| {
+            fixes::fixes_for(
+                &FixCtx {
+                    src: &fixed,
+                    analysis: &a,
+                },
+                d,
+                &mut ids(),
+            )
+            .iter()
+            .any(|f| f.safe)
+        })
+        .collect();
+    assert!(left.is_empty(), "safe fixes left after fix_all: {left:?}");
+}
