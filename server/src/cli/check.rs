@@ -59,7 +59,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                         let (l, c) = idx.position(text, d.range.start, Encoding::Utf32);
                         human.push_str(&format!(
                             "{}:{}:{}: {}[{}]: {}\n",
-                            s.loaded.root.join(path).display(),
+                            session::display_path(&s.loaded.root, path),
                             l + 1,
                             c + 1,
                             d.severity.as_str(),

@@ -31,6 +31,8 @@ pub fn open(paths: &[PathBuf]) -> Result<Vec<Session>, String> {
         }
         let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
         let root = disk::find_root(&abs);
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
         if let Some(why) = disk::refuse_root(&root) {
             return Err(why);
         }
@@ -76,6 +78,16 @@ fn analyse(root: &Path, wanted: &[PathBuf]) -> Session {
         loaded,
         graph,
         pages,
+    }
+}
+
+/// How to show a page's path to the user: relative to the current folder when it is below it.
+pub fn display_path(root: &Path, rel: &str) -> String {
+    let abs = root.join(rel);
+    let cwd = std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok());
+    match cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
+        Some(r) => r.display().to_string(),
+        None => abs.display().to_string(),
     }
 }
 
