@@ -74,7 +74,7 @@ pub fn load(root: &Path) -> Loaded {
     let paths = list_pages(root, &config, &settings);
     let results: Vec<Result<(String, Arc<str>), Problem>> = paths
         .par_iter()
-        .map(|(rel, abs)| read_page(rel, abs))
+        .map(|(rel, abs)| read_page_capped(rel, abs, settings.max_file_bytes))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -139,7 +139,11 @@ pub fn is_page_path(rel: &str, config: &GraphConfig, settings: &Settings) -> boo
 }
 
 /// Every page file of the graph, sorted: (graph-relative path, absolute path).
-pub fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec<(String, PathBuf)> {
+pub fn list_pages(
+    root: &Path,
+    config: &GraphConfig,
+    settings: &Settings,
+) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -166,20 +170,32 @@ pub fn list_pages(root: &Path, config: &GraphConfig, settings: &Settings) -> Vec
     out
 }
 
-/// Reads one page as UTF-8 text.
+/// Reads one page as UTF-8 text, with the default size cap.
 pub fn read_page(rel: &str, abs: &Path) -> Result<(String, Arc<str>), Problem> {
-    let bytes = std::fs::read(abs).map_err(|e| Problem {
+    read_page_capped(rel, abs, crate::engine::settings::DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads a page; a file over `max` bytes, unreadable or not UTF-8 is a problem, not an error.
+pub fn read_page_capped(rel: &str, abs: &Path, max: usize) -> Result<(String, Arc<str>), Problem> {
+    let problem = |message: String| Problem {
         path: rel.to_string(),
-        message: format!("cannot read: {e}"),
-    })?;
+        message,
+    };
+    if let Ok(m) = std::fs::metadata(abs) {
+        if m.len() as usize > max {
+            return Err(problem(format!(
+                "{} MB is over the size limit of {} MB (setting max_file_size); skipped",
+                m.len() / 1_000_000,
+                max / 1_000_000
+            )));
+        }
+    }
+    let bytes = std::fs::read(abs).map_err(|e| problem(format!("cannot read: {e}")))?;
     match String::from_utf8(bytes) {
         Ok(s) => Ok((rel.to_string(), Arc::from(s))),
-        Err(e) => Err(Problem {
-            path: rel.to_string(),
-            message: format!(
-                "not UTF-8 text (invalid byte at offset {}); skipped",
-                e.utf8_error().valid_up_to()
-            ),
-        }),
+        Err(e) => Err(problem(format!(
+            "not UTF-8 text (invalid byte at offset {}); skipped",
+            e.utf8_error().valid_up_to()
+        ))),
     }
 }

@@ -31,62 +31,174 @@ pub struct Inline {
 
 /// Scans `text` (which starts at byte `base` of the page) and appends what it finds to `out`.
 pub fn scan(text: &str, base: usize, out: &mut Vec<Inline>) {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'`' => {
-                let run = b[i..].iter().take_while(|c| **c == b'`').count();
-                if let Some(close) = find_backtick_run(&b[i + run..], run) {
-                    let end = i + run + close + run;
-                    out.push(Inline {
-                        range: base + i..base + end,
-                        kind: InlineKind::Code,
-                    });
-                    i = end;
-                } else {
-                    i += run;
+    let mut s = Scanner {
+        last_close_brackets: text.rfind("]]").map(|p| base + p + 2),
+        ..Default::default()
+    };
+    s.scan(text, base, out, 0);
+}
+
+/// Longest `[[…]]` and `((…))` looked for: references are short, and a bound keeps a 1 MB line of
+/// unmatched brackets linear.
+const MAX_PAGE_REF: usize = 2048;
+const MAX_BLOCK_REF: usize = 512;
+const MAX_MACRO_NAME: usize = 256;
+/// Macros nest (`{{embed ((x))}}` inside a cloze…) only this deep before their text is inert.
+const MAX_DEPTH: usize = 4;
+
+/// Memory of failed searches, so that unmatched openers cost one scan in all, not one each.
+#[derive(Default)]
+struct Scanner {
+    /// Backtick run length → offset from which no closing run of that length exists.
+    no_backtick_close: std::collections::HashMap<usize, usize>,
+    /// Offset from which no `}}` exists.
+    no_macro_close: Option<usize>,
+    /// End of the last `]]` of the line: no `[[` after it can be closed.
+    last_close_brackets: Option<usize>,
+}
+
+impl Scanner {
+    fn scan(&mut self, text: &str, base: usize, out: &mut Vec<Inline>, depth: usize) {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'`' => {
+                    let run = b[i..].iter().take_while(|c| **c == b'`').count();
+                    let known_open = self
+                        .no_backtick_close
+                        .get(&run)
+                        .is_some_and(|&from| base + i >= from);
+                    match (!known_open)
+                        .then(|| find_backtick_run(&b[i + run..], run))
+                        .flatten()
+                    {
+                        Some(close) => {
+                            let end = i + run + close + run;
+                            out.push(Inline {
+                                range: base + i..base + end,
+                                kind: InlineKind::Code,
+                            });
+                            i = end;
+                        }
+                        None => {
+                            self.no_backtick_close.insert(run, base + i);
+                            i += run;
+                        }
+                    }
                 }
-            }
-            b'[' if b[i..].starts_with(b"[[") => match matching_brackets(b, i) {
-                Some(end) => {
-                    out.push(Inline {
-                        range: base + i..base + end,
-                        kind: InlineKind::PageRef {
-                            name: base + i + 2..base + end - 2,
-                        },
-                    });
-                    i = end;
+                b'[' if b[i..].starts_with(b"[[") => match self
+                    .can_close(base + i)
+                    .then(|| matching_brackets(b, i))
+                    .flatten()
+                {
+                    Some(end) => {
+                        out.push(Inline {
+                            range: base + i..base + end,
+                            kind: InlineKind::PageRef {
+                                name: base + i + 2..base + end - 2,
+                            },
+                        });
+                        i = end;
+                    }
+                    None => i += 2,
+                },
+                // `[label](((uuid)))`: the first `(` belongs to the link.
+                b'(' if b[i..].starts_with(b"(((") => i += 1,
+                b'(' if b[i..].starts_with(b"((") => match block_ref_end(b, i) {
+                    Some(end) => {
+                        out.push(Inline {
+                            range: base + i..base + end,
+                            kind: InlineKind::BlockRef {
+                                inner: base + i + 2..base + end - 2,
+                                in_embed: false,
+                            },
+                        });
+                        i = end;
+                    }
+                    None => i += 2,
+                },
+                b'{' if b[i..].starts_with(b"{{") => {
+                    i = self.scan_macro(text, base, i, out, depth);
                 }
-                None => i += 2,
-            },
-            // `[label](((uuid)))`: the first `(` belongs to the link.
-            b'(' if b[i..].starts_with(b"(((") => i += 1,
-            b'(' if b[i..].starts_with(b"((") => match block_ref_end(b, i) {
-                Some(end) => {
-                    out.push(Inline {
-                        range: base + i..base + end,
-                        kind: InlineKind::BlockRef {
-                            inner: base + i + 2..base + end - 2,
-                            in_embed: false,
-                        },
-                    });
-                    i = end;
+                // `##card` is `#` then the tag `card`.
+                b'#' if i == 0
+                    || matches!(b[i - 1], b' ' | b'\t')
+                    || (b[i - 1] == b'#' && (i == 1 || matches!(b[i - 2], b' ' | b'\t'))) =>
+                {
+                    i = scan_tag(text, base, i, out, self.can_close(base + i));
                 }
-                None => i += 2,
-            },
-            b'{' if b[i..].starts_with(b"{{") => {
-                i = scan_macro(text, base, i, out);
+                _ => i += 1,
             }
-            // `##card` is `#` then the tag `card`.
-            b'#' if i == 0
-                || matches!(b[i - 1], b' ' | b'\t')
-                || (b[i - 1] == b'#' && (i == 1 || matches!(b[i - 2], b' ' | b'\t'))) =>
-            {
-                i = scan_tag(text, base, i, out);
-            }
-            _ => i += 1,
         }
+    }
+
+    fn can_close(&self, at: usize) -> bool {
+        self.last_close_brackets.is_some_and(|e| at + 4 <= e)
+    }
+
+    fn scan_macro(
+        &mut self,
+        text: &str,
+        base: usize,
+        i: usize,
+        out: &mut Vec<Inline>,
+        depth: usize,
+    ) -> usize {
+        let b = text.as_bytes();
+        let ns = i + 2;
+        let mut ne = ns;
+        while ne < b.len() && !matches!(b[ne], b' ' | b'\t') && !b[ne..].starts_with(b"}}") {
+            ne += 1;
+            if ne - ns > MAX_MACRO_NAME {
+                return ns; // no macro has such a name: plain text
+            }
+        }
+        let close = if self.no_macro_close.is_some_and(|from| base + ne >= from) {
+            None
+        } else {
+            let c = text[ne..].find("}}").map(|p| ne + p);
+            if c.is_none() {
+                self.no_macro_close = Some(base + ne);
+            }
+            c
+        };
+        let (args_end, end, closed) = match close {
+            Some(c) => (c, c + 2, true),
+            None => (b.len(), b.len(), false),
+        };
+        let a0 = (ne..args_end)
+            .find(|&k| !matches!(b[k], b' ' | b'\t'))
+            .unwrap_or(args_end);
+        let name = &text[ns..ne];
+        out.push(Inline {
+            range: base + i..base + end,
+            kind: InlineKind::Macro {
+                name: base + ns..base + ne,
+                args: base + a0..base + args_end,
+                closed,
+            },
+        });
+        if !closed {
+            return ns; // an unclosed `{{` is plain text: keep scanning inside it
+        }
+        if depth >= MAX_DEPTH {
+            return end;
+        }
+        // `{{embed ((uuid))}}` and `{{embed [[page]]}}` are references; `{{query …}}` contents are not.
+        if name == "embed" {
+            let mut inner = Vec::new();
+            self.scan(&text[a0..args_end], base + a0, &mut inner, depth + 1);
+            for mut x in inner {
+                if let InlineKind::BlockRef { in_embed, .. } = &mut x.kind {
+                    *in_embed = true;
+                }
+                out.push(x);
+            }
+        } else if name != "query" && name != "function" {
+            self.scan(&text[a0..args_end], base + a0, out, depth + 1);
+        }
+        end
     }
 }
 
@@ -110,7 +222,8 @@ fn find_backtick_run(b: &[u8], run: usize) -> Option<usize> {
 fn matching_brackets(b: &[u8], i: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = i;
-    while j + 1 < b.len() {
+    let limit = b.len().min(i + MAX_PAGE_REF);
+    while j + 1 < limit {
         if b[j] == b'[' && b[j + 1] == b'[' {
             depth += 1;
             j += 2;
@@ -130,60 +243,18 @@ fn matching_brackets(b: &[u8], i: usize) -> Option<usize> {
 /// mldoc reads `((` + any text without `)` + `))` as a block reference.
 fn block_ref_end(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 2;
-    while j < b.len() && b[j] != b')' {
+    let limit = b.len().min(i + MAX_BLOCK_REF);
+    while j < limit && b[j] != b')' {
         j += 1;
     }
     (j > i + 2 && b[j..].starts_with(b"))")).then_some(j + 2)
 }
 
-fn scan_macro(text: &str, base: usize, i: usize, out: &mut Vec<Inline>) -> usize {
-    let b = text.as_bytes();
-    let ns = i + 2;
-    let mut ne = ns;
-    while ne < b.len() && !matches!(b[ne], b' ' | b'\t') && !b[ne..].starts_with(b"}}") {
-        ne += 1;
-    }
-    let close = text[ne..].find("}}").map(|p| ne + p);
-    let (args_end, end, closed) = match close {
-        Some(c) => (c, c + 2, true),
-        None => (b.len(), b.len(), false),
-    };
-    let a0 = (ne..args_end)
-        .find(|&k| !matches!(b[k], b' ' | b'\t'))
-        .unwrap_or(args_end);
-    let name = &text[ns..ne];
-    out.push(Inline {
-        range: base + i..base + end,
-        kind: InlineKind::Macro {
-            name: base + ns..base + ne,
-            args: base + a0..base + args_end,
-            closed,
-        },
-    });
-    if !closed {
-        return ns; // an unclosed `{{` is plain text: keep scanning inside it
-    }
-    // `{{embed ((uuid))}}` and `{{embed [[page]]}}` are references; `{{query …}}` contents are not.
-    if name == "embed" {
-        let mut inner = Vec::new();
-        scan(&text[a0..args_end], base + a0, &mut inner);
-        for mut x in inner {
-            if let InlineKind::BlockRef { in_embed, .. } = &mut x.kind {
-                *in_embed = true;
-            }
-            out.push(x);
-        }
-    } else if name != "query" && name != "function" {
-        scan(&text[a0..args_end], base + a0, out);
-    }
-    end
-}
-
 /// `#tag` stops at whitespace and `, ! ? ' " #`… trailing `. ; :` are dropped (mldoc hash_tag.ml).
-fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>) -> usize {
+fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close: bool) -> usize {
     let b = text.as_bytes();
     if b[i + 1..].starts_with(b"[[") {
-        if let Some(end) = matching_brackets(b, i + 1) {
+        if let Some(end) = can_close.then(|| matching_brackets(b, i + 1)).flatten() {
             out.push(Inline {
                 range: base + i..base + end,
                 kind: InlineKind::Tag {

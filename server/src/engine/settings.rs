@@ -14,7 +14,12 @@ pub struct Settings {
     pub severity: BTreeMap<Code, Option<Severity>>,
     /// Graph-relative path prefixes to skip.
     pub ignore: Vec<String>,
+    /// Pages larger than this are not analysed (a notice says so): bounded work on huge files.
+    pub max_file_bytes: usize,
 }
+
+/// Default size cap: far above any real page (the largest in the docs graph is 60 KB).
+pub const DEFAULT_MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -22,6 +27,7 @@ impl Default for Settings {
             card_tags: vec!["card".into(), "flashcard".into()],
             severity: BTreeMap::new(),
             ignore: Vec::new(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
 }

@@ -100,29 +100,78 @@ enum Region {
     PropertyDrawer,
 }
 
+/// Remembers where each kind of closing line was last looked for, so that a page full of
+/// unclosed openers is still read in linear time: if a search for a closer from line `from`
+/// found line `k` (or none), a later search from a line in between finds the same.
+#[derive(Default)]
+struct Closers {
+    seen: std::collections::HashMap<String, (usize, Option<usize>)>,
+}
+
+impl Closers {
+    fn find(
+        &mut self,
+        key: String,
+        src: &str,
+        all: &[Line],
+        i: usize,
+        f: &dyn Fn(&str) -> bool,
+    ) -> Option<usize> {
+        if let Some(&(from, res)) = self.seen.get(&key) {
+            if i >= from && res.is_none_or(|k| i < k) {
+                return res;
+            }
+        }
+        let res = (i + 1..all.len()).find(|&k| f(all[k].text(src)));
+        self.seen.insert(key, (i, res));
+        res
+    }
+}
+
 /// If `seg` (the rest of line `i`) opens a region that a later line closes: its kind and the
 /// index of the closing line.
-fn closed_region(src: &str, all: &[Line], i: usize, seg: &str) -> Option<(Region, usize)> {
-    let find = |f: &dyn Fn(&str) -> bool| (i + 1..all.len()).find(|&k| f(all[k].text(src)));
+fn closed_region(
+    closers: &mut Closers,
+    src: &str,
+    all: &[Line],
+    i: usize,
+    seg: &str,
+) -> Option<(Region, usize)> {
     if fence_open(seg) {
-        return find(&fence_close).map(|k| (Region::Inert, k));
+        return closers
+            .find("fence".into(), src, all, i, &fence_close)
+            .map(|k| (Region::Inert, k));
     }
     if let Some(name) = begin_container(seg) {
-        return find(&|l| end_container(l, name)).map(|k| (Region::Inert, k));
+        return closers
+            .find(
+                format!("begin:{}", name.to_ascii_lowercase()),
+                src,
+                all,
+                i,
+                &|l| end_container(l, name),
+            )
+            .map(|k| (Region::Inert, k));
     }
     let t = seg.trim();
     if t.starts_with("$$") && !(t.len() > 2 && t[2..].contains("$$")) {
-        return find(&|l| l.trim_start().starts_with("$$")).map(|k| (Region::Inert, k));
+        return closers
+            .find("math".into(), src, all, i, &|l| {
+                l.trim_start().starts_with("$$")
+            })
+            .map(|k| (Region::Inert, k));
     }
     if let Some(tag) = html_open(seg) {
         let close = format!("</{tag}>");
         if seg.contains(&close) {
             return None; // one line of HTML: nothing to protect
         }
-        return find(&|l| l.contains(&close)).map(|k| (Region::Inert, k));
+        return closers
+            .find(format!("html:{tag}"), src, all, i, &|l| l.contains(&close))
+            .map(|k| (Region::Inert, k));
     }
     if let Some(name) = drawer_open(seg) {
-        let k = find(&drawer_end)?;
+        let k = closers.find("drawer".into(), src, all, i, &drawer_end)?;
         // A `:PROPERTIES:` drawer with anything but `:key: value` lines is an ordinary drawer.
         let entries = all[i + 1..k]
             .iter()
@@ -170,6 +219,7 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
         return (Vec::new(), unclosed);
     }
     let all: Vec<Line> = text::lines(src).collect();
+    let mut closers = Closers::default();
     let mut blocks: Vec<Block> = Vec::new();
     let mut i = 0;
     let mut lazy = Lazy::No; // inside a list item or quote paragraph
@@ -210,7 +260,7 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
             blocks.push(new_block(src, line, BlockKind::Bullet, m));
             // mldoc's title look-ahead gives up when a code fence or container starts right after
             // the bullet (`- ```calc`): the title is empty and the block's body is code.
-            if let Some((_, k)) = closed_region(src, &all, i, &t[m..]) {
+            if let Some((_, k)) = closed_region(&mut closers, src, &all, i, &t[m..]) {
                 let b = blocks.last_mut().unwrap();
                 b.title = b.title.start..b.title.start;
                 b.lines[0].kind = LineKind::Code;
@@ -267,7 +317,7 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
             }
             lazy = Lazy::No;
         }
-        if let Some((region, k)) = closed_region(src, &all, i, t) {
+        if let Some((region, k)) = closed_region(&mut closers, src, &all, i, t) {
             for (n, l) in all[i..=k].iter().enumerate() {
                 let kind = match region {
                     Region::Inert => LineKind::Code,

@@ -127,22 +127,18 @@ impl Outline {
             .filter(move |(_, b)| b.parent == Some(i))
             .map(move |(k, _)| i + 1 + k)
     }
-    /// Index one past block `i`'s last descendant.
+    /// Index one past block `i`'s last descendant. Nesting is a preorder (graph-parser builds it
+    /// with a stack), so the subtree is the run of following blocks that are deeper than `i`.
     pub fn subtree_end(&self, i: usize) -> usize {
+        let level = self.blocks[i].level;
         let mut j = i + 1;
-        while j < self.blocks.len() && self.is_descendant(j, i) {
+        while j < self.blocks.len()
+            && self.blocks[j].level > level
+            && self.blocks[j].kind != BlockKind::Pre
+        {
             j += 1;
         }
         j
-    }
-    fn is_descendant(&self, mut j: usize, of: usize) -> bool {
-        while let Some(p) = self.blocks[j].parent {
-            if p == of {
-                return true;
-            }
-            j = p;
-        }
-        false
     }
 }
 

@@ -5,6 +5,9 @@ use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::inline::InlineKind;
 
 pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    // Unclosed macros run to the end of their line; one report per line is enough (every later
+    // `{{cloze` on it is unclosed too, and closing the first fixes the line).
+    let mut unclosed_line_end = None;
     for b in &ctx.outline.blocks {
         for x in &b.inlines {
             let InlineKind::Macro { name, args, closed } = &x.kind else {
@@ -12,6 +15,9 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
             };
             let n = &ctx.src[name.clone()];
             let msg = if n.eq_ignore_ascii_case("cloze") && !*closed {
+                if unclosed_line_end.replace(x.range.end) == Some(x.range.end) {
+                    continue;
+                }
                 "This {{cloze is never closed with }}: Logseq shows it as plain text and the card has no cloze.".to_string()
             } else if !*closed {
                 continue;

@@ -1,0 +1,106 @@
+//! Pathological pages: the engine must finish (no stack overflow, no quadratic blow-up that
+//! amounts to a hang) and report sensibly. Speed itself is measured by the benchmarks.
+
+use logseq_lsp::engine::analysis::analyze;
+use logseq_lsp::engine::fixes::{self, FixCtx};
+use logseq_lsp::engine::settings::Settings;
+
+fn analyse_all(src: &str) -> usize {
+    let a = analyze(src, &Settings::default());
+    let ctx = FixCtx { src, analysis: &a };
+    let mut n = 0;
+    for d in &a.local {
+        n += fixes::fixes_for(&ctx, d, &mut || {
+            "00000000-0000-4000-8000-000000000000".into()
+        })
+        .len();
+    }
+    a.outline.blocks.len() + a.local.len() + n
+}
+
+#[test]
+fn deeply_nested_inline_syntax_does_not_overflow_the_stack() {
+    for (open, close) in [
+        ("[[", "]]"),
+        ("{{embed ", "}}"),
+        ("((", "))"),
+        ("#[[", "]]"),
+        ("`", "`"),
+    ] {
+        let mut s = String::from("- 😀 ");
+        for _ in 0..100_000 {
+            s.push_str(open);
+        }
+        for _ in 0..100_000 {
+            s.push_str(close);
+        }
+        s.push('\n');
+        assert!(analyse_all(&s) >= 1, "{open}");
+    }
+    // 100,000 levels of quotes and list markers.
+    let s = format!(
+        "- q\n  {} deep\n  {} deep\n",
+        ">".repeat(100_000),
+        "* ".repeat(100_000)
+    );
+    assert_eq!(analyze(&s, &Settings::default()).outline.blocks.len(), 1);
+}
+
+#[test]
+fn deepest_outline_that_fits_in_a_few_megabytes() {
+    // Each level needs one more indentation character, so 3,000 levels take 4.5 MB.
+    let mut s = String::new();
+    for i in 0..3_000 {
+        s.push_str(&"\t".repeat(i));
+        s.push_str(if i % 2 == 0 { "- q #card\n" } else { "- a\n" });
+    }
+    let a = analyze(&s, &Settings::default());
+    assert_eq!(a.outline.blocks.len(), 3_000);
+    assert_eq!(a.outline.blocks[2_999].level, 3_000);
+    assert_eq!(a.cards.len(), 1_500);
+}
+
+#[test]
+fn one_megabyte_single_line_of_unmatched_openers() {
+    for unit in [
+        "[[", "((", "{{", "`", "``", "#[[", "{{cloze ", "(((", "[[a]", "x::y ",
+    ] {
+        let s = format!("- 😀 {}\n", unit.repeat(1_000_000 / unit.len()));
+        assert!(analyse_all(&s) >= 1, "{unit}");
+    }
+}
+
+#[test]
+fn many_unclosed_regions() {
+    for opener in [
+        "```",
+        "<div>",
+        "$$",
+        ":LOGBOOK:",
+        "#+BEGIN_QUOTE",
+        ":PROPERTIES:",
+    ] {
+        let s = format!("- a\n{}", format!("  {opener}\n- b\n").repeat(50_000));
+        let a = analyze(&s, &Settings::default());
+        // None is closed except `$$` and fences, which pair up with the next opener.
+        assert!(
+            a.outline.blocks.len() >= 25_000,
+            "{opener}: {}",
+            a.outline.blocks.len()
+        );
+    }
+}
+
+#[test]
+fn crlf_bom_and_blank_pages() {
+    let a = analyze("\u{feff}- a\r\n- b\r\n", &Settings::default());
+    // mldoc: the BOM line is not a bullet; it becomes the pre-block (tests/mldoc/cases/23).
+    assert_eq!(a.outline.blocks.len(), 2);
+    assert_eq!(a.outline.blocks[1].range.start, "\u{feff}- a\r\n".len());
+    for blank in ["", "   \n\t\n", "\u{feff}"] {
+        assert!(analyze(blank, &Settings::default())
+            .outline
+            .blocks
+            .is_empty());
+    }
+}
