@@ -1,22 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine with Rust, Python 3 and Node: installs what the tests
-# need (Debian packages for the editor tests, Python packages in .venv, the mldoc oracle from npm),
+# need (editors for the editor tests, Python packages in .venv, the mldoc oracle from npm),
 # builds the server, then runs the Rust tests and the end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Real editors driven headlessly by the end-to-end tests (Debian's Neovim 0.7.2).
-missing=()
-command -v nvim >/dev/null || missing+=(neovim)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Debian packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "warning: ${missing[*]} not installed and not root: those editor tests will be skipped" >&2
-  fi
-fi
+# Real editors driven headlessly by the end-to-end tests: Debian's Neovim 0.7.2, Emacs 28 + eglot
+# and Chromium, code-server 4.100.3 (VS Code 1.100, cached under .cache/) and the VS Code extension
+# packaged into a .vsix.
+echo "== editors (scripts/install-editors.sh)"
+./scripts/install-editors.sh
 
 echo "== Python packages (.venv)"
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -34,3 +34,15 @@ def shared_dir():
     if not (p / "corpus").is_dir():
         pytest.fail(f"shared/ not found at {p}; set LOGSEQ_SHARED")
     return p
+
+
+@pytest.fixture(scope="session")
+def readwise_source():
+    """The Readwise example graph (read-only: copy it before changing anything): the repo's
+    examples/ copy, else shared/fixtures/."""
+    for p in (REPO_ROOT / "examples" / "readwise-export",
+              Path(os.environ.get("LOGSEQ_SHARED") or REPO_ROOT.parent / "shared")
+              / "fixtures" / "readwise-export"):
+        if (p / "pages" / "Kubernetes in Action.md").is_file():
+            return p
+    pytest.fail("Readwise example graph not found in examples/ or shared/fixtures/")

@@ -1,0 +1,216 @@
+// End-to-end self-test, run only when LOGSEQ_LSP_SELFTEST_FILE is set (tests/editors/test_vscode.py
+// sets it on code-server). It drives the real editor as a user would: open a page, wait for the
+// server's diagnostics, hover a card, apply a quick fix, and finally leave a card hover open on
+// screen for a screenshot. Everything it saw goes to LOGSEQ_LSP_SELFTEST_OUT as JSON.
+//   LOGSEQ_LSP_SELFTEST_HOVER_TEXT  text on the card line to hover (its first occurrence)
+//   LOGSEQ_LSP_SELFTEST_FIX_CODE    rule code of the diagnostic to fix (its first occurrence)
+//   LOGSEQ_LSP_SELFTEST_FIX_TITLE   start of the quick fix's title
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+
+type Json = Record<string, unknown>;
+
+const SOURCE = 'logseq-lsp';
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code ?? '');
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+}
+
+function diagJson(d: vscode.Diagnostic): Json {
+  return {
+    code: codeOf(d),
+    severity: d.severity,
+    message: d.message,
+    range: [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+  };
+}
+
+/** Resolves when `check()` returns a value (re-checked on every diagnostics change), or after
+ * `ms` with undefined. */
+function waitFor<T>(check: () => T | undefined, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const first = check();
+    if (first !== undefined) {
+      resolve(first);
+      return;
+    }
+    const done = (v: T | undefined) => {
+      sub.dispose();
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const tryNow = () => {
+      const v = check();
+      if (v !== undefined) {
+        done(v);
+      }
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics(tryNow);
+    const poll = setInterval(tryNow, 250);
+    const timer = setTimeout(() => done(undefined), ms);
+  });
+}
+
+function hoverText(h: vscode.Hover): string {
+  return h.contents
+    .map((c) => (typeof c === 'string' ? c : c instanceof vscode.MarkdownString ? c.value : (c as { value: string }).value))
+    .join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function runSelfTest(file: string, outFile: string, log: vscode.OutputChannel): Promise<void> {
+  const out: Json = { file, steps: [] as string[] };
+  const step = (s: string) => {
+    (out.steps as string[]).push(s);
+    log.appendLine(`[self-test] ${s}`);
+  };
+  const started = Date.now();
+  try {
+    const hoverNeedle = process.env.LOGSEQ_LSP_SELFTEST_HOVER_TEXT ?? '#flashcard';
+    const fixCode = process.env.LOGSEQ_LSP_SELFTEST_FIX_CODE ?? 'id-before-title';
+    const fixTitle = process.env.LOGSEQ_LSP_SELFTEST_FIX_TITLE ?? '';
+
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    step(`opened ${doc.uri.toString()} (${doc.languageId})`);
+
+    const before = await waitFor(() => {
+      const d = ours(doc.uri);
+      return d.length > 0 ? d : undefined;
+    }, 60000);
+    if (!before) {
+      throw new Error('no diagnostics from logseq-lsp within 60 s');
+    }
+    out.diagnostics = before.map(diagJson);
+    out.diagnosticsMs = Date.now() - started;
+    step(`${before.length} diagnostics`);
+
+    // Hover on the card line.
+    const hoverOffset = doc.getText().indexOf(hoverNeedle);
+    if (hoverOffset < 0) {
+      throw new Error(`hover text not found in the page: ${hoverNeedle}`);
+    }
+    const hoverPos = doc.positionAt(hoverOffset);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      hoverPos,
+    )) ?? [];
+    out.hoverPosition = [hoverPos.line, hoverPos.character];
+    out.hover = hovers.map(hoverText);
+    step(`${hovers.length} hover(s) at ${hoverPos.line}:${hoverPos.character}`);
+
+    // Quick fix for the first diagnostic with fixCode.
+    const target = before.find((d) => codeOf(d) === fixCode);
+    if (!target) {
+      throw new Error(`no ${fixCode} diagnostic to fix`);
+    }
+    out.fixTarget = diagJson(target);
+    const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) ?? [];
+    out.actions = actions.map((a) => a.title);
+    out.actionDetails = actions.map((a) => ({
+      title: a.title,
+      kind: (a as vscode.CodeAction).kind?.value,
+      diagnostics: ((a as vscode.CodeAction).diagnostics ?? []).map(codeOf),
+      hasEdit: Boolean((a as vscode.CodeAction).edit),
+    }));
+    // VS Code's own Markdown extension adds actions too: pick the server's by title and diagnostic.
+    const action = actions.find(
+      (a): a is vscode.CodeAction =>
+        !(typeof (a as vscode.Command).command === 'string') &&
+        a.title.startsWith(fixTitle) &&
+        ((a as vscode.CodeAction).diagnostics ?? [target]).some((d) => codeOf(d) === fixCode),
+    );
+    if (!action) {
+      throw new Error(`no quick fix for ${fixCode} starting with "${fixTitle}" among ${JSON.stringify(out.actions)}`);
+    }
+    out.applied = action.title;
+    const countBefore = before.filter((d) => codeOf(d) === fixCode).length;
+    if (action.edit && !(await vscode.workspace.applyEdit(action.edit))) {
+      throw new Error('applyEdit returned false');
+    }
+    if (action.command) {
+      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    }
+    step(`applied "${action.title}"`);
+    const after = await waitFor(() => {
+      const d = ours(doc.uri);
+      return d.filter((x) => codeOf(x) === fixCode).length < countBefore ? d : undefined;
+    }, 30000);
+    out.diagnosticsAfter = (after ?? ours(doc.uri)).map(diagJson);
+    out.fixCountBefore = countBefore;
+    out.fixCountAfter = (after ?? ours(doc.uri)).filter((d) => codeOf(d) === fixCode).length;
+    out.text = doc.getText();
+    if (!after) {
+      throw new Error(`the ${fixCode} diagnostic did not go away after the fix`);
+    }
+    step('the fixed diagnostic went away');
+
+    // The commands: both registered; Restart Server brings the diagnostics back from a new server.
+    const commands = await vscode.commands.getCommands(true);
+    out.commands = ['logseqLsp.restartServer', 'logseqLsp.showLog'].filter((c) => commands.includes(c));
+    await vscode.commands.executeCommand('logseqLsp.showLog');
+    await vscode.commands.executeCommand('logseqLsp.restartServer');
+    const again = await waitFor(() => {
+      const d = ours(doc.uri);
+      return d.length > 0 ? d : undefined;
+    }, 30000);
+    if (!again) {
+      throw new Error('no diagnostics after logseqLsp.restartServer');
+    }
+    out.diagnosticsAfterRestart = again.length;
+    step(`restarted: ${again.length} diagnostics`);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.window.showTextDocument(doc, { preview: false });
+
+    // Leave a card hover on screen for the screenshot (the test takes it through Chromium).
+    const pos = doc.positionAt(doc.getText().indexOf(hoverNeedle));
+    const shown = vscode.window.activeTextEditor ?? editor;
+    shown.selection = new vscode.Selection(pos, pos);
+    // A few lines of context above, and room below for the hover.
+    const top = new vscode.Position(Math.max(0, pos.line - 4), 0);
+    shown.revealRange(new vscode.Range(top, top), vscode.TextEditorRevealType.AtTop);
+    await sleep(500);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1500);
+    step('hover shown');
+    out.ok = true;
+  } catch (e) {
+    out.error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    log.appendLine(`[self-test] failed: ${out.error}`);
+  }
+  out.ms = Date.now() - started;
+  fs.writeFileSync(`${outFile}.tmp`, JSON.stringify(out, null, 2));
+  fs.renameSync(`${outFile}.tmp`, outFile);
+  if (!out.ok) {
+    return;
+  }
+
+  // Phase 2, once the test has taken its screenshot and writes `<out>.continue`: point
+  // logseqLsp.serverPath at a file that does not exist; the extension must say how to install
+  // the server (the test reads the notification in the workbench).
+  const deadline = Date.now() + 120000;
+  while (!fs.existsSync(`${outFile}.continue`)) {
+    if (Date.now() > deadline) {
+      return;
+    }
+    await sleep(200);
+  }
+  await vscode.workspace
+    .getConfiguration('logseqLsp')
+    .update('serverPath', '/nonexistent/logseq-lsp', vscode.ConfigurationTarget.Global);
+  step('serverPath set to /nonexistent/logseq-lsp');
+}

@@ -1,0 +1,140 @@
+;;; emacs_eglot_e2e.el --- drive eglot against logseq-lsp in `emacs --batch'  -*- lexical-binding: t -*-
+;; Run by tests/editors/test_emacs_eglot.py:
+;;   emacs --batch -l tests/editors/emacs_eglot_e2e.el
+;; It loads CONFIG_EL (the Emacs configuration documented in editors/README.md, as a user would
+;; put it in init.el), opens MD_FILE, lets `eglot-ensure' connect, and then, as a user would: waits
+;; for flymake's diagnostics, asks eldoc's hover function about the card at HOVER_TEXT, runs
+;; `eglot-code-actions' on the FIX_CODE diagnostic and picks the action titled FIX_TITLE, and waits
+;; for the diagnostic to go away. OFF_RULE is a rule the documented configuration turns off.
+;; Everything it saw goes to OUT_JSON; exit 0 on success, 1 on failure.
+
+(require 'package)
+(package-initialize)
+(require 'eglot)
+(require 'json)
+(require 'cl-lib)
+(require 'subr-x)
+
+(defvar e2e-out nil)
+(defvar e2e-raw nil "The last publishDiagnostics for the page, as eglot received it.")
+(defvar e2e-publishes 0)
+(defvar e2e-t0 (float-time))
+(defun e2e-put (k v) (setq e2e-out (plist-put e2e-out k v)))
+(defun e2e-step (s)
+  (e2e-put :steps (vconcat (plist-get e2e-out :steps)
+                           (list (format "%d ms: %s" (* 1000 (- (float-time) e2e-t0)) s)))))
+(defun e2e-env (k) (or (getenv k) (error "missing environment variable %s" k)))
+(defun e2e-wait (pred secs)
+  (let ((deadline (+ (float-time) secs)))
+    (while (and (not (funcall pred)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (funcall pred)))
+
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql textDocument/publishDiagnostics)) &key uri diagnostics &allow-other-keys)
+  (when (string-suffix-p (url-hexify-string (file-name-nondirectory (e2e-env "MD_FILE"))) uri)
+    (setq e2e-publishes (1+ e2e-publishes))
+    (setq e2e-raw diagnostics)))
+
+(defun e2e-codes (diags)
+  (mapcar (lambda (d) (plist-get d :code)) diags))
+
+(defun e2e-count (diags code)
+  (cl-count code (e2e-codes diags) :test #'equal))
+
+(defun e2e-flymake-ours ()
+  "Flymake's diagnostics that came from the server, as (BEG END LSP-DIAGNOSTIC), in buffer order."
+  (sort (cl-loop for d in (flymake-diagnostics)
+                 for lsp = (cdr (assoc 'eglot-lsp-diag (eglot--diag-data d)))
+                 when lsp collect (list (flymake-diagnostic-beg d) (flymake-diagnostic-end d) lsp))
+        (lambda (a b) (< (car a) (car b)))))
+
+(let (ok)
+  (condition-case err
+      (let* ((file (expand-file-name (e2e-env "MD_FILE")))
+             (fix-code (e2e-env "FIX_CODE"))
+             (fix-title (e2e-env "FIX_TITLE"))
+             (off-rule (e2e-env "OFF_RULE"))
+             server)
+        (e2e-put :emacs emacs-version)
+        (e2e-put :eglot (let ((d (cadr (assq (quote eglot) package-alist)))) (if d (package-version-join (package-desc-version d)) "built-in")))
+        ;; Emacs 28 has no Markdown mode of its own (the markdown-mode package provides it).
+        (unless (fboundp 'markdown-mode)
+          (define-derived-mode markdown-mode text-mode "Markdown")
+          (add-to-list 'auto-mode-alist '("\\.md\\'" . markdown-mode)))
+        (load (e2e-env "CONFIG_EL") nil t)
+        (e2e-step "configuration loaded")
+
+        ;; A Markdown file outside any graph: it must get no server.
+        (find-file (e2e-env "OUTSIDE_FILE"))
+        (run-hooks 'post-command-hook)   ; what the command loop does after `find-file'
+        (e2e-put :outside_managed (if (bound-and-true-p eglot--managed-mode) t :json-false))
+
+        (find-file file)
+        (e2e-put :mode (symbol-name major-mode))
+        (run-hooks 'post-command-hook)   ; `eglot-ensure' connects from this hook
+        (unless (e2e-wait (lambda () (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))) 15)
+          (error "eglot did not manage the page (eglot-ensure from markdown-mode-hook)"))
+        (setq server (eglot-current-server))
+        (e2e-put :project_root (project-root (eglot--project server)))
+        (e2e-step "eglot connected")
+
+        (unless (e2e-wait (lambda () e2e-raw) 15) (error "no publishDiagnostics"))
+        (flymake-start)                   ; batch mode: flymake never starts by itself
+        (unless (e2e-wait (lambda () (e2e-flymake-ours)) 10) (error "flymake got no diagnostics"))
+        (e2e-wait (lambda () nil) 0.3)    ; a late publish would change the count
+        (e2e-put :diagnostics (vconcat e2e-raw))
+        (e2e-put :flymake_count (length (e2e-flymake-ours)))
+        (e2e-step (format "%d diagnostics" (length e2e-raw)))
+
+        ;; Hover the card through eldoc's hover function, as eldoc-mode does when point rests there.
+        (goto-char (point-min))
+        (search-forward (e2e-env "HOVER_TEXT"))
+        (goto-char (match-beginning 0))
+        (let (info)
+          (eglot-hover-eldoc-function (lambda (s &rest _) (setq info (or s ""))))
+          (unless (e2e-wait (lambda () info) 10) (error "eldoc's hover function gave nothing"))
+          (e2e-put :hover info))
+        (e2e-put :hover_raw (plist-get (jsonrpc-request server :textDocument/hover
+                                                        (eglot--TextDocumentPositionParams))
+                                       :contents))
+        (e2e-step "hover")
+
+        ;; The quick fix: `M-x eglot-code-actions' on the diagnostic's text, choosing by title.
+        (let* ((target (or (cl-find-if (lambda (d) (equal (plist-get (nth 2 d) :code) fix-code))
+                                       (e2e-flymake-ours))
+                           (error "flymake has no %s diagnostic" fix-code)))
+               (before (e2e-count e2e-raw fix-code))
+               (publishes e2e-publishes)
+               offered)
+          (e2e-put :fix_count_before before)
+          (goto-char (nth 0 target))
+          (cl-letf (((symbol-function 'completing-read)
+                     (lambda (_prompt collection &rest _)
+                       (setq offered (mapcar #'car collection))
+                       (or (cl-find-if (lambda (title) (string-prefix-p fix-title title)) offered)
+                           (error "no action titled %s among %S" fix-title offered)))))
+            (let ((last-nonmenu-event ?\r))  ; a keyboard event: eglot reads the choice, no menu
+              (eglot-code-actions (nth 0 target) (nth 1 target) nil t)))
+          (e2e-put :actions (vconcat offered))
+          (e2e-step "quick fix applied")
+          ;; eglot sends didChange from an idle timer, which `--batch' never runs: do its work.
+          (unless (e2e-wait (lambda () (> e2e-publishes publishes)) 1)
+            (eglot--signal-textDocument/didChange)
+            (e2e-put :didchange_by_hand t))
+          (unless (e2e-wait (lambda () (< (e2e-count e2e-raw fix-code) before)) 15)
+            (error "the %s diagnostic did not go away" fix-code))
+          (e2e-put :fix_count_after (e2e-count e2e-raw fix-code))
+          (e2e-put :diagnostics_after (vconcat e2e-raw)))
+        (e2e-put :text (buffer-substring-no-properties (point-min) (point-max)))
+        (e2e-step "diagnostics updated")
+        (eglot-shutdown server)
+        (e2e-step "shut down")
+        (ignore off-rule)
+        (setq ok t))
+    (error (e2e-put :error (error-message-string err))))
+  (e2e-put :ok (if ok t :json-false))
+  (e2e-put :ms (round (* 1000 (- (float-time) e2e-t0))))
+  (with-temp-file (e2e-env "OUT_JSON")
+    (insert (json-encode e2e-out)))
+  (kill-emacs (if ok 0 1)))

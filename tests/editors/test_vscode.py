@@ -1,0 +1,249 @@
+"""VS Code 1.100 (code-server 4.100.3) in headless Chromium, with the packaged extension
+(editors/vscode/*.vsix) installed: the extension's self-test (env LOGSEQ_LSP_SELFTEST_*) opens a
+page of a copy of the example graph, waits for the server's diagnostics, hovers a card, applies a
+quick fix, and leaves a card hover on screen; the test checks what it wrote, checks through
+Chromium's DevTools protocol that the hover widget really shows the question and answer, and takes a
+screenshot (saved to LOGSEQ_LSP_SCREENSHOT when that is set; docs/vscode-hover.png was made so).
+
+Install: ./scripts/install-editors.sh (code-server under .cache/, Debian's chromium, the .vsix)."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from editor_support import (
+    FIX_CODE, FIX_TITLE, HOVER_TEXT, OFF_RULE, PAGE, REPO_ROOT, check_diagnostics, check_fix,
+    check_hover, copy_graph, missing_tool,
+)
+
+CODE_SERVER = Path(os.environ.get("LOGSEQ_LSP_CODE_SERVER")
+                   or REPO_ROOT / ".cache" / "code-server" / "bin" / "code-server")
+VSCODE_EXT = REPO_ROOT / "editors" / "vscode"
+RUN_TIMEOUT = 180  # seconds for the whole editor run (about 30 s here)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(pred, timeout: float, what: str, procs=()):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        for p in procs:
+            if p.poll() is not None:
+                pytest.fail(f"{what}: {p.args[0]} exited with {p.returncode}")
+        time.sleep(0.25)
+    pytest.fail(f"timed out after {timeout} s: {what}")
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+class Cdp:
+    """A minimal Chrome DevTools Protocol client on the page's websocket."""
+
+    def __init__(self, port: int):
+        import websocket  # websocket-client, from tests/requirements.txt
+
+        def page():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2) as r:
+                    targets = json.load(r)
+            except OSError:
+                return None
+            return next((t for t in targets if t.get("type") == "page"), None)
+
+        target = wait_until(page, 30, "Chromium's DevTools endpoint")
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30,
+                                              suppress_origin=True)
+        self.next_id = 0
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.next_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg["result"]
+
+    def eval(self, expr: str):
+        r = self.call("Runtime.evaluate", expression=expr, returnByValue=True)
+        return r["result"].get("value")
+
+    def close(self):
+        self.ws.close()
+
+
+def stop(p: subprocess.Popen | None):
+    if p is None or p.poll() is not None:
+        return
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(5)
+
+
+def dump_logs(user_data: Path) -> str:
+    """The extension's output channel and the extension host log, for failure messages."""
+    parts = []
+    for f in sorted(user_data.glob("logs/**/*.log")):
+        if "Logseq" in f.name or "exthost" in f.name or "remoteexthost" in f.name:
+            parts.append(f"--- {f.relative_to(user_data)}\n{f.read_text(errors='replace')[-3000:]}")
+    return "\n".join(parts)[-12000:]
+
+
+def test_vscode_extension(lsp_bin, tmp_path):
+    if not CODE_SERVER.is_file():
+        missing_tool(f"code-server ({CODE_SERVER})")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        missing_tool("chromium (Debian package)")
+    vsix = sorted(VSCODE_EXT.glob("logseq-lsp-*.vsix"))
+    if not vsix:
+        missing_tool("the packaged extension (editors/vscode/logseq-lsp-*.vsix)",
+                     "./scripts/install-editors.sh vscode")
+    try:
+        import websocket  # noqa: F401
+    except ImportError:
+        missing_tool("the Python package websocket-client", "pip install -r tests/requirements.txt")
+    t_start = time.monotonic()
+
+    graph = copy_graph(tmp_path)
+    ext_dir, user_data, home = tmp_path / "extensions", tmp_path / "user-data", tmp_path / "home"
+    (user_data / "User").mkdir(parents=True)
+    home.mkdir()
+    # The extension's settings as a user would set them; no workspace trust prompt (an untrusted
+    # workspace keeps the extension disabled); a quiet, fixed-size workbench for the screenshot.
+    (user_data / "User" / "settings.json").write_text(json.dumps({
+        "logseqLsp.serverPath": str(lsp_bin),
+        "logseqLsp.rules": {OFF_RULE: "off"},
+        "security.workspace.trust.enabled": False,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "workbench.welcomePage.walkthroughs.openOnInstall": False,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+        "chat.commandCenter.enabled": False,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": False,
+        "extensions.autoUpdate": False,
+        "update.mode": "none",
+        "editor.minimap.enabled": False,
+        "editor.wordWrap": "on",
+        "editor.hover.delay": 100,
+        "editor.hover.above": False,
+        "editor.stickyScroll.enabled": False,
+        "workbench.colorTheme": "Default Light Modern",
+    }, indent=2), encoding="utf-8")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_DATA_HOME": str(home / ".local/share")}
+
+    t = time.monotonic()
+    r = subprocess.run([str(CODE_SERVER), "--extensions-dir", str(ext_dir), "--user-data-dir", str(user_data),
+                        "--install-extension", str(vsix[-1])],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0 and "successfully installed" in r.stdout.lower(), r.stdout + r.stderr
+    t_install = time.monotonic() - t
+
+    out = tmp_path / "selftest.json"
+    port, debug_port = free_port(), free_port()
+    server_env = {**env,
+                  "LOGSEQ_LSP_SELFTEST_FILE": str(graph / PAGE),
+                  "LOGSEQ_LSP_SELFTEST_OUT": str(out),
+                  "LOGSEQ_LSP_SELFTEST_HOVER_TEXT": HOVER_TEXT,
+                  "LOGSEQ_LSP_SELFTEST_FIX_CODE": FIX_CODE,
+                  "LOGSEQ_LSP_SELFTEST_FIX_TITLE": FIX_TITLE}
+    cs_log = (tmp_path / "code-server.log").open("w")
+    cs = chrome = cdp = None
+    try:
+        t = time.monotonic()
+        cs = subprocess.Popen([str(CODE_SERVER), "--auth", "none", "--bind-addr", f"127.0.0.1:{port}",
+                               "--extensions-dir", str(ext_dir), "--user-data-dir", str(user_data),
+                               "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+                               str(graph)],
+                              env=server_env, stdout=cs_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/healthz"), 60, "code-server's /healthz", [cs])
+        # The extension host starts only once a browser opens the workbench.
+        chrome = subprocess.Popen([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                                   "--disable-dev-shm-usage", "--no-first-run", "--disable-quic",
+                                   "--disable-background-networking", "--disable-component-update",
+                                   "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}",
+                                   f"--remote-debugging-port={debug_port}", "--window-size=1400,1500",
+                                   f"http://127.0.0.1:{port}/?folder={graph}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: out.is_file(), RUN_TIMEOUT, "the extension's self-test result", [cs, chrome])
+        except pytest.fail.Exception as e:
+            pytest.fail(f"{e}\n{dump_logs(user_data)}")
+        t_run = time.monotonic() - t
+        result = json.loads(out.read_text(encoding="utf-8"))
+        if not result.get("ok"):
+            pytest.fail(f"self-test failed: {result.get('error')}\nsteps: {result.get('steps')}\n{dump_logs(user_data)}")
+
+        # The hover on screen: VS Code's hover widget, found in the page's DOM.
+        cdp = Cdp(debug_port)
+        hover_js = ("Array.from(document.querySelectorAll('.monaco-hover'))"
+                    ".filter(e => e.offsetParent !== null && !e.classList.contains('hidden'))"
+                    ".map(e => e.innerText).join('\\n----\\n')")
+        on_screen = wait_until(lambda: cdp.eval(hover_js), 15, "a visible hover widget in the workbench")
+        # The top of the workbench, down to a little below the hover.
+        bottom = cdp.eval("Math.max(...Array.from(document.querySelectorAll('.monaco-hover'))"
+                          ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().bottom))")
+        width, height = cdp.eval("[window.innerWidth, window.innerHeight]")
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, int(bottom) + 240), "scale": 1}
+        shot = base64.b64decode(cdp.call("Page.captureScreenshot", format="png", clip=clip)["data"])
+        (tmp_path / "vscode-hover.png").write_bytes(shot)
+        if os.environ.get("LOGSEQ_LSP_SCREENSHOT"):
+            Path(os.environ["LOGSEQ_LSP_SCREENSHOT"]).write_bytes(shot)
+
+        # Phase 2: the self-test points logseqLsp.serverPath at nothing; the extension must
+        # tell the user how to install the server.
+        Path(f"{out}.continue").write_text("go")
+        toast_js = ("Array.from(document.querySelectorAll('.notifications-toasts .notification-list-item'))"
+                    ".map(e => e.innerText).join('\\n')")
+        missing_msg = wait_until(lambda: "cargo install --path server" in (cdp.eval(toast_js) or "")
+                                 and cdp.eval(toast_js), 30, "the missing-server notification", [cs, chrome])
+    finally:
+        if cdp:
+            cdp.close()
+        stop(chrome)
+        stop(cs)
+        cs_log.close()
+
+    print(f"\nVS Code (code-server 4.100.3): install .vsix {t_install:.1f} s, run {t_run:.1f} s, "
+          f"total {time.monotonic() - t_start:.1f} s; self-test {result['ms']} ms: {result['steps']}\n"
+          f"missing-server notification: {missing_msg!r}")
+
+    codes = [d["code"] for d in result["diagnostics"]]
+    check_diagnostics(codes, lsp_bin, graph)
+    check_hover("\n".join(result["hover"]))
+    check_hover(on_screen)
+    assert "logseqLsp.serverPath" in missing_msg and "not an executable" in missing_msg, missing_msg
+    assert result["commands"] == ["logseqLsp.restartServer", "logseqLsp.showLog"]
+    assert result["diagnosticsAfterRestart"] == len(result["diagnosticsAfter"])
+    check_fix({**result, "actions": result["actions"], "fix_count_before": result["fixCountBefore"],
+               "fix_count_after": result["fixCountAfter"]}, result["text"])
+    assert len(shot) > 10000, "the screenshot is suspiciously small"
+    # (VS Code itself saves files a workspace edit changed: its setting files.refactoring.autoSave.)
