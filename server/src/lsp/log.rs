@@ -64,3 +64,60 @@ pub fn guard<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> jsonrpc::
 pub fn guard_notification(client: &Client, what: &str, f: impl FnOnce()) {
     let _ = guard(client, what, f);
 }
+
+/// Spawns background work whose panic is logged instead of vanishing with the task.
+pub fn spawn_logged<F>(client: Client, what: &'static str, fut: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let h = tokio::spawn(fut);
+    tokio::spawn(async move {
+        if let Err(e) = h.await {
+            if e.is_panic() {
+                let msg = panic_message(&*e.into_panic());
+                log(
+                    &client,
+                    MessageType::ERROR,
+                    format!("{what} panicked: {msg}"),
+                );
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{InitializeParams, InitializeResult};
+    use tower_lsp_server::{LanguageServer, LspService};
+
+    struct Dummy;
+    impl LanguageServer for Dummy {
+        async fn initialize(&self, _: InitializeParams) -> jsonrpc::Result<InitializeResult> {
+            Ok(InitializeResult::default())
+        }
+        async fn shutdown(&self) -> jsonrpc::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut client = None;
+            let (_service, _socket) = LspService::new(|c| {
+                client = Some(c);
+                Dummy
+            });
+            let client = client.unwrap();
+            assert_eq!(guard(&client, "ok", || 5).unwrap(), 5);
+            let e = guard(&client, "hover", || -> i32 { panic!("boom {}", 1) }).unwrap_err();
+            assert_eq!(e.code, jsonrpc::ErrorCode::InternalError);
+            assert!(e.message.contains("hover failed: boom 1"), "{}", e.message);
+        });
+    }
+}

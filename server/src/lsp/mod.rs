@@ -1,8 +1,435 @@
-//! The LSP face (tower-lsp-server over stdio).
+//! The LSP face (tower-lsp-server over stdio): the only code that knows LSP types and position
+//! encodings. Logseq knowledge (rules, fixes, hover text, the graph) lives in the engine.
+//!
+//! Ordering: tower-lsp-server runs up to 4 handlers at once and they interleave at `.await`
+//! points, so every notification that mutates state (didOpen/didChange/didClose) does all of
+//! its work synchronously, before any `.await` (the "did_change rule", stack-facts §2). Slow
+//! work (publishing, indexing, disk reads) goes to background tasks that check versions.
 
+mod code_action;
+mod config;
+mod diagnostics;
+mod documents;
+mod hover;
+mod index;
+mod log;
+mod position;
+mod selection;
+mod state;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService};
+
+use crate::disk;
+
+use self::documents::{DocPath, Document};
+use self::log::{guard, guard_notification, log, spawn_logged, warn_user};
+use self::state::{file_path, Negotiated, State};
+
+/// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
 pub fn serve() -> ExitCode {
-    eprintln!("logseq-lsp: the language server is not built yet");
-    ExitCode::from(2)
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("logseq-lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
+    let s = slot.clone();
+    rt.block_on(async move {
+        let (service, socket) = LspService::new(move |client| {
+            let st = State::new(client);
+            let _ = s.set(st.clone());
+            Backend { st }
+        });
+        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // Background work (an index build, the poller) must not hold the process open.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    let clean = slot
+        .get()
+        .is_some_and(|st| st.shutdown_requested.load(Ordering::Acquire));
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+struct Backend {
+    st: Arc<State>,
+}
+
+fn negotiate(caps: &ClientCapabilities) -> Negotiated {
+    let td = caps.text_document.as_ref();
+    let ws = caps.workspace.as_ref();
+    let publish = td.and_then(|t| t.publish_diagnostics.as_ref());
+    Negotiated {
+        encoding: position::negotiate(
+            caps.general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        ),
+        pull: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+        refresh: ws
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+        related_information: publish.and_then(|p| p.related_information).unwrap_or(false),
+        code_description: publish
+            .and_then(|p| p.code_description_support)
+            .unwrap_or(false),
+        work_done_progress: caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
+        watch_dynamic: ws
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        configuration_request: ws.and_then(|w| w.configuration).unwrap_or(false),
+    }
+}
+
+/// The workspace folder (the first one) or the deprecated rootUri/rootPath.
+#[allow(deprecated)]
+fn workspace_folder(p: &InitializeParams) -> Option<PathBuf> {
+    p.workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .and_then(|f| file_path(&f.uri))
+        .or_else(|| p.root_uri.as_ref().and_then(file_path))
+        .or_else(|| p.root_path.as_ref().map(PathBuf::from))
+}
+
+fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(position::encoding_kind(neg.encoding)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(if literal_actions {
+            CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(code_action::kinds()),
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            CodeActionProviderCapability::Simple(true)
+        }),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        diagnostic_provider: neg.pull.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some(diagnostics::SOURCE.to_string()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            })
+        }),
+        ..Default::default()
+    }
+}
+
+impl Backend {
+    fn client(&self) -> &Client {
+        &self.st.client
+    }
+
+    /// Takes a graph root: refused roots (/, $HOME) leave the server with open documents only.
+    fn adopt_root(&self, folder: PathBuf) {
+        let root = disk::find_root(&folder);
+        match disk::refuse_root(&root) {
+            Some(why) => warn_user(
+                self.client(),
+                format!("not indexing: {why}; checking open pages on their own"),
+            ),
+            None => {
+                log(
+                    self.client(),
+                    MessageType::INFO,
+                    format!("graph root: {}", root.display()),
+                );
+                self.st.index_ready.store(false, Ordering::Release);
+                self.st.set_root(Some(root));
+            }
+        }
+    }
+
+    fn apply_client_settings(&self, v: &Value) {
+        let (applied, reindex) = {
+            let mut c = self.st.config_mut();
+            let before = c.settings.ignore.clone();
+            let a = c.set_client_settings(v);
+            let reindex = before != c.settings.ignore;
+            (a, reindex)
+        };
+        for w in applied.warnings {
+            warn_user(self.client(), format!("settings: {w}"));
+        }
+        if reindex {
+            index::reindex(&self.st);
+        }
+        if applied.changed {
+            guard_notification(self.client(), "applying settings", || {
+                index::refresh_open_documents(&self.st, true)
+            });
+            self.st.publisher.all();
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let neg = negotiate(&params.capabilities);
+        let literal_actions = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .is_some_and(|c| c.code_action_literal_support.is_some());
+        let caps = capabilities(&neg, literal_actions);
+        log(
+            self.client(),
+            MessageType::INFO,
+            format!(
+                "logseq-lsp {} for {}: position encoding {:?}, {} diagnostics",
+                env!("CARGO_PKG_VERSION"),
+                params
+                    .client_info
+                    .as_ref()
+                    .map_or("an unnamed client", |c| c.name.as_str()),
+                neg.encoding,
+                if neg.pull { "pulled" } else { "pushed" },
+            ),
+        );
+        self.st.set_negotiated(neg);
+        let applied = self
+            .st
+            .config_mut()
+            .set_initialization_options(params.initialization_options.as_ref());
+        for w in applied.warnings {
+            warn_user(self.client(), format!("initializationOptions: {w}"));
+        }
+        if let Some(f) = workspace_folder(&params) {
+            self.adopt_root(f);
+        }
+        if params
+            .workspace_folders
+            .as_ref()
+            .is_some_and(|f| f.len() > 1)
+        {
+            log(
+                self.client(),
+                MessageType::WARNING,
+                "several workspace folders: only the first is indexed as the graph",
+            );
+        }
+        Ok(InitializeResult {
+            capabilities: caps,
+            server_info: Some(ServerInfo {
+                name: "logseq-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.st.negotiated().watch_dynamic && self.st.root().is_some() {
+            let st = self.st.clone();
+            spawn_logged(
+                self.client().clone(),
+                "registering file watchers",
+                async move {
+                    let watchers = json!({"watchers": [
+                        {"globPattern": "**/*.md"},
+                        {"globPattern": "**/*.org"},
+                        {"globPattern": "**/logseq/config.edn"},
+                        {"globPattern": "**/logseq-lsp.toml"},
+                    ]});
+                    let reg = Registration {
+                        id: "logseq-lsp-watch".to_string(),
+                        method: "workspace/didChangeWatchedFiles".to_string(),
+                        register_options: Some(watchers),
+                    };
+                    if let Err(e) = st.client.register_capability(vec![reg]).await {
+                        log(
+                            &st.client,
+                            MessageType::WARNING,
+                            format!("the client refused file watching ({e}); polling every 2 s"),
+                        );
+                        index::start_polling(&st);
+                    }
+                },
+            );
+        }
+        index::reindex(&self.st);
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.st.shutdown_requested.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let st = &self.st;
+        let uri = params.text_document.uri;
+        guard_notification(self.client(), "didOpen", || {
+            // Single-file start (no workspace): adopt the graph this page lives in, if any.
+            if st.root().is_none() {
+                if let Some(f) = file_path(&uri) {
+                    let root = disk::find_root(&f);
+                    if root.join("logseq").join("config.edn").is_file() {
+                        self.adopt_root(root);
+                        index::reindex(st);
+                    }
+                }
+            }
+            let path = st.classify(&uri);
+            let doc = Document::open(
+                params.text_document.text,
+                params.text_document.version,
+                path,
+                &st.settings(),
+            );
+            let d = st.docs.entry(uri.clone()).insert(doc);
+            if d.text.len() > st.settings().max_file_bytes {
+                log(
+                    self.client(),
+                    MessageType::WARNING,
+                    format!(
+                        "{} is over the size limit (setting max_file_size): not analysed",
+                        uri.as_str()
+                    ),
+                );
+            }
+            if let DocPath::Page(p) = &d.path {
+                st.index_mut()
+                    .set_open(p, d.text.clone(), &d.analysis.facts);
+            }
+        });
+        st.publisher.doc(uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Everything before the first .await: see the module comment.
+        let st = &self.st;
+        let uri = params.text_document.uri;
+        let known = guard(self.client(), "didChange", || {
+            let Some(mut d) = st.docs.get_mut(&uri) else {
+                return false;
+            };
+            d.apply_changes(
+                params.content_changes,
+                params.text_document.version,
+                st.encoding(),
+                &st.settings(),
+            );
+            if let DocPath::Page(p) = &d.path {
+                st.index_mut()
+                    .set_open(p, d.text.clone(), &d.analysis.facts);
+            }
+            true
+        });
+        match known {
+            Ok(true) => st.publisher.doc(uri),
+            Ok(false) => log(
+                self.client(),
+                MessageType::WARNING,
+                format!("didChange for {} which is not open; ignored", uri.as_str()),
+            ),
+            Err(_) => {}
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let st = &self.st;
+        let uri = params.text_document.uri;
+        guard_notification(self.client(), "didClose", || {
+            if let Some((_, d)) = st.docs.remove(&uri) {
+                if let DocPath::Page(p) = d.path {
+                    st.index_mut().close(&p);
+                    index::reread_closed(st, p);
+                }
+            }
+        });
+        st.publisher.closed(uri);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if params.settings.is_null() && self.st.negotiated().configuration_request {
+            // Pull-style clients send an empty notification and expect us to ask.
+            let items = vec![ConfigurationItem {
+                scope_uri: None,
+                section: Some("logseq-lsp".to_string()),
+            }];
+            match self.client().configuration(items).await {
+                Ok(v) => {
+                    let v = v.into_iter().next().unwrap_or(Value::Null);
+                    self.apply_client_settings(&v);
+                }
+                Err(e) => log(
+                    self.client(),
+                    MessageType::WARNING,
+                    format!("workspace/configuration failed: {e}"),
+                ),
+            }
+        } else {
+            self.apply_client_settings(&params.settings);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        guard_notification(self.client(), "didChangeWatchedFiles", || {
+            index::files_changed(&self.st, params.changes)
+        });
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        guard(self.client(), "hover", || hover::hover(&self.st, params))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        guard(self.client(), "codeAction", || {
+            code_action::code_actions(&self.st, params)
+        })
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        guard(self.client(), "selectionRange", || {
+            selection::selection_ranges(&self.st, params)
+        })
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        guard(self.client(), "diagnostic", || {
+            diagnostics::pull(&self.st, &params.text_document.uri)
+        })
+    }
 }

@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(position_to_char(&rope, p(0, 4), Encoding::Utf8), 2);
         let idx = LineIndex::new(s);
         assert_eq!(position_to_offset(s, &idx, p(0, 99), Encoding::Utf16), 7);
-        assert_eq!(position_to_offset(s, &idx, p(9, 0), Encoding::Utf16), s.len());
+        assert_eq!(
+            position_to_offset(s, &idx, p(9, 0), Encoding::Utf16),
+            s.len()
+        );
         // Reversed ranges come back ordered.
         let r = Range {
             start: p(1, 1),

@@ -1,0 +1,457 @@
+//! The graph index and how it is kept current: a background (re)index of the whole graph, open
+//! documents' edits, closed documents re-read from disk, and file changes on disk (the client's
+//! `workspace/didChangeWatchedFiles`, or polling mtimes every 2 s when the client cannot watch).
+//!
+//! Open documents win over the disk: their latest text and facts are kept next to the graph, so
+//! a re-index or a watched-file event never replaces what the user is typing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType, NumberOrString};
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+
+use crate::disk;
+use crate::engine::graph::{Graph, GraphConfig, PageFacts};
+use crate::engine::org;
+use crate::engine::outline;
+use crate::engine::settings::{Settings, SETTINGS_FILE};
+
+use super::config;
+use super::documents::DocPath;
+use super::log::{log, spawn_logged, warn_user};
+use super::state::{is_config_file, rel_of, State};
+
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+pub struct Index {
+    pub graph: Graph,
+    /// Open documents that are graph pages: path → (text, facts) of the editor's version.
+    open: HashMap<String, (Arc<str>, PageFacts)>,
+}
+
+impl Index {
+    /// Records an open document's current text (on open and after every change).
+    pub fn set_open(&mut self, path: &str, text: Arc<str>, facts: &PageFacts) {
+        self.graph
+            .upsert(path.to_string(), text.clone(), facts.clone());
+        self.open.insert(path.to_string(), (text, facts.clone()));
+    }
+
+    /// Puts an open page's editor state back (after fix-all tried texts on it).
+    pub fn restore_open(&mut self, path: &str) {
+        if let Some((t, f)) = self.open.get(path) {
+            self.graph.upsert(path.to_string(), t.clone(), f.clone());
+        }
+    }
+
+    /// The document is closed (or no longer a page): the disk's version takes over again.
+    pub fn close(&mut self, path: &str) {
+        self.open.remove(path);
+    }
+
+    /// A page changed on disk (`None`: deleted). Ignored while the page is open in the editor.
+    pub fn disk_changed(&mut self, path: &str, text: Option<Arc<str>>) {
+        if self.open.contains_key(path) {
+            return;
+        }
+        match text {
+            Some(t) => {
+                let f = page_facts(path, &t);
+                self.graph.upsert(path.to_string(), t, f);
+            }
+            None => {
+                self.graph.remove(path);
+            }
+        }
+    }
+
+    fn replace_graph(&mut self, g: Graph) {
+        self.graph = g;
+        for (p, (t, f)) in &self.open {
+            self.graph.upsert(p.clone(), t.clone(), f.clone());
+        }
+    }
+}
+
+/// The facts the index keeps for a page read from disk.
+pub fn page_facts(path: &str, text: &str) -> PageFacts {
+    if path.ends_with(".org") {
+        org::facts(text)
+    } else {
+        PageFacts::from_outline(text, &outline::parse(text))
+    }
+}
+
+fn build_graph(config: GraphConfig, files: Vec<(String, Arc<str>)>) -> Graph {
+    let facts: Vec<PageFacts> = files.par_iter().map(|(p, t)| page_facts(p, t)).collect();
+    let mut g = Graph::new(config);
+    for ((p, t), f) in files.into_iter().zip(facts) {
+        g.upsert(p, t, f);
+    }
+    g
+}
+
+/// Starts a full (re)index in the background; a newer call supersedes an older one.
+pub fn reindex(state: &Arc<State>) {
+    let generation = state.index_generation.fetch_add(1, Ordering::AcqRel) + 1;
+    let st = state.clone();
+    spawn_logged(state.client.clone(), "indexing", async move {
+        run(st, generation).await
+    });
+}
+
+async fn begin_progress(
+    state: &State,
+    generation: u64,
+) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+    if !state.negotiated().work_done_progress {
+        return None;
+    }
+    let token = NumberOrString::String(format!("logseq-lsp/index/{generation}"));
+    state
+        .client
+        .create_work_done_progress(token.clone())
+        .await
+        .ok()?;
+    Some(
+        state
+            .client
+            .progress(token, "Indexing Logseq graph")
+            .with_percentage(0)
+            .with_message("reading pages")
+            .begin()
+            .await,
+    )
+}
+
+async fn run(state: Arc<State>, generation: u64) {
+    let stale = |s: &State| s.index_generation.load(Ordering::Acquire) != generation;
+    let Some(root) = state.root() else {
+        // No graph: page rules only, nothing to index.
+        state.index_ready.store(true, Ordering::Release);
+        state.publisher.all();
+        return;
+    };
+    let t0 = Instant::now();
+    let progress = begin_progress(&state, generation).await;
+    let r = root.clone();
+    let loaded = match tokio::task::spawn_blocking(move || disk::load(&r)).await {
+        Ok(l) => l,
+        Err(e) => {
+            log(
+                &state.client,
+                MessageType::ERROR,
+                format!("indexing {} failed: {e}", root.display()),
+            );
+            if let Some(p) = progress {
+                p.finish_with_message("failed").await;
+            }
+            return;
+        }
+    };
+    if let Some(p) = &progress {
+        p.report_with_message(format!("indexing {} pages", loaded.files.len()), 50)
+            .await;
+    }
+    let (init, changed) = state.config().client_layers();
+    let effective = config::layered(&loaded.settings, &init, &changed);
+    // disk::load skips what logseq-lsp.toml ignores; the client may ignore more.
+    let files: Vec<_> = loaded
+        .files
+        .into_iter()
+        .filter(|(p, _)| !effective.is_ignored(p))
+        .collect();
+    let pages = files.len();
+    let cfg = loaded.config.clone();
+    let graph = match tokio::task::spawn_blocking(move || build_graph(cfg, files)).await {
+        Ok(g) => g,
+        Err(e) => {
+            log(
+                &state.client,
+                MessageType::ERROR,
+                format!("indexing failed: {e}"),
+            );
+            if let Some(p) = progress {
+                p.finish_with_message("failed").await;
+            }
+            return;
+        }
+    };
+    if stale(&state) {
+        if let Some(p) = progress {
+            p.finish_with_message("superseded").await;
+        }
+        return;
+    }
+    state.index_mut().replace_graph(graph);
+    let applied = state.config_mut().set_file_settings(loaded.settings);
+    for w in &loaded.config_warnings {
+        warn_user(&state.client, w.clone());
+    }
+    for p in &loaded.problems {
+        log(
+            &state.client,
+            MessageType::WARNING,
+            format!("{}: {}", p.path, p.message),
+        );
+    }
+    state.index_ready.store(true, Ordering::Release);
+    // The config's :hidden and the toml's settings may have changed what each open page is.
+    refresh_open_documents(&state, applied.changed);
+    state.publisher.all();
+    let msg = format!(
+        "indexed {pages} pages of {} in {} ms",
+        root.display(),
+        t0.elapsed().as_millis()
+    );
+    log(&state.client, MessageType::INFO, msg.clone());
+    if let Some(p) = progress {
+        p.finish_with_message(msg).await;
+    }
+    if !state.negotiated().watch_dynamic {
+        start_polling(&state);
+    }
+}
+
+/// Re-derives every open document's place in the graph (settings or config may have moved it)
+/// and, when `reanalyze`, its analysis (card tags may have changed). Keeps the index in step.
+pub fn refresh_open_documents(state: &State, reanalyze: bool) {
+    let settings = state.settings();
+    let uris: Vec<_> = state.docs.iter().map(|d| d.key().clone()).collect();
+    for uri in uris {
+        let new_path = state.classify(&uri);
+        let Some(mut d) = state.docs.get_mut(&uri) else {
+            continue;
+        };
+        let old_path = std::mem::replace(&mut d.path, new_path);
+        let moved = old_path != d.path;
+        if moved || reanalyze {
+            d.reanalyze(&settings);
+        }
+        let mut ix = state.index_mut();
+        if moved {
+            if let DocPath::Page(old) = &old_path {
+                ix.close(old);
+                ix.graph.remove(old);
+            }
+        }
+        if let DocPath::Page(p) = &d.path {
+            ix.set_open(p, d.text.clone(), &d.analysis.facts);
+        }
+    }
+}
+
+/// What to do about a batch of file changes.
+#[derive(Default)]
+struct Changes {
+    reindex: bool,
+    /// Graph-relative path → absolute path (re-read) for changed or created pages.
+    read: Vec<(String, PathBuf)>,
+    removed: Vec<String>,
+}
+
+fn classify_events(state: &State, root: &Path, events: &[FileEvent]) -> Changes {
+    let settings = state.settings();
+    let config = state.index().graph.config.clone();
+    let mut c = Changes::default();
+    for e in events {
+        let Some(rel) = rel_of(root, &e.uri) else {
+            continue;
+        };
+        if is_config_file(&rel) {
+            c.reindex = true;
+        } else if e.typ == FileChangeType::DELETED {
+            c.removed.push(rel);
+        } else if disk::is_page_path(&rel, &config, &settings) {
+            c.read.push((rel.clone(), root.join(&rel)));
+        }
+    }
+    c
+}
+
+/// `workspace/didChangeWatchedFiles`.
+pub fn files_changed(state: &Arc<State>, events: Vec<FileEvent>) {
+    let Some(root) = state.root() else {
+        return;
+    };
+    let changes = classify_events(state, &root, &events);
+    apply_changes(state, changes);
+}
+
+fn apply_changes(state: &Arc<State>, c: Changes) {
+    if c.reindex {
+        reindex(state);
+        return;
+    }
+    if c.read.is_empty() && c.removed.is_empty() {
+        return;
+    }
+    let st = state.clone();
+    let max = state.settings().max_file_bytes;
+    spawn_logged(state.client.clone(), "reading changed files", async move {
+        let read = c.read;
+        let texts = tokio::task::spawn_blocking(move || {
+            read.into_iter()
+                .map(|(rel, abs)| {
+                    let t = disk::read_page_capped(&rel, &abs, max).ok().map(|(_, t)| t);
+                    (rel, t)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        {
+            let mut ix = st.index_mut();
+            for (rel, t) in texts {
+                ix.disk_changed(&rel, t);
+            }
+            for rel in &c.removed {
+                ix.disk_changed(rel, None);
+            }
+        }
+        st.publisher.all();
+    });
+}
+
+/// A closed document's page goes back to what is on disk.
+pub fn reread_closed(state: &Arc<State>, rel: String) {
+    let Some(root) = state.root() else {
+        return;
+    };
+    let st = state.clone();
+    let max = state.settings().max_file_bytes;
+    spawn_logged(
+        state.client.clone(),
+        "re-reading a closed page",
+        async move {
+            let abs = root.join(&rel);
+            let r = rel.clone();
+            let text =
+                tokio::task::spawn_blocking(move || disk::read_page_capped(&r, &abs, max).ok())
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|(_, t)| t);
+            st.index_mut().disk_changed(&rel, text);
+            st.publisher.all();
+        },
+    );
+}
+
+/// Modification stamp of every page and config file, for polling.
+type Stamps = BTreeMap<String, (Option<SystemTime>, u64)>;
+
+fn stamps(root: &Path, config: &GraphConfig, settings: &Settings) -> Stamps {
+    let mut out = Stamps::new();
+    let stamp = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| (m.modified().ok(), m.len()))
+    };
+    for (rel, abs) in disk::list_pages(root, config, settings) {
+        if let Some(s) = stamp(&abs) {
+            out.insert(rel, s);
+        }
+    }
+    for rel in ["logseq/config.edn", SETTINGS_FILE] {
+        if let Some(s) = stamp(&root.join(rel)) {
+            out.insert(rel.to_string(), s);
+        }
+    }
+    out
+}
+
+/// Polls the graph folder for clients that cannot watch files for us. Started once.
+pub fn start_polling(state: &Arc<State>) {
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let st = state.clone();
+    spawn_logged(
+        state.client.clone(),
+        "polling the graph folder",
+        async move {
+            let mut before: Option<Stamps> = None;
+            loop {
+                if st.shutdown_requested.load(Ordering::Acquire) {
+                    return;
+                }
+                let Some(root) = st.root() else { return };
+                let config = st.index().graph.config.clone();
+                let settings = st.settings();
+                let r = root.clone();
+                let now = match tokio::task::spawn_blocking(move || stamps(&r, &config, &settings))
+                    .await
+                {
+                    Ok(s) => s,
+                    Err(_) => return,
+                };
+                if let Some(prev) = &before {
+                    let mut c = Changes::default();
+                    for (rel, s) in &now {
+                        if prev.get(rel) != Some(s) {
+                            if is_config_file(rel) {
+                                c.reindex = true;
+                            } else {
+                                c.read.push((rel.clone(), root.join(rel)));
+                            }
+                        }
+                    }
+                    for rel in prev.keys().filter(|k| !now.contains_key(*k)) {
+                        if is_config_file(rel) {
+                            c.reindex = true;
+                        } else {
+                            c.removed.push(rel.clone());
+                        }
+                    }
+                    apply_changes(&st, c);
+                }
+                before = Some(now);
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+
+    #[test]
+    fn open_documents_win_over_disk_events_and_reindex() {
+        let mut ix = Index::default();
+        let disk_text: Arc<str> = Arc::from(format!("- a\n  id:: {ID}\n"));
+        ix.disk_changed("pages/a.md", Some(disk_text.clone()));
+        assert_eq!(ix.graph.id_count(ID), 1);
+        // Opened and edited: the id is gone from the editor's text.
+        let edited: Arc<str> = Arc::from("- a\n");
+        ix.set_open(
+            "pages/a.md",
+            edited.clone(),
+            &page_facts("pages/a.md", &edited),
+        );
+        assert_eq!(ix.graph.id_count(ID), 0);
+        // A disk event or a re-index must not bring the disk's version back while it is open.
+        ix.disk_changed("pages/a.md", Some(disk_text.clone()));
+        assert_eq!(ix.graph.id_count(ID), 0);
+        let mut g = Graph::default();
+        g.upsert_text("pages/a.md".into(), disk_text.clone());
+        ix.replace_graph(g);
+        assert_eq!(ix.graph.id_count(ID), 0);
+        // Closed: the disk wins again.
+        ix.close("pages/a.md");
+        ix.disk_changed("pages/a.md", Some(disk_text));
+        assert_eq!(ix.graph.id_count(ID), 1);
+        ix.disk_changed("pages/a.md", None);
+        assert_eq!(ix.graph.len(), 0);
+    }
+}
