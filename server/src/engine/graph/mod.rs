@@ -135,8 +135,8 @@ pub struct Graph {
     pages: BTreeMap<String, Page>,
     /// Block id → paths of the pages holding it (once per occurrence).
     ids: HashMap<String, Vec<String>>,
-    /// Page key (title or alias) → path.
-    names: HashMap<String, String>,
+    /// Page key → the pages claiming it, by title (`true`) or alias (`false`), in claim order.
+    names: HashMap<String, Vec<(String, bool)>>,
 }
 
 impl Graph {
@@ -178,11 +178,15 @@ impl Graph {
         for s in &facts.ids {
             self.ids.entry(s.id.clone()).or_default().push(path.clone());
         }
-        self.names.insert(names::page_key(&title), path.clone());
+        self.names
+            .entry(names::page_key(&title))
+            .or_default()
+            .push((path.clone(), true));
         for a in &facts.aliases {
             self.names
                 .entry(names::page_key(a))
-                .or_insert_with(|| path.clone());
+                .or_default()
+                .push((path.clone(), false));
         }
         self.pages.insert(
             path.clone(),
@@ -214,13 +218,16 @@ impl Graph {
                 }
             }
         }
-        self.names.retain(|_, p| p != path);
-        // An alias another page also claimed may now resolve to it.
-        for p in self.pages.values() {
-            for a in &p.facts.aliases {
-                self.names
-                    .entry(names::page_key(a))
-                    .or_insert_with(|| p.path.clone());
+        // Only the names this page claimed: O(its names), not O(graph), since it runs on every
+        // keystroke in an open page.
+        let keys = std::iter::once(names::page_key(&old.title))
+            .chain(old.facts.aliases.iter().map(|a| names::page_key(a)));
+        for k in keys {
+            if let Some(v) = self.names.get_mut(&k) {
+                v.retain(|(p, _)| p != path);
+                if v.is_empty() {
+                    self.names.remove(&k);
+                }
             }
         }
         Some(old)
@@ -253,11 +260,11 @@ impl Graph {
             .collect()
     }
 
-    /// The page a name (title or alias) refers to.
+    /// The page a name (title or alias) refers to: a page with that title wins over aliases.
     pub fn page_by_name(&self, name: &str) -> Option<&Page> {
-        self.names
-            .get(&names::page_key(name))
-            .and_then(|p| self.pages.get(p))
+        let v = self.names.get(&names::page_key(name))?;
+        let (p, _) = v.iter().find(|(_, title)| *title).or(v.first())?;
+        self.pages.get(p)
     }
 
     /// Paths of pages that reference block `id`.
@@ -272,5 +279,44 @@ impl Graph {
                     .map(move |r| (p, r))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(g: &mut Graph, path: &str, text: &str) {
+        g.upsert_text(path.to_string(), Arc::from(text));
+    }
+
+    #[test]
+    fn names_titles_aliases_and_ids_follow_updates() {
+        let mut g = Graph::new(GraphConfig {
+            name_format: NameFormat::TripleLowbar,
+            ..Default::default()
+        });
+        page(
+            &mut g,
+            "pages/My Page 😀.md",
+            "alias:: Short, [[Other Name]]\n\n- a\n  id:: 6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n",
+        );
+        page(&mut g, "pages/short.md", "- the page titled short\n");
+        assert_eq!(
+            g.page_by_name("my page 😀").unwrap().path,
+            "pages/My Page 😀.md"
+        );
+        assert_eq!(
+            g.page_by_name("Other name").unwrap().path,
+            "pages/My Page 😀.md"
+        );
+        // A title wins over another page's alias.
+        assert_eq!(g.page_by_name("SHORT").unwrap().path, "pages/short.md");
+        g.remove("pages/short.md");
+        assert_eq!(g.page_by_name("short").unwrap().path, "pages/My Page 😀.md");
+        assert_eq!(g.id_count("6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), 1);
+        page(&mut g, "pages/My Page 😀.md", "- no alias, no id\n");
+        assert!(g.page_by_name("other name").is_none());
+        assert_eq!(g.id_count("6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b"), 0);
     }
 }
