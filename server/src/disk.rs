@@ -71,13 +71,13 @@ pub struct Loaded {
 /// Reads config, settings and every page of the graph at `root`, files in parallel.
 pub fn load(root: &Path) -> Loaded {
     let (config, settings, config_warnings) = read_config(root);
-    let paths = list_pages(root, &config, &settings);
+    let (paths, listing_problems) = list_pages_and_problems(root, &config, &settings);
     let results: Vec<Result<(String, Arc<str>), Problem>> = paths
         .par_iter()
         .map(|(rel, abs)| read_page_capped(rel, abs, settings.max_file_bytes))
         .collect();
     let mut files = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
+    let mut problems = listing_problems;
     for r in results {
         match r {
             Ok(f) => files.push(f),
@@ -144,7 +144,18 @@ pub fn list_pages(
     config: &GraphConfig,
     settings: &Settings,
 ) -> Vec<(String, PathBuf)> {
+    list_pages_and_problems(root, config, settings).0
+}
+
+/// [`list_pages`], plus what could not be listed: unreadable folders, file names that are not
+/// UTF-8 (Logseq could not name such a page either).
+pub fn list_pages_and_problems(
+    root: &Path,
+    config: &GraphConfig,
+    settings: &Settings,
+) -> (Vec<(String, PathBuf)>, Vec<Problem>) {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -155,11 +166,38 @@ pub fn list_pages(
                     .to_str()
                     .is_some_and(|n| n.starts_with('.') || n == "node_modules")
         });
-    for e in walker.flatten() {
+    for e in walker {
+        let e = match e {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                problems.push(Problem {
+                    path,
+                    message: format!("cannot list: {err}"),
+                });
+                continue;
+            }
+        };
         if !e.file_type().is_file() {
-            continue; // symlinks are skipped, as Logseq skips them
+            continue; // symlinks are skipped, as Logseq skips them: nothing outside the root is read
         }
         let Some(rel) = rel_path(root, e.path()) else {
+            let lossy = e
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .into_owned();
+            if lossy.ends_with(".md") {
+                problems.push(Problem {
+                    path: lossy,
+                    message: "file name is not UTF-8; skipped".into(),
+                });
+            }
             continue;
         };
         if is_page_path(&rel, config, settings) {
@@ -167,7 +205,7 @@ pub fn list_pages(
         }
     }
     out.sort();
-    out
+    (out, problems)
 }
 
 /// Reads one page as UTF-8 text, with the default size cap.
@@ -184,9 +222,9 @@ pub fn read_page_capped(rel: &str, abs: &Path, max: usize) -> Result<(String, Ar
     if let Ok(m) = std::fs::metadata(abs) {
         if m.len() as usize > max {
             return Err(problem(format!(
-                "{} MB is over the size limit of {} MB (setting max_file_size); skipped",
-                m.len() / 1_000_000,
-                max / 1_000_000
+                "{} is over the size limit of {} (setting max_file_size); skipped",
+                human_size(m.len() as usize),
+                human_size(max)
             )));
         }
     }
@@ -197,5 +235,13 @@ pub fn read_page_capped(rel: &str, abs: &Path, max: usize) -> Result<(String, Ar
             "not UTF-8 text (invalid byte at offset {}); skipped",
             e.utf8_error().valid_up_to()
         ))),
+    }
+}
+
+fn human_size(n: usize) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{} MB", n / 1_000_000),
+        n if n >= 1_000 => format!("{} KB", n / 1_000),
+        n => format!("{n} bytes"),
     }
 }

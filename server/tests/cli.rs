@@ -32,7 +32,8 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 #[test]
@@ -50,12 +51,22 @@ fn check_reports_the_readwise_cards() {
     assert_eq!(d["path"], PAGE);
     assert_eq!(d["severity"], "hint");
     // `- id:: …` on line 15 (0-based 14): the property starts after `- `.
-    assert_eq!(d["range"]["start"], serde_json::json!({"line": 14, "character": 2}));
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({"line": 14, "character": 2})
+    );
 
     let human = run(&["check", root.to_str().unwrap()]);
     let text = String::from_utf8(human.stdout).unwrap();
-    assert!(text.contains(&format!("{PAGE}:15:3: hint[id-before-title]: ")), "{text}");
-    assert!(text.trim_end().ends_with("0 errors, 1 warning, 58 information, 85 hints in 1 page"), "{text}");
+    assert!(
+        text.contains(&format!("{PAGE}:15:3: hint[id-before-title]: ")),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("0 errors, 1 warning, 58 information, 85 hints in 1 page"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -64,7 +75,11 @@ fn fix_then_check_reports_nothing_fixable_and_keeps_content() {
     let before = std::fs::read_to_string(root.join(PAGE)).unwrap();
     let dry = run(&["fix", root.to_str().unwrap(), "--dry-run"]);
     assert!(String::from_utf8_lossy(&dry.stdout).contains("would fix 113 problems in 1 file"));
-    assert_eq!(std::fs::read_to_string(root.join(PAGE)).unwrap(), before, "--dry-run writes nothing");
+    assert_eq!(
+        std::fs::read_to_string(root.join(PAGE)).unwrap(),
+        before,
+        "--dry-run writes nothing"
+    );
     let o = run(&["fix", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("fixed 113 problems in 1 file"));
@@ -77,11 +92,17 @@ fn fix_then_check_reports_nothing_fixable_and_keeps_content() {
     let (b, a) = (words(&before), words(&after));
     let mut extra = a.clone();
     for w in &b {
-        let i = extra.iter().position(|x| x == w).unwrap_or_else(|| panic!("lost `{w}`"));
+        let i = extra
+            .iter()
+            .position(|x| x == w)
+            .unwrap_or_else(|| panic!("lost `{w}`"));
         extra.remove(i);
     }
     let added = extra;
-    assert!(added.iter().all(|w| w == "#card" || w == "-"), "unexpected additions: {added:?}");
+    assert!(
+        added.iter().all(|w| w == "#card" || w == "-"),
+        "unexpected additions: {added:?}"
+    );
     // The cards are now Logseq cards with their answers in child blocks.
     let cards = json(&run(&["cards", root.to_str().unwrap()]));
     let cards = cards.as_array().unwrap();
@@ -95,18 +116,35 @@ fn cards_and_outline() {
     let cards = json(&run(&["cards", root.to_str().unwrap()]));
     let cards = cards.as_array().unwrap();
     assert_eq!(cards.len(), 58);
-    let c = cards.iter().find(|c| c["question"] == "What is NoOps?").unwrap();
+    let c = cards
+        .iter()
+        .find(|c| c["question"] == "What is NoOps?")
+        .unwrap();
     assert_eq!(c["id"], "63c66a0c-59bc-4f1b-9492-d21bd5eff3cc");
-    assert!(c["answer"].as_str().unwrap().starts_with("Ideally, you want the developers"));
+    assert!(c["answer"]
+        .as_str()
+        .unwrap()
+        .starts_with("Ideally, you want the developers"));
     assert_eq!(c["due"], true);
     let tsv = run(&["cards", root.to_str().unwrap(), "--format", "tsv"]);
     let tsv = String::from_utf8(tsv.stdout).unwrap();
     assert_eq!(tsv.lines().count(), 58);
     assert!(tsv.lines().all(|l| l.split('\t').count() == 3));
-    let o = json(&run(&["outline", root.join(PAGE).to_str().unwrap(), "--format", "json"]));
+    let o = json(&run(&[
+        "outline",
+        root.join(PAGE).to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
     let blocks = o["blocks"].as_array().unwrap();
     assert_eq!(blocks.len(), 134);
-    assert_eq!(blocks.iter().filter(|b| b["properties"].get("id").is_some()).count(), 29);
+    assert_eq!(
+        blocks
+            .iter()
+            .filter(|b| b["properties"].get("id").is_some())
+            .count(),
+        29
+    );
     assert_eq!(blocks.iter().filter(|b| !b["card"].is_null()).count(), 58);
 }
 
@@ -129,4 +167,114 @@ fn errors_exit_1() {
     std::fs::write(root.join("pages/bad.md"), "- 😀 x\n  id:: nope\n").unwrap();
     let o = run(&["check", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn a_huge_page_is_skipped_with_a_notice() {
+    let (_d, root) = example_copy();
+    // 100 MB: over the default 10 MB cap, so it is not read at all.
+    let line = "- 😀 a block of a huge page ((not-a-uuid))\n";
+    let big = line.repeat(100_000_000 / line.len() + 1);
+    std::fs::write(root.join("pages/huge.md"), &big).unwrap();
+    let o = run(&["check", root.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("pages/huge.md: 100 MB is over the size limit of 10 MB (setting max_file_size); skipped"), "{err}");
+    assert!(json(&o)
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["path"] != "pages/huge.md"));
+    // The cap is a setting: lowered, a small page is skipped too; raised, the huge one is read.
+    std::fs::write(root.join("logseq-lsp.toml"), "max_file_size = 1000\n").unwrap();
+    let o = run(&["check", root.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("Kubernetes in Action.md: 41 KB is over the size limit of 1 KB"));
+    std::fs::write(root.join("pages/huge.md"), line.repeat(300_000)).unwrap();
+    std::fs::write(root.join("logseq-lsp.toml"), "max_file_size = 20000000\n").unwrap();
+    let o = run(&[
+        "check",
+        root.join("pages/huge.md").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&o).as_array().unwrap().len(), 300_000);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed_and_odd_names_are_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let (d, root) = example_copy();
+    // A page outside the graph, reachable only through a symlink: never read.
+    std::fs::write(d.path().join("outside.md"), "- 😀 outside\n  id:: nope\n").unwrap();
+    std::os::unix::fs::symlink(d.path().join("outside.md"), root.join("pages/link.md")).unwrap();
+    // A symlink loop.
+    std::os::unix::fs::symlink(root.join("pages"), root.join("pages/loop")).unwrap();
+    // A file name that is not UTF-8.
+    std::fs::write(
+        root.join("pages")
+            .join(std::ffi::OsStr::from_bytes(b"bad\xff.md")),
+        "- x\n",
+    )
+    .unwrap();
+    let o = run(&["check", root.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json(&o);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "id-invalid"),
+        "the symlinked page was read"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("file name is not UTF-8; skipped"));
+}
+
+#[test]
+fn refuses_to_index_the_file_system_root() {
+    let o = run(&["check", "/"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is the file system root"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_atomically_and_only_changed_files() {
+    use std::os::unix::fs::MetadataExt;
+    let (_d, root) = example_copy();
+    std::fs::write(root.join("pages/clean.md"), "- 😀 nothing to fix here\n").unwrap();
+    let meta = |p: &str| std::fs::metadata(root.join(p)).unwrap();
+    let (clean_ino, clean_mtime) = (
+        meta("pages/clean.md").ino(),
+        meta("pages/clean.md").mtime_nsec(),
+    );
+    let page_ino = meta(PAGE).ino();
+    let o = run(&["fix", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    // The unchanged page is untouched; the changed one was replaced by a rename (a new inode),
+    // so a reader never sees half a file.
+    assert_eq!(
+        (
+            meta("pages/clean.md").ino(),
+            meta("pages/clean.md").mtime_nsec()
+        ),
+        (clean_ino, clean_mtime)
+    );
+    assert_ne!(meta(PAGE).ino(), page_ino);
+    let leftovers: Vec<_> = std::fs::read_dir(root.join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

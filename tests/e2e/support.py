@@ -2,6 +2,8 @@
 edits and wait for what the server publishes, with positions in the negotiated encoding."""
 from __future__ import annotations
 
+import os
+
 import asyncio
 import time
 from pathlib import Path
@@ -119,9 +121,10 @@ class Session:
 
     @classmethod
     async def start(cls, bin_path, root: Path, caps: str | T.ClientCapabilities,
-                    init_options=None, patch=None, args=(), workspace=True) -> "Session":
+                    init_options=None, patch=None, args=(), workspace=True, env=None) -> "Session":
+        server_env = {**os.environ, **env} if env else None
         client = await ClientServerConfig(server_command=[str(bin_path), *args],
-                                          client_factory=_make_client).start()
+                                          client_factory=_make_client, server_env=server_env).start()
         capabilities = client_capabilities(caps) if isinstance(caps, str) else caps
         if patch:
             patch(capabilities)

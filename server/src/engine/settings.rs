@@ -105,9 +105,12 @@ impl Settings {
                     }
                     _ => warnings.push("`ignore` must be a list of paths".to_string()),
                 },
+                "maxFileSize" | "max_file_size" | "max-file-size" => match val.as_u64() {
+                    Some(n) if n > 0 => self.max_file_bytes = n as usize,
+                    _ => warnings.push(format!("`{k}` must be a positive number of bytes")),
+                },
                 // Keys other faces own (the editor extensions pass their whole section).
-                "serverPath" | "trace" | "debounceMs" | "debounce_ms" | "maxFileSize"
-                | "max_file_size" => {}
+                "serverPath" | "trace" | "debounceMs" | "debounce_ms" => {}
                 other => warnings.push(format!("unknown setting `{other}`")),
             }
         }
@@ -138,8 +141,9 @@ mod tests {
     #[test]
     fn toml_settings_with_warnings() {
         let mut s = Settings::default();
-        let w = s.apply_toml("card_tags = [\"Card\", \"anki\"]\nignore = [\"archive\"]\ncolour = 1\n[rules]\nid-invalid = \"off\"\ncard-no-answer = \"loud\"\nno-such = \"hint\"\n");
+        let w = s.apply_toml("card_tags = [\"Card\", \"anki\"]\nignore = [\"archive\"]\ncolour = 1\nmax_file_size = 1000\n[rules]\nid-invalid = \"off\"\ncard-no-answer = \"loud\"\nno-such = \"hint\"\n");
         assert_eq!(s.card_tags, ["card", "anki"]);
+        assert_eq!(s.max_file_bytes, 1000);
         assert_eq!(s.severity_of(Code::IdInvalid), None);
         assert_eq!(s.severity_of(Code::CardNoAnswer), Some(Severity::Warning));
         assert!(s.is_ignored("archive/x.md") && !s.is_ignored("archived.md"));

@@ -15,6 +15,13 @@ pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
     if snap.path.is_org() {
         return None;
     }
+    // Fault injection for the test that proves a panicking handler is answered with an error and
+    // the server keeps serving (tests/e2e/test_robustness.py); inert unless the variable is set.
+    if std::env::var_os("LOGSEQ_LSP_FAULT").is_some_and(|v| v == "hover")
+        && snap.text.contains("LOGSEQ_LSP_PANIC")
+    {
+        panic!("injected fault in hover");
+    }
     let enc = st.encoding();
     let offset = position_to_offset(&snap.text, &snap.index, p.position, enc);
     let settings = st.settings();

@@ -10,6 +10,7 @@ mod code_action;
 mod config;
 mod diagnostics;
 mod documents;
+mod framing;
 mod hover;
 mod index;
 mod log;
@@ -54,7 +55,10 @@ pub fn serve() -> ExitCode {
             let _ = s.set(st.clone());
             Backend { st }
         });
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // Malformed messages are dropped before tower-lsp-server sees them (see framing.rs).
+        let (reader, writer) = tokio::io::duplex(1 << 16);
+        tokio::spawn(framing::filter(tokio::io::stdin(), writer));
+        tower_lsp_server::Server::new(reader, tokio::io::stdout(), socket)
             .serve(service)
             .await;
     });
