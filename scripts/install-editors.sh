@@ -86,7 +86,7 @@ if want vscode; then
       npm ci --no-audit --no-fund --loglevel=error
       touch node_modules/.installed-lock
     fi
-    vsix=$(ls ./logseq-lsp-*.vsix 2>/dev/null | head -1)
+    vsix=$(ls ./logseq-lsp-*.vsix 2>/dev/null | head -1 || true)  # none yet on a fresh clone
     if [ -n "$vsix" ] && [ -z "$(find src package.json package-lock.json README.md LICENSE .vscodeignore \
                                    tsconfig.json -newer "$vsix" 2>/dev/null)" ]; then
       echo "$vsix is up to date"
