@@ -24,5 +24,8 @@ cargo build --release --locked
 echo "== Rust tests"
 cargo test --release --locked --workspace
 
+echo "== benchmarks, smoke mode (proves they run; numbers are in BENCHMARKS.md)"
+bench/run.sh --smoke
+
 echo "== end-to-end tests"
 LOGSEQ_LSP_BIN="$PWD/target/release/logseq-lsp" .venv/bin/python -m pytest tests -q -p no:cacheprovider

@@ -1,5 +1,6 @@
 //! `logseq-lsp check`: human or JSON diagnostics; exit 1 when there are errors.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use crate::engine::diagnostic::{Diagnostic, Severity};
 use crate::engine::text::{Encoding, LineIndex};
 
 pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
-    let sessions = match session::open(paths) {
+    let sessions = match session::open_with(paths, session::Keep::Diagnostics) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -21,72 +22,71 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         }
     };
     let mut counts = [0usize; 4];
-    let mut json_out = Vec::new();
-    let mut human = String::new();
     let mut files = 0;
+    // Written as it is produced (JSON item by item: the same bytes as one serde_json array), not
+    // gathered first: on a 20,000-page graph the gathered output took a fifth of the memory.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut written: std::io::Result<()> = Ok(());
+    let mut emit = |r: std::io::Result<()>| {
+        if written.is_ok() {
+            written = r;
+        }
+    };
+    let mut first = true;
+    if format == CheckFormat::Json {
+        emit(out.write_all(b"["));
+    }
     for s in &sessions {
         session::report_problems(s);
-        let per_page: Vec<(&String, &str, Vec<Diagnostic>)> = s
-            .pages
-            .par_iter()
-            .map(|(p, t, a)| {
-                (
-                    p,
-                    &**t,
-                    analysis::diagnostics(&s.graph, p, a, &s.loaded.settings),
-                )
-            })
-            .collect();
-        files += per_page.len();
-        for (path, text, diags) in per_page {
-            if diags.is_empty() {
-                continue;
-            }
-            let idx = LineIndex::new(text);
-            for d in &diags {
-                counts[d.severity as usize] += 1;
-                let (sl, sc) = idx.position(text, d.range.start, Encoding::Utf16);
-                let (el, ec) = idx.position(text, d.range.end, Encoding::Utf16);
-                match format {
-                    CheckFormat::Json => json_out.push(json!({
-                        "path": path,
-                        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
-                        "severity": d.severity.as_str(),
-                        "code": d.code.as_str(),
-                        "message": d.message,
-                    })),
-                    CheckFormat::Human => {
-                        let (l, c) = idx.position(text, d.range.start, Encoding::Utf32);
-                        human.push_str(&format!(
-                            "{}:{}:{}: {}[{}]: {}\n",
-                            session::display_path(&s.loaded.root, path),
-                            l + 1,
-                            c + 1,
-                            d.severity.as_str(),
-                            d.code.as_str(),
-                            d.message
-                        ));
-                    }
+        // Pages in parallel, a chunk at a time, each page's diagnostics formatted in the parallel
+        // step too (that was a sixth of the run, on one core): the output keeps the pages' order
+        // and only one chunk's text is held at once.
+        for chunk in s.pages.chunks(256) {
+            let per_page: Vec<([usize; 4], String)> = chunk
+                .par_iter()
+                .map(|(p, t, a)| {
+                    // `Keep::Diagnostics` moved the page's facts into the graph.
+                    let facts = &s.graph.page(p).expect("every page is in the graph").facts;
+                    let diags =
+                        analysis::diagnostics_of(&s.graph, p, &a.local, facts, &s.loaded.settings);
+                    format_page(s, p, t, &diags, format)
+                })
+                .collect();
+            files += per_page.len();
+            for (n, text) in per_page {
+                for (total, k) in counts.iter_mut().zip(n) {
+                    *total += k;
                 }
+                if text.is_empty() {
+                    continue;
+                }
+                if format == CheckFormat::Json && !first {
+                    emit(out.write_all(b","));
+                }
+                first = false;
+                emit(out.write_all(text.as_bytes()));
             }
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let written = match format {
-        CheckFormat::Json => writeln!(stdout, "{}", serde_json::Value::Array(json_out)),
+    match format {
+        CheckFormat::Json => emit(writeln!(out, "]")),
         CheckFormat::Human => {
             let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-            write!(
-                stdout,
-                "{human}{}, {}, {} information, {} in {}\n",
+            emit(writeln!(
+                out,
+                "{}, {}, {} information, {} in {}",
                 plural(counts[Severity::Error as usize], "error"),
                 plural(counts[Severity::Warning as usize], "warning"),
                 counts[Severity::Information as usize],
                 plural(counts[Severity::Hint as usize], "hint"),
                 plural(files, "page"),
-            )
+            ))
         }
-    };
+    }
+    emit(out.flush());
+    drop(emit);
+    // Freeing every page's analysis one by one took 7% of the run; the process ends here anyway.
+    std::mem::forget(sessions);
     if written.is_err() {
         return ExitCode::from(EXIT_FAILURE);
     }
@@ -95,4 +95,61 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// One page's diagnostics as output text (human lines, or JSON items joined with commas) and
+/// their number per severity.
+fn format_page(
+    s: &session::Session,
+    path: &str,
+    text: &str,
+    diags: &[Diagnostic],
+    format: CheckFormat,
+) -> ([usize; 4], String) {
+    let mut counts = [0usize; 4];
+    let mut out = String::new();
+    if diags.is_empty() {
+        return (counts, out);
+    }
+    let idx = LineIndex::new(text);
+    let shown = match format {
+        CheckFormat::Human => session::display_path(&s.loaded.root, path),
+        CheckFormat::Json => String::new(),
+    };
+    for d in diags {
+        counts[d.severity as usize] += 1;
+        match format {
+            CheckFormat::Json => {
+                let (sl, sc) = idx.position(text, d.range.start, Encoding::Utf16);
+                let (el, ec) = idx.position(text, d.range.end, Encoding::Utf16);
+                if !out.is_empty() {
+                    out.push(',');
+                }
+                out.push_str(
+                    &json!({
+                        "path": path,
+                        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
+                        "severity": d.severity.as_str(),
+                        "code": d.code.as_str(),
+                        "message": d.message,
+                    })
+                    .to_string(),
+                );
+            }
+            CheckFormat::Human => {
+                let (l, c) = idx.position(text, d.range.start, Encoding::Utf32);
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: {}[{}]: {}",
+                    shown,
+                    l + 1,
+                    c + 1,
+                    d.severity.as_str(),
+                    d.code.as_str(),
+                    d.message
+                );
+            }
+        }
+    }
+    (counts, out)
 }

@@ -37,7 +37,12 @@ pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
             files += 1;
             total += codes.len();
             let abs = s.loaded.root.join(path);
-            let _ = writeln!(out, "{}: {}", session::display_path(&s.loaded.root, path), summary(&codes));
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                session::display_path(&s.loaded.root, path),
+                summary(&codes)
+            );
             if dry_run {
                 let diff = similar::TextDiff::from_lines(&**text, &new);
                 let _ = write!(

@@ -9,6 +9,7 @@ use crate::disk::{self, Loaded};
 use crate::engine::analysis::{self, PageAnalysis};
 use crate::engine::graph::Graph;
 use crate::engine::org;
+use crate::engine::outline::Outline;
 
 pub struct Session {
     pub loaded: Loaded,
@@ -17,8 +18,24 @@ pub struct Session {
     pub pages: Vec<(String, Arc<str>, PageAnalysis)>,
 }
 
+/// What a command needs of each page's analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: outline, cards, facts, page diagnostics.
+    All,
+    /// Page diagnostics only (`check`): each outline and card list is dropped as soon as the
+    /// page is analysed, so a 20,000-page graph's outlines are never all in memory, and the facts
+    /// move into the graph (`graph.page(path).facts`) instead of being copied.
+    Diagnostics,
+}
+
 /// One session per graph root among `paths` (default: the current folder).
 pub fn open(paths: &[PathBuf]) -> Result<Vec<Session>, String> {
+    open_with(paths, Keep::All)
+}
+
+/// [`open`], keeping only what `keep` says of each page's analysis.
+pub fn open_with(paths: &[PathBuf], keep: Keep) -> Result<Vec<Session>, String> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -43,21 +60,32 @@ pub fn open(paths: &[PathBuf]) -> Result<Vec<Session>, String> {
     }
     Ok(groups
         .into_iter()
-        .map(|(root, wanted)| analyse(&root, &wanted))
+        .map(|(root, wanted)| analyse(&root, &wanted, keep))
         .collect())
 }
 
-fn analyse(root: &Path, wanted: &[PathBuf]) -> Session {
+fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
     let loaded = disk::load(root);
     let settings = &loaded.settings;
     let (md, org): (Vec<_>, Vec<_>) = loaded.files.iter().partition(|(p, _)| p.ends_with(".md"));
-    let analysed: Vec<(String, Arc<str>, PageAnalysis)> = md
+    let mut analysed: Vec<(String, Arc<str>, PageAnalysis)> = md
         .par_iter()
-        .map(|(p, t)| (p.clone(), t.clone(), analysis::analyze(t, settings)))
+        .map(|(p, t)| {
+            let mut a = analysis::analyze(t, settings);
+            if keep == Keep::Diagnostics {
+                a.outline = Outline::default();
+                a.cards = Vec::new();
+            }
+            (p.clone(), t.clone(), a)
+        })
         .collect();
     let mut graph = Graph::new(loaded.config.clone());
-    for (p, t, a) in &analysed {
-        graph.upsert(p.clone(), t.clone(), a.facts.clone());
+    for (p, t, a) in &mut analysed {
+        let facts = match keep {
+            Keep::All => a.facts.clone(),
+            Keep::Diagnostics => std::mem::take(&mut a.facts),
+        };
+        graph.upsert(p.clone(), t.clone(), facts);
     }
     for (p, t) in org {
         graph.upsert(p.clone(), t.clone(), org::facts(t));
@@ -83,8 +111,15 @@ fn analyse(root: &Path, wanted: &[PathBuf]) -> Session {
 
 /// How to show a page's path to the user: relative to the current folder when it is below it.
 pub fn display_path(root: &Path, rel: &str) -> String {
+    // Resolved once per process: resolving it per call cost two system calls per path segment
+    // for every diagnostic `check` printed.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|c| std::fs::canonicalize(c).ok())
+    });
     let abs = root.join(rel);
-    let cwd = std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok());
     match cwd.as_deref().and_then(|c| abs.strip_prefix(c).ok()) {
         Some(r) => r.display().to_string(),
         None => abs.display().to_string(),

@@ -41,7 +41,19 @@ pub fn diagnostics(
     a: &PageAnalysis,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let mut d = a.local.clone();
-    d.extend(rules::check_graph(graph, path, &a.facts));
+    diagnostics_of(graph, path, &a.local, &a.facts, settings)
+}
+
+/// [`diagnostics`] from a page's own diagnostics and its facts, for a caller that keeps only
+/// those (the command line's `check` moves the facts into the graph instead of copying them).
+pub fn diagnostics_of(
+    graph: &Graph,
+    path: &str,
+    local: &[Diagnostic],
+    facts: &PageFacts,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut d = local.to_vec();
+    d.extend(rules::check_graph(graph, path, facts));
     rules::finish(d, settings)
 }

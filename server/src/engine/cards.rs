@@ -48,6 +48,19 @@ pub fn ref_page_name<'a>(src: &'a str, x: &Inline) -> Option<&'a str> {
 
 /// Whether `name` matches one of the card tags (case-insensitive, as Logseq compares page names).
 pub fn tag_match(name: &str, tags: &[String]) -> Option<String> {
+    // Every page reference of every block is asked; almost all are ASCII and no card tag, so
+    // compare without allocating first (ASCII `to_lowercase` is `to_ascii_lowercase`).
+    if name.is_ascii() {
+        return tags
+            .iter()
+            .find(|t| {
+                t.len() == name.len()
+                    && t.bytes()
+                        .zip(name.bytes())
+                        .all(|(a, b)| a == b.to_ascii_lowercase())
+            })
+            .cloned();
+    }
     let lc = name.to_lowercase();
     tags.iter().any(|t| *t == lc).then_some(lc)
 }

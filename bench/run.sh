@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of `logseq-lsp check` against the floor of reading the same files.
+#
+#   bench/run.sh                 20,000-page graph (≈64 MB), 10 timed runs after 2 warm-ups
+#   bench/run.sh --pages 1000    another size (1000, 10000, 20000 are the documented ones)
+#   bench/run.sh --smoke         a 60-page graph, one run of each, plus every in-process
+#                                benchmark once (`cargo bench -- --test`): proves it all still works
+#
+# Other options: --seed S (graph seed, default 1), --runs N, --bin PATH (a logseq-lsp binary to
+# measure instead of building one; read_floor is still built), --no-build, --out FILE (also write
+# the summary there). NO_HYPERFINE=1 in the environment forces the date loop.
+#
+# What it does, in order:
+#   1. builds target/release/logseq-lsp and the example read_floor (server/examples/read_floor.rs:
+#      the same walker and parallel reads as logseq-lsp, counting newlines instead of parsing);
+#   2. generates the graph with tools/gen_graph.py into target/bench-graphs/pN-sS (kept);
+#   3. warms the page cache (reads every file twice);
+#   4. times, in the same run: read_floor GRAPH, `logseq-lsp check GRAPH` (human output) and
+#      `logseq-lsp check GRAPH --format json`, stdout to /dev/null. With hyperfine (Debian package
+#      `hyperfine`) when it is installed, else a loop over `date +%s.%N`; medians;
+#   5. measures peak RSS and CPU time of each with /usr/bin/time -v (Debian package `time`);
+#   6. prints wall time, MB/s (Markdown bytes / wall time), check/floor ratio, peak RSS and RSS
+#      per byte of Markdown, with the machine and the load average before and after (the machine
+#      is shared: compare CPU time when the load is above the core count).
+#
+# `check` exits 1 when it finds errors (the generated graphs have some on purpose); only exit
+# codes above 1 count as failures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+PAGES=20000 SEED=1 RUNS=10 WARMUP=2 SMOKE=0 BUILD=1 BIN="" OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) SMOKE=1; PAGES=60; RUNS=1; WARMUP=0 ;;
+    --pages) PAGES=$2; shift ;;
+    --seed) SEED=$2; shift ;;
+    --runs) RUNS=$2; shift ;;
+    --bin) BIN=$2; shift ;;
+    --no-build) BUILD=0 ;;
+    --out) OUT=$2; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$BUILD" = 1 ]; then
+  if [ -z "$BIN" ]; then
+    cargo build --release --locked --bin logseq-lsp --example read_floor
+  else
+    cargo build --release --locked --example read_floor
+  fi
+fi
+BIN=${BIN:-$ROOT/target/release/logseq-lsp}
+FLOOR=$ROOT/target/release/examples/read_floor
+for b in "$BIN" "$FLOOR"; do
+  [ -x "$b" ] || { echo "bench/run.sh: $b not built" >&2; exit 2; }
+done
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  echo "== installing Debian's time (for peak RSS)"
+  (apt-get install -y -qq time > /dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time; }) > /dev/null 2>&1 || true
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "bench/run.sh: /usr/bin/time is missing (Debian: apt-get install time)" >&2
+  exit 2
+fi
+
+GRAPH=$ROOT/target/bench-graphs/p$PAGES-s$SEED
+if [ ! -f "$GRAPH/manifest.json" ]; then
+  rm -rf "$GRAPH"
+  python3 tools/gen_graph.py "$GRAPH" --pages "$PAGES" --seed "$SEED"
+fi
+BYTES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"])' "$GRAPH/manifest.json")
+
+# Warm the page cache.
+for _ in 1 2; do find "$GRAPH" -type f -name '*.md' -print0 | xargs -0 cat > /dev/null; done
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# Wall times: hyperfine when present, else a date loop. Writes "name median_s" lines.
+run_or_fail() { # a command; exit status 0 or 1 is success (check's "errors found")
+  local rc=0
+  "$@" > /dev/null 2>&1 || rc=$?
+  if [ "$rc" -gt 1 ]; then echo "bench/run.sh: '$*' failed with exit $rc" >&2; exit 2; fi
+}
+NAMES=(floor check check-json)
+CMDS=("$FLOOR $GRAPH" "$BIN check $GRAPH" "$BIN check $GRAPH --format json")
+for i in "${!CMDS[@]}"; do run_or_fail ${CMDS[$i]}; done   # once each: fail early
+if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine > /dev/null; then
+  TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"
+  hyperfine -N -i --warmup "$WARMUP" --runs "$RUNS" --export-json "$TMP/h.json" \
+    -n floor "${CMDS[0]}" -n check "${CMDS[1]}" -n check-json "${CMDS[2]}" > "$TMP/h.txt" 2>&1 \
+    || { cat "$TMP/h.txt" >&2; exit 2; }
+  python3 - "$TMP/h.json" > "$TMP/wall" <<'EOF'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"], r["median"], r["min"], r["max"])
+EOF
+else
+  TIMER="date loop"
+  for i in "${!CMDS[@]}"; do
+    for _ in $(seq "$WARMUP"); do run_or_fail ${CMDS[$i]}; done
+    for _ in $(seq "$RUNS"); do
+      t0=$(date +%s.%N); run_or_fail ${CMDS[$i]}; t1=$(date +%s.%N)
+      echo "$t0 $t1"
+    done | python3 -c '
+import sys, statistics
+d = [float(b) - float(a) for a, b in (l.split() for l in sys.stdin)]
+print(sys.argv[1], statistics.median(d), min(d), max(d))' "${NAMES[$i]}" >> "$TMP/wall"
+  done
+fi
+
+# Peak RSS and CPU time, one run each.
+for i in "${!CMDS[@]}"; do
+  rc=0
+  /usr/bin/time -v ${CMDS[$i]} > /dev/null 2> "$TMP/time.${NAMES[$i]}" || rc=$?
+  [ "$rc" -le 1 ] || { cat "$TMP/time.${NAMES[$i]}" >&2; exit 2; }
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 - "$TMP" "$BYTES" "$PAGES" "$SEED" "$RUNS" "$TIMER" "$LOAD_BEFORE" "$LOAD_AFTER" "$BIN" > "$TMP/summary" <<'EOF'
+import os, platform, re, subprocess, sys
+tmp, nbytes, pages, seed, runs, timer, load0, load1, binary = sys.argv[1:]
+nbytes = int(nbytes)
+wall = {}
+for line in open(os.path.join(tmp, "wall")):
+    name, med, lo, hi = line.split()
+    wall[name] = (float(med), float(lo), float(hi))
+def tv(name):
+    t = open(os.path.join(tmp, "time." + name)).read()
+    get = lambda k: re.search(re.escape(k) + r":\s*([\d.:]+)", t).group(1)
+    return int(get("Maximum resident set size (kbytes)")) * 1024, float(get("User time (seconds)")) + float(get("System time (seconds)"))
+cpu = open("/proc/cpuinfo").read()
+model = re.search(r"model name\s*:\s*(.*)", cpu).group(1)
+mem = int(re.search(r"MemTotal:\s*(\d+)", open("/proc/meminfo").read()).group(1)) / 1024**2
+try:
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    rustc = "?"
+print(f"machine: {os.cpu_count()} cores, {model}, {mem:.1f} GiB RAM, Linux {platform.release()}, {rustc}")
+print(f"graph: tools/gen_graph.py --pages {pages} --seed {seed}: {nbytes:,} bytes ({nbytes/1e6:.2f} MB)")
+print(f"timer: {timer}, {runs} run(s); load average before {load0}, after {load1}; binary {binary}")
+print()
+print("| command | wall median (min–max) | MB/s | × floor | CPU (user+sys) | peak RSS | RSS / byte |")
+print("|---|---|---|---|---|---|---|")
+floor = wall["floor"][0]
+label = {"floor": "read_floor (walk + read + count lines)", "check": "logseq-lsp check",
+         "check-json": "logseq-lsp check --format json"}
+for name in ["floor", "check", "check-json"]:
+    med, lo, hi = wall[name]
+    rss, cpu_s = tv(name)
+    print(f"| {label[name]} | {med*1e3:.0f} ms ({lo*1e3:.0f}–{hi*1e3:.0f}) | {nbytes/1e6/med:.0f} | "
+          f"{med/floor:.2f} | {cpu_s*1e3:.0f} ms | {rss/2**20:.1f} MiB | {rss/nbytes:.2f} |")
+EOF
+cat "$TMP/summary"
+[ -z "$OUT" ] || cp "$TMP/summary" "$OUT"
+
+if [ "$SMOKE" = 1 ]; then
+  # The in-process benchmarks, each run once, on a small generated graph.
+  mkdir -p target/bench-graphs
+  LOGSEQ_BENCH_GRAPH=$GRAPH cargo bench --locked --bench engine -- --test
+fi

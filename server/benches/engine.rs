@@ -1,0 +1,207 @@
+//! In-process benchmarks of the engine (divan). Run with
+//!
+//!     cargo bench --bench engine                 # all, a few seconds each
+//!     cargo bench --bench engine -- parse        # a filter
+//!     cargo bench --bench engine -- --test       # each once (CI's smoke mode)
+//!
+//! Inputs: the Readwise page (examples/readwise-export, 41 KB, 58 cards) once and 25 times joined
+//! with '\n' (≈1 MB, like stack-facts §5), and a graph written by tools/gen_graph.py: 1,000 pages
+//! (≈3.4 MB) generated into target/bench-graphs/ on first use, or the graph named by
+//! LOGSEQ_BENCH_GRAPH. Throughput is reported in input bytes.
+//!
+//! bench/run.sh measures whole processes (`logseq-lsp check` against the floor of reading the
+//! files); BENCHMARKS.md has the numbers.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use divan::counter::BytesCount;
+use divan::{black_box, Bencher};
+use logseq_lsp::disk;
+use logseq_lsp::engine::analysis::{self, PageAnalysis};
+use logseq_lsp::engine::graph::{Graph, PageFacts};
+use logseq_lsp::engine::outline;
+use logseq_lsp::engine::settings::Settings;
+use logseq_lsp::engine::text::LineIndex;
+use rayon::prelude::*;
+
+fn main() {
+    divan::main();
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The Readwise page joined with itself `n` times.
+fn readwise(n: usize) -> &'static str {
+    static ONE: OnceLock<String> = OnceLock::new();
+    static MANY: OnceLock<String> = OnceLock::new();
+    let one = ONE.get_or_init(|| {
+        let p = repo_root().join("examples/readwise-export/pages/Kubernetes in Action.md");
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    });
+    match n {
+        1 => one,
+        25 => MANY.get_or_init(|| vec![one.as_str(); 25].join("\n")),
+        _ => unreachable!("sizes are 1 and 25"),
+    }
+}
+
+/// A generated graph: LOGSEQ_BENCH_GRAPH, or 1,000 pages (seed 1) made once with tools/gen_graph.py.
+fn graph_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        if let Some(p) = std::env::var_os("LOGSEQ_BENCH_GRAPH") {
+            return PathBuf::from(p);
+        }
+        let root = repo_root();
+        let dir = root.join("target/bench-graphs/p1000-s1");
+        if !dir.join("manifest.json").is_file() {
+            let _ = std::fs::remove_dir_all(&dir);
+            let ok = std::process::Command::new("python3")
+                .arg(root.join("tools/gen_graph.py"))
+                .arg(&dir)
+                .args(["--pages", "1000", "--seed", "1"])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                ok,
+                "tools/gen_graph.py failed; set LOGSEQ_BENCH_GRAPH to a graph folder"
+            );
+        }
+        dir
+    })
+}
+
+struct Files {
+    loaded: disk::Loaded,
+    bytes: usize,
+}
+
+fn files() -> &'static Files {
+    static F: OnceLock<Files> = OnceLock::new();
+    F.get_or_init(|| {
+        let loaded = disk::load(graph_dir());
+        let bytes = loaded.files.iter().map(|(_, t)| t.len()).sum();
+        Files { loaded, bytes }
+    })
+}
+
+// ---- one page -------------------------------------------------------------------------------
+
+#[divan::bench(args = [1, 25])]
+fn parse(bencher: Bencher, copies: usize) {
+    let src = readwise(copies);
+    bencher
+        .counter(BytesCount::of_str(src))
+        .bench(|| outline::parse(black_box(src)));
+}
+
+#[divan::bench(args = [1, 25])]
+fn analyze(bencher: Bencher, copies: usize) {
+    let src = readwise(copies);
+    let settings = Settings::default();
+    bencher
+        .counter(BytesCount::of_str(src))
+        .bench(|| analysis::analyze(black_box(src), &settings));
+}
+
+/// A page's diagnostics against a graph holding only it (page rules + graph rules + severities).
+#[divan::bench(args = [1, 25])]
+fn diagnostics(bencher: Bencher, copies: usize) {
+    let src = readwise(copies);
+    let settings = Settings::default();
+    let a = analysis::analyze(src, &settings);
+    let mut g = Graph::default();
+    g.upsert("pages/p.md".into(), Arc::from(src), a.facts.clone());
+    bencher
+        .counter(BytesCount::of_str(src))
+        .bench(|| analysis::diagnostics(&g, "pages/p.md", &a, &settings));
+}
+
+#[divan::bench(args = [1, 25])]
+fn line_index(bencher: Bencher, copies: usize) {
+    let src = readwise(copies);
+    bencher
+        .counter(BytesCount::of_str(src))
+        .bench(|| LineIndex::new(black_box(src)));
+}
+
+// ---- a generated graph (1,000 pages) ----------------------------------------------------------
+
+#[divan::bench_group(sample_count = 20)]
+mod graph {
+    use super::*;
+
+    /// Walk and read every page (disk::load: the walker, parallel reads, UTF-8 checks).
+    #[divan::bench]
+    fn load(bencher: Bencher) {
+        let dir = graph_dir();
+        let bytes = files().bytes;
+        bencher
+            .counter(BytesCount::new(bytes))
+            .bench(|| disk::load(dir));
+    }
+
+    /// What the language server's index does: parse every page for its facts (in parallel),
+    /// then add them to a Graph.
+    #[divan::bench]
+    fn index(bencher: Bencher) {
+        let f = files();
+        bencher.counter(BytesCount::new(f.bytes)).bench(|| {
+            let facts: Vec<PageFacts> = f
+                .loaded
+                .files
+                .par_iter()
+                .map(|(_, t)| PageFacts::from_outline(t, &outline::parse(t)))
+                .collect();
+            let mut g = Graph::new(f.loaded.config.clone());
+            for ((p, t), x) in f.loaded.files.iter().zip(facts) {
+                g.upsert(p.clone(), t.clone(), x);
+            }
+            g
+        });
+    }
+
+    /// Replacing one page of an indexed graph with new facts: what the server does for an edit.
+    #[divan::bench]
+    fn upsert_one_page(bencher: Bencher) {
+        let f = files();
+        let mut g = Graph::new(f.loaded.config.clone());
+        for (p, t) in &f.loaded.files {
+            g.upsert(p.clone(), t.clone(), PageFacts::from_outline(t, &outline::parse(t)));
+        }
+        let (p, t) = &f.loaded.files[f.loaded.files.len() / 2];
+        let facts = PageFacts::from_outline(t, &outline::parse(t));
+        bencher.bench_local(|| g.upsert(p.clone(), t.clone(), facts.clone()));
+    }
+
+    /// What `check` does after reading: analyse every page (in parallel), build the graph, then
+    /// every page's diagnostics (in parallel). Output formatting is not included.
+    #[divan::bench]
+    fn check(bencher: Bencher) {
+        let f = files();
+        let settings = &f.loaded.settings;
+        bencher.counter(BytesCount::new(f.bytes)).bench(|| {
+            let analysed: Vec<(&String, &Arc<str>, PageAnalysis)> = f
+                .loaded
+                .files
+                .par_iter()
+                .map(|(p, t)| (p, t, analysis::analyze(t, settings)))
+                .collect();
+            let mut g = Graph::new(f.loaded.config.clone());
+            for (p, t, a) in &analysed {
+                g.upsert((*p).clone(), (*t).clone(), a.facts.clone());
+            }
+            let n: usize = analysed
+                .par_iter()
+                .map(|(p, _, a)| analysis::diagnostics(&g, p, a, settings).len())
+                .sum();
+            n
+        });
+    }
+}
