@@ -60,8 +60,22 @@ def read_messages(data: bytes):
 def test_malformed_json_rpc_is_answered_and_survived(lsp_bin, graph):
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
             "params": {"processId": None, "rootUri": graph.as_uri(), "capabilities": {}}}
-    stream = b"".join([
-        frame(init),
+    p = subprocess.Popen([str(lsp_bin)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.set_blocking(p.stdout.fileno(), False)
+    out = b""
+
+    def wait_for(msg_id):
+        nonlocal out
+        deadline = time.time() + 20
+        while time.time() < deadline and not any(m.get("id") == msg_id for m in read_messages(out)):
+            time.sleep(0.05)
+            out += p.stdout.read() or b""
+
+    # Requests before the initialize answer are refused (-32002), as LSP says: wait for it.
+    p.stdin.write(frame(init))
+    p.stdin.flush()
+    wait_for(1)
+    p.stdin.write(b"".join([
         frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
         frame(b"{this is not json"),                                       # not JSON
         b"garbage that is not a header\r\n",                              # not a frame
@@ -71,18 +85,10 @@ def test_malformed_json_rpc_is_answered_and_survived(lsp_bin, graph):
                "params": {"textDocument": {"uri": graph.as_uri() + "/pages/none.md"},
                           "position": {"line": 99999, "character": 99999}}}),
         frame({"jsonrpc": "2.0", "id": 5, "method": "shutdown"}),
-    ])
-    p = subprocess.Popen([str(lsp_bin)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    p.stdin.write(stream)
+    ]))
     p.stdin.flush()
     # Wait for the shutdown answer before `exit`, as the protocol requires.
-    out = b""
-    os.set_blocking(p.stdout.fileno(), False)
-    deadline = time.time() + 20
-    while time.time() < deadline and not any(m.get("id") == 5 for m in read_messages(out)):
-        time.sleep(0.05)
-        chunk = p.stdout.read() or b""
-        out += chunk
+    wait_for(5)
     p.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
     p.stdin.close()
     p.wait(timeout=20)
