@@ -33,12 +33,21 @@ def _record_publish(client: LanguageClient, params: T.PublishDiagnosticsParams):
     client.published.append((time.monotonic(), params.uri, params.version, params.diagnostics))
 
 
+def _record_apply_edit(client: LanguageClient, params: T.ApplyWorkspaceEditParams):
+    """`workspace/applyEdit` from the server: recorded (the test applies it) and accepted."""
+    client.applied_edits.append(params.edit)
+    return T.ApplyWorkspaceEditResult(applied=True)
+
+
 def _make_client() -> LanguageClient:
-    """pytest-lsp's test client, also keeping every publish with its version and arrival time."""
+    """pytest-lsp's test client, also keeping every publish with its version and arrival time,
+    and every edit the server asks the client to apply."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []
+    client.applied_edits = []
     register_lsp_features(
-        client, {**DEFAULT_CLIENT_FEATURES, T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_publish}
+        client, {**DEFAULT_CLIENT_FEATURES, T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_publish,
+                 T.WORKSPACE_APPLY_EDIT: _record_apply_edit}
     )
     return client
 

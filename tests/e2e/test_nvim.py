@@ -1,6 +1,7 @@
 """Headless Neovim 0.7 as a real editor: runs nvim/e2e.lua against the built server on a copy of
 the Readwise graph (diagnostics, hover on a card, a code action applied by Neovim, UTF-16
-columns after an emoji). Skipped only when nvim is not installed."""
+columns after an emoji, completion after `[[` and `((` applied by Neovim, go to definition and
+the jump). Skipped only when nvim is not installed."""
 import json
 import os
 import shutil
@@ -34,5 +35,6 @@ def test_neovim_end_to_end(lsp_bin, graph, tmp_path):
     assert r.returncode == 0 and result.get("ok"), (
         f"nvim exit {r.returncode}: {result.get('error')}\nsteps: {result.get('steps')}\n"
         f"stderr: {r.stderr[-3000:]}")
-    assert result["steps"] == ["diagnostics", "hover", "fix_readwise", "utf16_columns", "fix_emoji", "stopped"]
+    assert result["steps"] == ["diagnostics", "hover", "fix_readwise", "utf16_columns", "fix_emoji",
+                               "completion", "definition", "stopped"]
     assert result["diagnostics"] > 50

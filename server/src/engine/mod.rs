@@ -2,18 +2,25 @@
 //! only; no I/O, no LSP types.
 
 pub mod analysis;
+pub mod blocks;
 pub mod cards;
+pub mod completion;
 pub mod diagnostic;
 pub mod edit;
 pub mod fixes;
+pub mod folding;
+pub mod fuzzy;
 pub mod graph;
 pub mod hover;
 pub mod ids;
 pub mod inline;
+pub mod navigation;
 pub mod org;
 pub mod outline;
 pub mod properties;
+pub mod rename;
 pub mod rules;
 pub mod schedule;
 pub mod settings;
+pub mod symbols;
 pub mod text;

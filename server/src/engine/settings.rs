@@ -16,7 +16,16 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// Pages larger than this are not analysed (a notice says so): bounded work on huge files.
     pub max_file_bytes: usize,
+    /// Inlay hints after `((uuid))` references with the target block's title.
+    pub inlay_hints: bool,
+    /// Titles longer than this many characters get no inlay hint.
+    pub inlay_hint_max_length: usize,
+    /// A code lens on each page with cards: how many, due, new.
+    pub code_lens: bool,
 }
+
+/// Default longest title shown as an inlay hint.
+pub const DEFAULT_INLAY_HINT_MAX_LENGTH: usize = 60;
 
 /// Default size cap: far above any real page (the largest in the docs graph is 60 KB).
 pub const DEFAULT_MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -28,6 +37,9 @@ impl Default for Settings {
             severity: BTreeMap::new(),
             ignore: Vec::new(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            inlay_hints: true,
+            inlay_hint_max_length: DEFAULT_INLAY_HINT_MAX_LENGTH,
+            code_lens: true,
         }
     }
 }
@@ -109,6 +121,20 @@ impl Settings {
                     Some(n) if n > 0 => self.max_file_bytes = n as usize,
                     _ => warnings.push(format!("`{k}` must be a positive number of bytes")),
                 },
+                "inlayHints" | "inlay_hints" | "inlay-hints" => match val.as_bool() {
+                    Some(b) => self.inlay_hints = b,
+                    None => warnings.push(format!("`{k}` must be true or false")),
+                },
+                "inlayHintMaxLength" | "inlay_hint_max_length" | "inlay-hint-max-length" => {
+                    match val.as_u64() {
+                        Some(n) => self.inlay_hint_max_length = n as usize,
+                        None => warnings.push(format!("`{k}` must be a number of characters")),
+                    }
+                }
+                "codeLens" | "code_lens" | "code-lens" => match val.as_bool() {
+                    Some(b) => self.code_lens = b,
+                    None => warnings.push(format!("`{k}` must be true or false")),
+                },
                 // Keys other faces own (the editor extensions pass their whole section).
                 "serverPath" | "trace" | "debounceMs" | "debounce_ms" => {}
                 other => warnings.push(format!("unknown setting `{other}`")),
@@ -149,5 +175,19 @@ mod tests {
         assert!(s.is_ignored("archive/x.md") && !s.is_ignored("archived.md"));
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(!s.apply_toml("card_tags = [").is_empty());
+    }
+
+    #[test]
+    fn navigation_settings() {
+        let mut s = Settings::default();
+        assert!(s.inlay_hints && s.code_lens);
+        let w =
+            s.apply_toml("inlay_hints = false\ninlay_hint_max_length = 20\ncode_lens = false\n");
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!s.inlay_hints && !s.code_lens);
+        assert_eq!(s.inlay_hint_max_length, 20);
+        let w = s.apply_json(&serde_json::json!({"inlayHints": "yes", "codeLens": true}));
+        assert_eq!(w.len(), 1);
+        assert!(s.code_lens);
     }
 }

@@ -109,6 +109,13 @@ pub fn code_actions(st: &State, params: CodeActionParams) -> Option<CodeActionRe
             }
         }
     }
+    if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
+        out.extend(super::navigation::create_page_actions(
+            st,
+            &snap,
+            params.range,
+        ));
+    }
     if wanted(only, FIX_ALL_KIND) {
         if let Some(e) = fix_all(st, &snap) {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {

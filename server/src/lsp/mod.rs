@@ -7,6 +7,7 @@
 //! work (publishing, indexing, disk reads) goes to background tasks that check versions.
 
 mod code_action;
+mod completion;
 mod config;
 mod diagnostics;
 mod documents;
@@ -14,9 +15,11 @@ mod framing;
 mod hover;
 mod index;
 mod log;
+mod navigation;
 mod position;
 mod selection;
 mod state;
+mod symbols;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,7 +110,50 @@ fn negotiate(caps: &ClientCapabilities) -> Negotiated {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
         configuration_request: ws.and_then(|w| w.configuration).unwrap_or(false),
+        snippets: td
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false),
+        completion_markdown: td
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.documentation_format.as_ref())
+            .is_some_and(|f| f.contains(&MarkupKind::Markdown)),
+        // File operations exist only inside `documentChanges`: a client listing them supports
+        // it even when it does not say so (Neovim 0.7 lists them and applies documentChanges).
+        document_changes: ws
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false)
+            || resource_op(ws, ResourceOperationKind::Create)
+            || resource_op(ws, ResourceOperationKind::Rename),
+        resource_create: resource_op(ws, ResourceOperationKind::Create),
+        resource_rename: resource_op(ws, ResourceOperationKind::Rename),
+        apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
+        hierarchical_symbols: td
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|d| d.hierarchical_document_symbol_support)
+            .unwrap_or(false),
+        prepare_rename: td
+            .and_then(|t| t.rename.as_ref())
+            .and_then(|r| r.prepare_support)
+            .unwrap_or(false),
+        inlay_hint_refresh: ws
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false),
+        code_lens_refresh: ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
     }
+}
+
+fn resource_op(ws: Option<&WorkspaceClientCapabilities>, kind: ResourceOperationKind) -> bool {
+    ws.and_then(|w| w.workspace_edit.as_ref())
+        .and_then(|e| e.resource_operations.as_ref())
+        .is_some_and(|ops| ops.contains(&kind))
 }
 
 /// The workspace folder (the first one) or the deprecated rootUri/rootPath.
@@ -142,6 +188,32 @@ fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
             CodeActionProviderCapability::Simple(true)
         }),
         selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(completion::trigger_characters()),
+            resolve_provider: Some(false),
+            ..Default::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(if neg.prepare_rename {
+            OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            OneOf::Left(true)
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![navigation::ADD_BLOCK_ID.to_string()],
+            work_done_progress_options: Default::default(),
+        }),
         diagnostic_provider: neg.pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some(diagnostics::SOURCE.to_string()),
@@ -198,7 +270,22 @@ impl Backend {
                 index::refresh_open_documents(&self.st, true)
             });
             self.st.publisher.all();
+            self.refresh_hints_and_lenses();
         }
+    }
+
+    /// Inlay hints and code lenses depend on settings: ask clients that can to re-request them.
+    fn refresh_hints_and_lenses(&self) {
+        let neg = self.st.negotiated().clone();
+        let client = self.client().clone();
+        spawn_logged(client.clone(), "refreshing hints and lenses", async move {
+            if neg.inlay_hint_refresh {
+                let _ = client.inlay_hint_refresh().await;
+            }
+            if neg.code_lens_refresh {
+                let _ = client.code_lens_refresh().await;
+            }
+        });
     }
 }
 
@@ -426,6 +513,98 @@ impl LanguageServer for Backend {
         guard(self.client(), "selectionRange", || {
             selection::selection_ranges(&self.st, params)
         })
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let st = self.st.clone();
+        // Panics in the engine become an error answer, as in `guard`.
+        let h = tokio::spawn(async move { completion::completion(st, params).await });
+        match h.await {
+            Ok(r) => Ok(r),
+            Err(e) if e.is_panic() => guard(
+                self.client(),
+                "completion",
+                || -> Option<CompletionResponse> { std::panic::resume_unwind(e.into_panic()) },
+            ),
+            Err(_) => Ok(None), // cancelled: the runtime is shutting down
+        }
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        guard(self.client(), "definition", || {
+            navigation::definition(&self.st, params)
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        guard(self.client(), "references", || {
+            navigation::references(&self.st, params)
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        guard(self.client(), "prepareRename", || {
+            navigation::prepare_rename(&self.st, params)
+        })?
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        guard(self.client(), "rename", || {
+            navigation::rename(&self.st, params)
+        })?
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        guard(self.client(), "documentSymbol", || {
+            symbols::document_symbols(&self.st, params)
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        guard(self.client(), "workspace/symbol", || {
+            symbols::workspace_symbols(&self.st, params)
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        guard(self.client(), "foldingRange", || {
+            symbols::folding_ranges(&self.st, params)
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        guard(self.client(), "inlayHint", || {
+            navigation::inlay_hints(&self.st, params)
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        guard(self.client(), "codeLens", || {
+            navigation::code_lens(&self.st, params)
+        })
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command != navigation::ADD_BLOCK_ID {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        navigation::execute_add_block_id(&self.st, &params.arguments).await?;
+        Ok(None)
     }
 
     async fn diagnostic(

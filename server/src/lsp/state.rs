@@ -33,6 +33,23 @@ pub struct Negotiated {
     pub work_done_progress: bool,
     pub watch_dynamic: bool,
     pub configuration_request: bool,
+    /// Completion items may be snippets (`${1:…}` tab stops).
+    pub snippets: bool,
+    /// Completion item documentation may be Markdown (else plain text).
+    pub completion_markdown: bool,
+    /// WorkspaceEdits may use `documentChanges` (versioned edits, file operations).
+    pub document_changes: bool,
+    /// …and create or rename files (`workspace.workspaceEdit.resourceOperations`).
+    pub resource_create: bool,
+    pub resource_rename: bool,
+    /// The client applies edits the server asks for (`workspace/applyEdit`).
+    pub apply_edit: bool,
+    /// Document symbols as a tree (`DocumentSymbol[]`), else a flat list.
+    pub hierarchical_symbols: bool,
+    pub prepare_rename: bool,
+    /// `workspace/inlayHint/refresh` and `workspace/codeLens/refresh` after settings change.
+    pub inlay_hint_refresh: bool,
+    pub code_lens_refresh: bool,
 }
 
 pub struct State {

@@ -3,7 +3,8 @@
 -- Environment: LOGSEQ_LSP_BIN, GRAPH_ROOT, MD_FILE (the Readwise page), EMOJI_FILE, OUT_JSON.
 -- Steps: diagnostics arrive; hover a card shows question and answer; a code action applied by
 -- Neovim itself (which then sends didChange) makes its diagnostic go away; on a page with an
--- emoji before the flagged text, columns are UTF-16 (all Neovim 0.7 speaks).
+-- emoji before the flagged text, columns are UTF-16 (all Neovim 0.7 speaks); completion after
+-- `[[` and `((` applied by Neovim; go to definition of the page and of the block, and the jump.
 -- Writes {ok, steps, error} as JSON; exits 0 only if every step passed.
 
 local out = { ok = false, steps = {} }
@@ -103,6 +104,50 @@ local function main()
   passed('fix_emoji', fix(ebuf, euri, bad))
   local idline = vim.api.nvim_buf_get_lines(ebuf, 1, 2, false)[1]
   assert(idline:find('^  id:: %x+%-%x+%-%x+%-%x+%-%x+$'), 'new id: ' .. idline)
+
+  -- 5. Completion: `[[` offers the page, and accepting it (Neovim applies the item's textEdit)
+  -- replaces the trigger and the auto-closed brackets; then go to definition on the new link.
+  local nbuf, nuri = open(os.getenv('GRAPH_ROOT') .. '/pages/nvim new.md')
+  vim.api.nvim_buf_set_lines(nbuf, 0, -1, false, { '- 😀 [[kubern]]', '- ((😀 not' })
+  local function complete_at(line, col, label)
+    local res = request(nbuf, 'textDocument/completion', {
+      textDocument = { uri = nuri }, position = { line = line, character = col } })
+    local items = res and (res.items or res) or {}
+    for _, it in ipairs(items) do
+      if it.label == label then return it end
+    end
+    local labels = {}
+    for _, it in ipairs(items) do table.insert(labels, it.label) end
+    error('no completion ' .. label .. ' among ' .. vim.inspect(labels))
+  end
+  -- UTF-16 column of the cursor before `]]`: `- 😀 [[kubern` is 2 + 2 + 1 + 8 units.
+  local item = complete_at(0, 13, 'Kubernetes in Action')
+  vim.lsp.util.apply_text_edits({ item.textEdit }, nbuf, client.offset_encoding)
+  local l1 = vim.api.nvim_buf_get_lines(nbuf, 0, 1, false)[1]
+  assert(l1 == '- 😀 [[Kubernetes in Action]]', 'after completion: ' .. l1)
+  -- `((`: the emoji page's block, whose id the quick fix above made valid.
+  local bitem = complete_at(1, 10, '😀 note')
+  vim.lsp.util.apply_text_edits({ bitem.textEdit }, nbuf, client.offset_encoding)
+  local l2 = vim.api.nvim_buf_get_lines(nbuf, 1, 2, false)[1]
+  assert(l2 == '- ((' .. idline:match('id:: (.*)$') .. '))', 'after block completion: ' .. l2)
+  passed('completion', { l1, l2 })
+
+  local function definition(line, col)
+    local res = request(nbuf, 'textDocument/definition', {
+      textDocument = { uri = nuri }, position = { line = line, character = col } })
+    local loc = res and (res[1] or res)
+    assert(loc and loc.uri, 'no definition: ' .. vim.inspect(res))
+    return loc
+  end
+  local loc = definition(0, 10)
+  assert(loc.uri == vim.uri_from_fname(os.getenv('MD_FILE')), 'page definition: ' .. vim.inspect(loc))
+  local bloc = definition(1, 8)
+  assert(bloc.uri == euri and bloc.range.start.line == 0 and bloc.range.start.character == 2,
+    'block definition: ' .. vim.inspect(bloc))
+  -- Neovim jumps there.
+  vim.lsp.util.jump_to_location(bloc, client.offset_encoding)
+  assert(vim.api.nvim_get_current_buf() == ebuf, 'did not jump to the emoji page')
+  passed('definition', bloc.uri)
 
   vim.lsp.stop_client(id)
   wait('server stop', function() return client.is_stopped() end)

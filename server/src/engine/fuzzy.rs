@@ -1,0 +1,325 @@
+//! Fuzzy matching for completion and symbol search: the query's characters must appear in the
+//! candidate in order (a subsequence), case-insensitively; a score ranks the matches. Simple and
+//! fast on purpose: the `((` search runs it over every line of the graph on each keystroke, so
+//! the common case (an ASCII query) is a byte loop that rejects most lines in a few nanoseconds.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A prepared query.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Lower-cased query characters.
+    chars: Vec<char>,
+    /// The lower-cased query as bytes, when it is ASCII (the fast path).
+    ascii: Option<Vec<u8>>,
+}
+
+/// Score of an exact match; other matches score below it.
+const EXACT: i64 = 10_000;
+
+impl Query {
+    pub fn new(q: &str) -> Query {
+        let lower: String = q.trim().chars().flat_map(char::to_lowercase).collect();
+        Query {
+            ascii: lower.is_ascii().then(|| lower.as_bytes().to_vec()),
+            chars: lower.chars().collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// Whether every query character appears in `s`, in order. The cheap test run first.
+    pub fn is_subsequence(&self, s: &str) -> bool {
+        match &self.ascii {
+            Some(q) => {
+                let mut rest = s.as_bytes();
+                for &c in q {
+                    match find_byte_ci(rest, c) {
+                        Some(i) => rest = &rest[i + 1..],
+                        None => return false,
+                    }
+                }
+                true
+            }
+            None => {
+                let mut k = 0;
+                for c in s.chars().flat_map(char::to_lowercase) {
+                    if k == self.chars.len() {
+                        break;
+                    }
+                    if c == self.chars[k] {
+                        k += 1;
+                    }
+                }
+                k == self.chars.len()
+            }
+        }
+    }
+
+    /// The match score of `candidate` (higher is better), or `None` when it does not match.
+    /// An empty query matches everything with a score that prefers shorter candidates.
+    /// Ranking, best first: equal, prefix, substring at a word start, substring, then scattered
+    /// subsequences (consecutive runs and word starts count); shorter candidates win ties.
+    pub fn score(&self, candidate: &str) -> Option<i64> {
+        if self.chars.is_empty() {
+            return Some(-(candidate.len().min(1000) as i64));
+        }
+        match &self.ascii {
+            // An ASCII query only ever matches ASCII bytes of the candidate, and no byte of a
+            // multi-byte UTF-8 character is ASCII: comparing bytes is exact. No allocation.
+            Some(q) => {
+                if !self.is_subsequence(candidate) {
+                    return None;
+                }
+                let c = candidate.as_bytes();
+                let word_start =
+                    |i: usize| i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] >= 0x80);
+                if c.len() == q.len() && c.eq_ignore_ascii_case(q) {
+                    return Some(EXACT);
+                }
+                if let Some(s) = substring_ascii(c, q, word_start) {
+                    return Some(s);
+                }
+                Some(scattered(
+                    q,
+                    c.len(),
+                    |i| c[i].to_ascii_lowercase(),
+                    word_start,
+                ))
+            }
+            None => {
+                if !self.is_subsequence(candidate) {
+                    return None;
+                }
+                let c: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
+                let q = &self.chars;
+                let word_start = |i: usize| i == 0 || !c[i - 1].is_alphanumeric();
+                if c == *q {
+                    return Some(EXACT);
+                }
+                let n = c.len();
+                if q.len() <= n {
+                    if let Some(p) = (0..=n - q.len()).find(|&p| c[p..p + q.len()] == q[..]) {
+                        let ws = (p..=n - q.len())
+                            .find(|&p| word_start(p) && c[p..p + q.len()] == q[..]);
+                        return Some(substring_score(p, ws, n));
+                    }
+                }
+                Some(scattered(q, n, |i| c[i], word_start))
+            }
+        }
+    }
+}
+
+/// Index of the first byte equal to the lower-case ASCII byte `c` in either case. Eight bytes
+/// at a time: this is most of the `((` search's work. For a letter, `b | 0x20 == c` holds
+/// exactly for `c` and its upper case (no other byte, and no byte of a multi-byte character).
+#[inline]
+pub fn find_byte_ci(h: &[u8], c: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mask = if c.is_ascii_lowercase() { 0x20 } else { 0 };
+    let (m, t) = (LO * mask as u64, LO * c as u64);
+    let mut i = 0;
+    while i + 8 <= h.len() {
+        let w = u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
+        let x = (w | m) ^ t;
+        // A zero byte of `x` is a match; the lowest flagged byte is exact.
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    h[i..].iter().position(|&b| b | mask == c).map(|k| i + k)
+}
+
+/// Score of a substring match: first occurrence `p`, first occurrence at a word start `ws`.
+fn substring_score(p: usize, ws: Option<usize>, n: usize) -> i64 {
+    let len_penalty = n.min(1000) as i64;
+    let (base, at) = match ws {
+        Some(0) => (8000, 0),
+        Some(w) => (6000, w),
+        None => (5000, p),
+    };
+    base - (at.min(500) as i64) - len_penalty
+}
+
+fn substring_ascii(c: &[u8], q: &[u8], word_start: impl Fn(usize) -> bool) -> Option<i64> {
+    if q.len() > c.len() {
+        return None;
+    }
+    let last = c.len() - q.len();
+    let mut from = 0;
+    let mut first = None;
+    while from <= last {
+        let Some(k) = find_byte_ci(&c[from..=last], q[0]) else {
+            break;
+        };
+        let i = from + k;
+        if c[i..i + q.len()].eq_ignore_ascii_case(q) {
+            first.get_or_insert(i);
+            if word_start(i) {
+                return Some(substring_score(i, Some(i), c.len()));
+            }
+        }
+        from = i + 1;
+    }
+    first.map(|p| substring_score(p, None, c.len()))
+}
+
+/// A scattered subsequence: a greedy left-to-right match; runs and word starts add, gaps
+/// subtract. Always below a substring match.
+fn scattered<T: PartialEq + Copy>(
+    q: &[T],
+    n: usize,
+    at: impl Fn(usize) -> T,
+    word_start: impl Fn(usize) -> bool,
+) -> i64 {
+    let mut score: i64 = 1000;
+    let mut k = 0;
+    let mut prev: Option<usize> = None;
+    for i in 0..n {
+        if k == q.len() {
+            break;
+        }
+        if at(i) != q[k] {
+            continue;
+        }
+        score += 10;
+        match prev {
+            Some(p) if p + 1 == i => score += 15,
+            Some(p) => score -= ((i - p) as i64).min(20),
+            None => {}
+        }
+        if word_start(i) {
+            score += 20;
+        }
+        prev = Some(i);
+        k += 1;
+    }
+    score.clamp(1, 4999) - n.min(1000) as i64
+}
+
+/// A heap entry: score, then earlier insertions first, then the payload (not compared).
+type Entry<T> = Reverse<(i64, Reverse<u64>, Wrap<T>)>;
+
+/// A bounded best-n collection.
+pub struct TopN<T> {
+    n: usize,
+    seq: u64,
+    heap: BinaryHeap<Entry<T>>,
+}
+
+/// Excludes the payload from ordering.
+struct Wrap<T>(T);
+impl<T> PartialEq for Wrap<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl<T> Eq for Wrap<T> {}
+impl<T> PartialOrd for Wrap<T> {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<T> Ord for Wrap<T> {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
+impl<T> TopN<T> {
+    pub fn new(n: usize) -> Self {
+        TopN {
+            n,
+            seq: 0,
+            heap: BinaryHeap::new(),
+        }
+    }
+    pub fn push(&mut self, score: i64, v: T) {
+        self.seq += 1;
+        let e = Reverse((score, Reverse(self.seq), Wrap(v)));
+        if self.heap.len() < self.n {
+            self.heap.push(e);
+        } else if self.heap.peek().is_some_and(|m| m.0 .0 < score) {
+            self.heap.pop();
+            self.heap.push(e);
+        }
+    }
+    pub fn merge(&mut self, other: TopN<T>) {
+        for Reverse((s, _, Wrap(v))) in other.heap {
+            self.push(s, v);
+        }
+    }
+    /// Best first.
+    pub fn into_sorted(self) -> Vec<(i64, T)> {
+        let mut v: Vec<_> = self
+            .heap
+            .into_iter()
+            .map(|Reverse((s, Reverse(k), Wrap(v)))| (s, k, v))
+            .collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.into_iter().map(|(s, _, v)| (s, v)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsequence_case_insensitive_and_unicode() {
+        let q = Query::new("kia");
+        assert!(q.is_subsequence("Kubernetes in Action"));
+        assert!(!q.is_subsequence("Action in Kubernetes x"));
+        assert!(Query::new("ÉTÉ").is_subsequence("un été 😀"));
+        assert!(Query::new("😀 p").is_subsequence("My Page 😀 plus"));
+        assert!(Query::new("").is_subsequence("anything"));
+        assert_eq!(Query::new("zz").score("abc"), None);
+    }
+
+    #[test]
+    fn byte_search_in_both_cases() {
+        let h = "xyz 😀 é ABC abc 0-9@`".as_bytes();
+        for (c, want) in [
+            (b'a', "ABC"),
+            (b'c', "C abc"),
+            (b'0', "0-9"),
+            (b'@', "@`"),
+            (b'`', "`"),
+        ] {
+            let i = find_byte_ci(h, c).unwrap();
+            assert!(h[i..].starts_with(want.as_bytes()), "{}", c as char);
+        }
+        assert_eq!(find_byte_ci(h, b'q'), None);
+        assert_eq!(find_byte_ci(b"", b'a'), None);
+        for n in 0..20 {
+            let mut v = vec![b'x'; n];
+            v.push(b'P');
+            assert_eq!(find_byte_ci(&v, b'p'), Some(n));
+        }
+    }
+
+    #[test]
+    fn ranking() {
+        let q = Query::new("pod");
+        let s = |c: &str| q.score(c).unwrap();
+        assert!(s("pod") > s("Pod lifecycle"));
+        assert!(s("Pod lifecycle") > s("What is a pod?"));
+        assert!(s("What is a pod?") > s("epodx"));
+        assert!(s("epodx") > s("p-o-d"));
+        assert!(s("P o d") > s("xpxoxd"));
+        let e = Query::new("");
+        assert!(e.score("a").unwrap() > e.score("abc").unwrap());
+        let mut t = TopN::new(2);
+        for (s, v) in [(1, "a"), (5, "b"), (3, "c"), (5, "d")] {
+            t.push(s, v);
+        }
+        assert_eq!(t.into_sorted(), [(5, "b"), (5, "d")]);
+    }
+}

@@ -1,0 +1,168 @@
+//! `textDocument/completion`: the engine finds the context and the items (engine::completion);
+//! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
+//! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it.
+//!
+//! A block without an `id::` gets a fresh id when its item is accepted: in the same document
+//! through `additionalTextEdits`, in another page through a command the client runs on accept
+//! (`logseq-lsp.addBlockId`), which asks the client to apply the edit (`workspace/applyEdit`).
+
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{
+    self as lsp, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams,
+    CompletionResponse, CompletionTextEdit, Documentation, InsertTextFormat, MarkupContent,
+    MarkupKind,
+};
+
+use crate::engine::completion::{self as engine, Completion, Context, ItemKind};
+use crate::engine::ids::new_uuid;
+use crate::engine::text::{Encoding, LineIndex};
+
+use super::documents::Snapshot;
+use super::navigation::{add_block_id_arguments, ADD_BLOCK_ID};
+use super::position::{position_to_offset, range_to_lsp};
+use super::state::{Negotiated, State};
+
+pub fn trigger_characters() -> Vec<String> {
+    ["(", "[", "#", "{", ":"].map(String::from).to_vec()
+}
+
+pub async fn completion(st: Arc<State>, p: CompletionParams) -> Option<CompletionResponse> {
+    let pos = p.text_document_position;
+    let snap = st.docs.get(&pos.text_document.uri)?.snapshot();
+    if snap.path.is_org() {
+        return None;
+    }
+    let enc = st.encoding();
+    let offset = position_to_offset(&snap.text, &snap.index, pos.position, enc);
+    let cx = engine::context(&snap.text, &snap.analysis.outline, offset)?;
+    let settings = st.settings();
+    let neg = st.negotiated().clone();
+    let c = match cx {
+        Context::Block { query, range } => {
+            let (pages, title) = {
+                let ix = st.index();
+                let title = snap
+                    .path
+                    .graph_path()
+                    .and_then(|p| ix.graph.page(p))
+                    .map_or_else(String::new, |p| p.title.clone());
+                (engine::page_texts(&ix.graph), title)
+            };
+            let s = snap.clone();
+            let r = tokio::task::spawn_blocking(move || {
+                let req = engine::BlockRequest {
+                    path: s.path.graph_path(),
+                    title,
+                    src: &s.text,
+                    outline: &s.analysis.outline,
+                    offset,
+                    card_tags: &settings.card_tags,
+                };
+                engine::complete_blocks(&pages, &req, &query, &range, &mut new_uuid)
+            })
+            .await;
+            match r {
+                Ok(c) => c,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => return None,
+            }
+        }
+        _ => {
+            let ix = st.index();
+            engine::complete(
+                &engine::Request {
+                    graph: &ix.graph,
+                    path: snap.path.graph_path(),
+                    src: &snap.text,
+                    analysis: &snap.analysis,
+                    offset,
+                    card_tags: &settings.card_tags,
+                    snippets: neg.snippets,
+                },
+                &mut new_uuid,
+            )?
+        }
+    };
+    Some(CompletionResponse::List(to_lsp(&snap, c, enc, &neg)))
+}
+
+fn kind(k: ItemKind) -> CompletionItemKind {
+    match k {
+        ItemKind::Block => CompletionItemKind::REFERENCE,
+        ItemKind::Card => CompletionItemKind::EVENT,
+        ItemKind::Page | ItemKind::NewPage => CompletionItemKind::FILE,
+        ItemKind::Alias => CompletionItemKind::REFERENCE,
+        ItemKind::Property => CompletionItemKind::PROPERTY,
+        ItemKind::Value => CompletionItemKind::VALUE,
+        ItemKind::Macro => CompletionItemKind::SNIPPET,
+    }
+}
+
+fn to_lsp(snap: &Snapshot, c: Completion, enc: Encoding, neg: &Negotiated) -> CompletionList {
+    let conv = |r: &std::ops::Range<usize>, idx: &LineIndex| range_to_lsp(&snap.text, idx, r, enc);
+    let width = c.items.len().to_string().len();
+    let items = c
+        .items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, it)| {
+            let mut additional = None;
+            let mut command = None;
+            if let Some(add) = &it.add_id {
+                if add.same_document {
+                    additional = Some(vec![lsp::TextEdit {
+                        range: conv(&add.edit.range, &snap.index),
+                        new_text: add.edit.new_text.clone(),
+                    }]);
+                } else {
+                    // Another page: only when the client can apply the edit the command sends.
+                    let path = add.path.as_deref().filter(|_| neg.apply_edit)?;
+                    command = Some(Command {
+                        title: "Add an id:: to the referenced block".to_string(),
+                        command: ADD_BLOCK_ID.to_string(),
+                        arguments: Some(vec![add_block_id_arguments(
+                            path,
+                            add.block_start,
+                            &add.first_line,
+                            &add.id,
+                        )]),
+                    });
+                }
+            }
+            Some(CompletionItem {
+                label: it.label,
+                kind: Some(kind(it.kind)),
+                detail: it.detail,
+                documentation: it.documentation.map(|d| {
+                    if neg.completion_markdown {
+                        Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: d,
+                        })
+                    } else {
+                        Documentation::String(d)
+                    }
+                }),
+                sort_text: Some(format!("{i:0width$}")),
+                filter_text: Some(it.filter),
+                insert_text_format: Some(if it.snippet {
+                    InsertTextFormat::SNIPPET
+                } else {
+                    InsertTextFormat::PLAIN_TEXT
+                }),
+                text_edit: Some(CompletionTextEdit::Edit(lsp::TextEdit {
+                    range: conv(&it.edit.range, &snap.index),
+                    new_text: it.edit.new_text,
+                })),
+                additional_text_edits: additional,
+                command,
+                ..Default::default()
+            })
+        })
+        .collect();
+    CompletionList {
+        is_incomplete: c.incomplete,
+        items,
+    }
+}

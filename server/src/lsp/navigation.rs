@@ -1,0 +1,474 @@
+//! Go to definition, find references, rename (with prepareRename), inlay hints, code lenses and
+//! the "create page" code action: the engine (`engine::navigation`, `engine::rename`) decides;
+//! this converts positions and builds WorkspaceEdits.
+//!
+//! Locations in other pages are byte ranges of the text the graph holds for them (for an open
+//! page, the editor's text): the texts are copied (shared `Arc`s) while the index is locked and
+//! converted after it is released, never touching the document store under the index lock
+//! (lock order: see state.rs).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::json;
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, CreateFile,
+    CreateFileOptions, DocumentChangeOperation, DocumentChanges, GotoDefinitionResponse, InlayHint,
+    InlayHintLabel, InlayHintTooltip, Location, OneOf, OptionalVersionedTextDocumentIdentifier,
+    PrepareRenameResponse, RenameFile, ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
+};
+
+use crate::engine::edit::TextEdit;
+use crate::engine::text::{Encoding, LineIndex};
+use crate::engine::{navigation, rename, symbols};
+
+use super::documents::Snapshot;
+use super::position::{position_to_offset, range_to_lsp, range_to_offsets};
+use super::state::State;
+
+/// Page texts copied out of the index, with line indexes built on demand.
+#[derive(Default)]
+pub struct Texts {
+    texts: HashMap<String, Arc<str>>,
+    indexes: HashMap<String, LineIndex>,
+}
+
+impl Texts {
+    pub fn insert(&mut self, path: &str, text: Arc<str>) {
+        self.texts.entry(path.to_string()).or_insert(text);
+    }
+
+    pub fn text(&self, path: &str) -> Option<&Arc<str>> {
+        self.texts.get(path)
+    }
+
+    pub fn range(
+        &mut self,
+        path: &str,
+        r: &std::ops::Range<usize>,
+        enc: Encoding,
+    ) -> Option<lsp::Range> {
+        let text = self.texts.get(path)?;
+        let idx = self
+            .indexes
+            .entry(path.to_string())
+            .or_insert_with(|| LineIndex::new(text));
+        Some(range_to_lsp(text, idx, r, enc))
+    }
+
+    pub fn location(
+        &mut self,
+        st: &State,
+        l: &navigation::Location,
+        enc: Encoding,
+    ) -> Option<Location> {
+        Some(Location {
+            uri: st.uri_of(&l.path)?,
+            range: self.range(&l.path, &l.range, enc)?,
+        })
+    }
+}
+
+fn snapshot(st: &State, uri: &Uri) -> Option<Snapshot> {
+    let snap = st.docs.get(uri)?.snapshot();
+    (!snap.path.is_org()).then_some(snap)
+}
+
+/// Engine locations, converted (texts copied under the index lock, converted after).
+fn to_locations(st: &State, locs: Vec<navigation::Location>, texts: &mut Texts) -> Vec<Location> {
+    let enc = st.encoding();
+    locs.iter()
+        .filter_map(|l| texts.location(st, l, enc))
+        .collect()
+}
+
+pub fn definition(st: &State, p: lsp::GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+    let p = p.text_document_position_params;
+    let snap = snapshot(st, &p.text_document.uri)?;
+    let offset = position_to_offset(&snap.text, &snap.index, p.position, st.encoding());
+    let mut texts = Texts::default();
+    let locs = {
+        let ix = st.index();
+        let locs = navigation::definition(&ix.graph, &snap.text, &snap.analysis, offset);
+        for l in &locs {
+            if let Some(pg) = ix.graph.page(&l.path) {
+                texts.insert(&l.path, pg.text.clone());
+            }
+        }
+        locs
+    };
+    let out = to_locations(st, locs, &mut texts);
+    match out.len() {
+        0 => None,
+        1 => Some(GotoDefinitionResponse::Scalar(out.into_iter().next()?)),
+        _ => Some(GotoDefinitionResponse::Array(out)),
+    }
+}
+
+pub fn references(st: &State, p: lsp::ReferenceParams) -> Option<Vec<Location>> {
+    let pos = p.text_document_position;
+    let snap = snapshot(st, &pos.text_document.uri)?;
+    let offset = position_to_offset(&snap.text, &snap.index, pos.position, st.encoding());
+    let mut texts = Texts::default();
+    let locs = {
+        let ix = st.index();
+        let locs = navigation::references(
+            &ix.graph,
+            snap.path.graph_path(),
+            &snap.text,
+            &snap.analysis,
+            offset,
+            p.context.include_declaration,
+        );
+        for l in &locs {
+            if let Some(pg) = ix.graph.page(&l.path) {
+                texts.insert(&l.path, pg.text.clone());
+            }
+        }
+        locs
+    };
+    Some(to_locations(st, locs, &mut texts))
+}
+
+fn request_failed(msg: impl Into<String>) -> jsonrpc::Error {
+    jsonrpc::Error {
+        // LSP's RequestFailed: the request was valid, and the answer is no (with why).
+        code: jsonrpc::ErrorCode::ServerError(-32803),
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+pub fn prepare_rename(
+    st: &State,
+    p: lsp::TextDocumentPositionParams,
+) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
+    let Some(snap) = snapshot(st, &p.text_document.uri) else {
+        return Ok(None);
+    };
+    let enc = st.encoding();
+    let offset = position_to_offset(&snap.text, &snap.index, p.position, enc);
+    let r = {
+        let ix = st.index();
+        rename::prepare(
+            &ix.graph,
+            snap.path.graph_path(),
+            &snap.text,
+            &snap.analysis,
+            offset,
+        )
+    };
+    match r {
+        Ok(Some((range, placeholder))) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range: range_to_lsp(&snap.text, &snap.index, &range, enc),
+            placeholder,
+        })),
+        Ok(None) => Ok(None),
+        Err(msg) => Err(request_failed(msg)),
+    }
+}
+
+pub fn rename(st: &State, p: lsp::RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
+    let pos = p.text_document_position;
+    let Some(snap) = snapshot(st, &pos.text_document.uri) else {
+        return Ok(None);
+    };
+    let enc = st.encoding();
+    let offset = position_to_offset(&snap.text, &snap.index, pos.position, enc);
+    let mut texts = Texts::default();
+    let r = {
+        let ix = st.index();
+        let r = rename::rename(
+            &ix.graph,
+            snap.path.graph_path(),
+            &snap.text,
+            &snap.analysis,
+            offset,
+            &p.new_name,
+        );
+        if let Ok(r) = &r {
+            for path in r.edits.keys() {
+                if let Some(pg) = ix.graph.page(path) {
+                    texts.insert(path, pg.text.clone());
+                }
+            }
+        }
+        r
+    };
+    let r = r.map_err(request_failed)?;
+    let neg = st.negotiated();
+    let mut ops: Vec<DocumentChangeOperation> = Vec::new();
+    let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for (path, edits) in &r.edits {
+        let Some(uri) = st.uri_of(path) else { continue };
+        let Some(text) = texts.text(path).cloned() else {
+            continue;
+        };
+        // An open page: the edit is for the editor's version of it, which the graph holds.
+        let version = match st.docs.get(&uri) {
+            Some(d) if Arc::ptr_eq(&d.text, &text) => Some(d.version),
+            Some(_) => {
+                return Err(request_failed(format!(
+                    "{path} changed while renaming; try again"
+                )))
+            }
+            None => None,
+        };
+        let lsp_edits: Vec<lsp::TextEdit> = edits
+            .iter()
+            .filter_map(|e| {
+                Some(lsp::TextEdit {
+                    range: texts.range(path, &e.range, enc)?,
+                    new_text: e.new_text.clone(),
+                })
+            })
+            .collect();
+        if neg.document_changes {
+            ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: lsp_edits.into_iter().map(OneOf::Left).collect(),
+            }));
+        } else {
+            changes.insert(uri, lsp_edits);
+        }
+    }
+    if let Some((old, new)) = &r.file {
+        if neg.document_changes && neg.resource_rename {
+            if let (Some(old_uri), Some(new_uri)) = (st.uri_of(old), st.uri_of(new)) {
+                ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+                    RenameFile {
+                        old_uri,
+                        new_uri,
+                        options: None,
+                        annotation_id: None,
+                    },
+                )));
+            }
+        } else {
+            super::log::warn_user(
+                &st.client,
+                format!(
+                    "the links were renamed, but your editor cannot rename files through the \
+                     language server: rename {old} to {new} yourself"
+                ),
+            );
+        }
+    }
+    Ok(Some(if neg.document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(ops)),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }
+    }))
+}
+
+pub fn inlay_hints(st: &State, p: lsp::InlayHintParams) -> Option<Vec<InlayHint>> {
+    let settings = st.settings();
+    if !settings.inlay_hints {
+        return Some(Vec::new());
+    }
+    let snap = snapshot(st, &p.text_document.uri)?;
+    let enc = st.encoding();
+    let range = range_to_offsets(&snap.text, &snap.index, p.range, enc);
+    let hints = {
+        let ix = st.index();
+        navigation::block_ref_hints(
+            &ix.graph,
+            snap.path.graph_path(),
+            &snap.text,
+            &snap.analysis,
+            range,
+            settings.inlay_hint_max_length,
+        )
+    };
+    Some(
+        hints
+            .into_iter()
+            .map(|h| InlayHint {
+                position: range_to_lsp(&snap.text, &snap.index, &(h.offset..h.offset), enc).start,
+                label: InlayHintLabel::String(h.label),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    )
+}
+
+pub fn code_lens(st: &State, p: lsp::CodeLensParams) -> Option<Vec<CodeLens>> {
+    if !st.settings().code_lens {
+        return Some(Vec::new());
+    }
+    let snap = snapshot(st, &p.text_document.uri)?;
+    let counts = symbols::card_counts(&snap.analysis.cards, Utc::now());
+    if counts.total == 0 {
+        return Some(Vec::new());
+    }
+    let start = lsp::Position::new(0, 0);
+    Some(vec![CodeLens {
+        range: lsp::Range::new(start, start),
+        // No command to run: the lens is a label (an empty command is how LSP says so).
+        command: Some(Command {
+            title: symbols::card_counts_label(&counts),
+            command: String::new(),
+            arguments: None,
+        }),
+        data: None,
+    }])
+}
+
+/// "Create page" actions for links and tags to pages that do not exist, in `range`.
+pub fn create_page_actions(
+    st: &State,
+    snap: &Snapshot,
+    range: lsp::Range,
+) -> Vec<CodeActionOrCommand> {
+    let neg = st.negotiated();
+    if !(neg.document_changes && neg.resource_create) || snap.path.is_org() {
+        return Vec::new();
+    }
+    let r = range_to_offsets(&snap.text, &snap.index, range, st.encoding());
+    let found = {
+        let ix = st.index();
+        navigation::missing_page_at(&ix.graph, &snap.text, &snap.analysis, r)
+            .into_iter()
+            .map(|(name, _)| {
+                let path = navigation::new_page_path(&ix.graph.config, &name);
+                (name, path)
+            })
+            .collect::<Vec<_>>()
+    };
+    found
+        .into_iter()
+        .filter_map(|(name, path)| {
+            let new_uri = st.uri_of(&path)?;
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Create page “{name}” ({path})"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                edit: Some(WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Operations(vec![
+                        DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                            uri: new_uri,
+                            options: Some(CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(true),
+                            }),
+                            annotation_id: None,
+                        })),
+                    ])),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }))
+        })
+        .collect()
+}
+
+/// The command a `((` completion item runs to write a fresh `id::` under a block of another
+/// page: `[{path, blockStart, firstLine, id}]`.
+pub const ADD_BLOCK_ID: &str = "logseq-lsp.addBlockId";
+
+pub fn add_block_id_arguments(
+    path: &str,
+    block_start: usize,
+    first_line: &str,
+    id: &str,
+) -> serde_json::Value {
+    json!({"path": path, "blockStart": block_start, "firstLine": first_line, "id": id})
+}
+
+/// `workspace/executeCommand` for [`ADD_BLOCK_ID`]: finds the block in the page's current text
+/// and asks the client to apply the edit (`workspace/applyEdit`).
+pub async fn execute_add_block_id(st: &State, args: &[serde_json::Value]) -> jsonrpc::Result<()> {
+    let a = args.first().cloned().unwrap_or_default();
+    let (Some(path), Some(block_start), Some(first_line), Some(id)) = (
+        a.get("path").and_then(|v| v.as_str()),
+        a.get("blockStart").and_then(|v| v.as_u64()),
+        a.get("firstLine").and_then(|v| v.as_str()),
+        a.get("id").and_then(|v| v.as_str()),
+    ) else {
+        return Err(jsonrpc::Error::invalid_params(
+            "expected [{path, blockStart, firstLine, id}]",
+        ));
+    };
+    let Some(uri) = st.uri_of(path) else {
+        return Err(request_failed("no graph is open"));
+    };
+    // The open document's text and version, else the graph's copy (read from disk).
+    let open = st.docs.get(&uri).map(|d| (d.text.clone(), Some(d.version)));
+    let (text, version) = match open {
+        Some(t) => t,
+        None => match st.index().graph.page(path) {
+            Some(p) => (p.text.clone(), None),
+            None => return Err(request_failed(format!("{path} is not a page of the graph"))),
+        },
+    };
+    let edit =
+        match crate::engine::completion::add_id_now(&text, block_start as usize, first_line, id) {
+            Ok(Some(e)) => e,
+            Ok(None) => return Ok(()),
+            Err(why) => {
+                super::log::warn_user(
+                    &st.client,
+                    format!("could not add id:: {id} in {path}: {why}"),
+                );
+                return Ok(());
+            }
+        };
+    let ws = single_edit(st, uri, &text, version, &edit);
+    match st.client.apply_edit(ws).await {
+        Ok(r) if r.applied => Ok(()),
+        Ok(r) => {
+            super::log::warn_user(
+                &st.client,
+                format!(
+                    "the editor did not add id:: {id} in {path}{}",
+                    r.failure_reason
+                        .map(|f| format!(": {f}"))
+                        .unwrap_or_default()
+                ),
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A WorkspaceEdit of one edit in one document (versioned when the client supports it).
+fn single_edit(
+    st: &State,
+    uri: Uri,
+    text: &str,
+    version: Option<i32>,
+    e: &TextEdit,
+) -> WorkspaceEdit {
+    let idx = LineIndex::new(text);
+    let edit = lsp::TextEdit {
+        range: range_to_lsp(text, &idx, &e.range, st.encoding()),
+        new_text: e.new_text.clone(),
+    };
+    if st.negotiated().document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: vec![OneOf::Left(edit)],
+            }])),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, vec![edit])])),
+            ..Default::default()
+        }
+    }
+}
