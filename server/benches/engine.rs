@@ -173,7 +173,11 @@ mod graph {
         let f = files();
         let mut g = Graph::new(f.loaded.config.clone());
         for (p, t) in &f.loaded.files {
-            g.upsert(p.clone(), t.clone(), PageFacts::from_outline(t, &outline::parse(t)));
+            g.upsert(
+                p.clone(),
+                t.clone(),
+                PageFacts::from_outline(t, &outline::parse(t)),
+            );
         }
         let (p, t) = &f.loaded.files[f.loaded.files.len() / 2];
         let facts = PageFacts::from_outline(t, &outline::parse(t));

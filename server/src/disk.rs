@@ -253,7 +253,8 @@ mod tests {
     #[test]
     fn a_page_deleted_between_listing_and_reading_is_a_problem() {
         let dir = std::env::temp_dir().join(format!("logseq-lsp-gone-{}", std::process::id()));
-        let err = read_page_capped("pages/gone.md", &dir.join("pages/gone.md"), 1 << 20).unwrap_err();
+        let err =
+            read_page_capped("pages/gone.md", &dir.join("pages/gone.md"), 1 << 20).unwrap_err();
         assert_eq!(err.path, "pages/gone.md");
         assert!(err.message.starts_with("cannot read:"), "{}", err.message);
     }
