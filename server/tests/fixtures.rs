@@ -250,8 +250,14 @@ fn fix_all_leaves_no_safe_fix() {
 
 #[test]
 fn every_rule_is_documented() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md"))
+            .unwrap();
     for c in Code::ALL {
-        assert!(doc.contains(&format!("\n## {}\n", c.as_str())), "docs/rules.md has no section for {}", c.as_str());
+        assert!(
+            doc.contains(&format!("\n## {}\n", c.as_str())),
+            "docs/rules.md has no section for {}",
+            c.as_str()
+        );
     }
 }
