@@ -18,10 +18,17 @@ fn level(t: MessageType) -> &'static str {
     }
 }
 
-/// Logs to stderr now and to the client's log without waiting (callable from sync code).
+/// Logs to the client's log without waiting (callable from sync code). Warnings and errors also
+/// go to stderr, for clients that show no log; info lines do not (VS Code shows every stderr
+/// line at error level, so copying them there would duplicate the log as errors).
 pub fn log(client: &Client, typ: MessageType, msg: impl Into<String>) {
     let msg = msg.into();
-    eprintln!("logseq-lsp {}: {msg}", level(typ));
+    if typ == MessageType::ERROR
+        || typ == MessageType::WARNING
+        || std::env::var_os("LOGSEQ_LSP_LOG_STDERR").is_some()
+    {
+        eprintln!("logseq-lsp {}: {msg}", level(typ));
+    }
     let client = client.clone();
     tokio::spawn(async move { client.log_message(typ, msg).await });
 }
