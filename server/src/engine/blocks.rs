@@ -38,6 +38,26 @@ pub fn title_range(src: &str, o: &Outline, bi: usize) -> Option<Range<usize>> {
     })
 }
 
+/// A block's visible text: its lines without property lines, trimmed.
+pub fn block_text(src: &str, o: &Outline, bi: usize) -> String {
+    let b = &o.blocks[bi];
+    let mut v = Vec::new();
+    for l in &b.lines {
+        match l.kind {
+            LineKind::Property | LineKind::FrontMatter => {}
+            LineKind::First => v.push(src[b.title.clone()].to_string()),
+            _ => v.push(l.line.text(src).trim().to_string()),
+        }
+    }
+    while v.last().is_some_and(|l| l.is_empty()) {
+        v.pop();
+    }
+    while v.first().is_some_and(|l| l.is_empty()) {
+        v.remove(0);
+    }
+    v.join("\n")
+}
+
 /// Cuts `s` to at most `max` characters, with `…` when cut.
 pub fn clip(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {

@@ -584,7 +584,7 @@ pub fn search_blocks(
                 block_start: blk.range.start,
                 first_line: blk.first_line().text(t).to_string(),
                 title: title.to_string(),
-                text: crate::engine::hover::block_text(t, o, bi),
+                text: blocks::block_text(t, o, bi),
                 id,
                 card,
                 score,

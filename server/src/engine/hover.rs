@@ -6,11 +6,12 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 
 use crate::engine::analysis::PageAnalysis;
+use crate::engine::blocks;
 use crate::engine::cards::{self, Card};
 use crate::engine::graph::{names, Graph};
 use crate::engine::ids::parse_uuid;
 use crate::engine::inline::InlineKind;
-use crate::engine::outline::{self, BlockKind, LineKind, Outline};
+use crate::engine::outline::{self, BlockKind, Outline};
 use crate::engine::settings::Settings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,29 +228,9 @@ fn block_ref(
     if let Some(c) = cs.iter().find(|c| c.block == bi) {
         s.push_str(&card_markdown(text, c, now));
     } else {
-        s.push_str(&quote(&block_text(text, o, bi)));
+        s.push_str(&quote(&blocks::block_text(text, o, bi)));
     }
     s
-}
-
-/// A block's visible text: its lines without property lines, trimmed.
-pub fn block_text(src: &str, o: &Outline, bi: usize) -> String {
-    let b = &o.blocks[bi];
-    let mut v = Vec::new();
-    for l in &b.lines {
-        match l.kind {
-            LineKind::Property | LineKind::FrontMatter => {}
-            LineKind::First => v.push(src[b.title.clone()].to_string()),
-            _ => v.push(l.line.text(src).trim().to_string()),
-        }
-    }
-    while v.last().is_some_and(|l| l.is_empty()) {
-        v.pop();
-    }
-    while v.first().is_some_and(|l| l.is_empty()) {
-        v.remove(0);
-    }
-    v.join("\n")
 }
 
 fn page(graph: &Graph, name: &str) -> String {
@@ -287,7 +268,7 @@ fn page(graph: &Graph, name: &str) -> String {
         if b.kind == BlockKind::Pre || b.level != 1 {
             continue;
         }
-        let t = block_text(&p.text, &o, i);
+        let t = blocks::block_text(&p.text, &o, i);
         let first = t.lines().next().unwrap_or("").trim();
         if first.is_empty() {
             continue;

@@ -48,28 +48,11 @@ pub fn lines(src: &str) -> impl Iterator<Item = Line> + '_ {
     })
 }
 
-/// Index of the first `\n` or `\r` at or after `from`, or `b.len()`. Eight bytes at a time:
+/// Index of the first `\n` or `\r` at or after `from`, or `b.len()`. memchr's SIMD search:
 /// finding line breaks was a tenth of `check`'s instructions when done a byte at a time.
 #[inline]
 pub fn next_break(b: &[u8], from: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-        let (n, r) = (w ^ (LO * b'\n' as u64), w ^ (LO * b'\r' as u64));
-        // A zero byte of `n` or `r` is a break. The lowest flagged byte is exact (false flags
-        // only appear above a real zero), and bytes are little-endian: the first break.
-        let z = (n.wrapping_sub(LO) & !n & HI) | (r.wrapping_sub(LO) & !r & HI);
-        if z != 0 {
-            return i + (z.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
-        i += 1;
-    }
-    i
+    memchr::memchr2(b'\n', b'\r', &b[from..]).map_or(b.len(), |k| from + k)
 }
 
 /// Position encodings a client may negotiate.

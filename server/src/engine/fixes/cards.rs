@@ -1,8 +1,9 @@
 //! Card fixes: answer into a child block, convert to a native Logseq card, schedule resets.
 
-use super::util::{block_at, child_indent, continuation_indent, full_line, newline};
+use super::util::{block_at, child_indent, continuation_indent, full_line};
 use super::{diff_edit, ids, Fix, FixCtx};
 use crate::engine::analysis::{self, PageAnalysis};
+use crate::engine::blocks::newline;
 use crate::engine::cards::NATIVE_TAG;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::edit::{self, TextEdit};

@@ -1,7 +1,8 @@
 //! Fixes for id rules: a fresh id, lower case, moving `id::` into the block's first property group.
 
-use super::util::{block_at, continuation_indent, full_line, newline, property_at};
+use super::util::{block_at, continuation_indent, full_line, property_at};
 use super::{Fix, FixCtx};
+use crate::engine::blocks::newline;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::edit::TextEdit;
 use crate::engine::outline::LineKind;

@@ -25,14 +25,6 @@ pub(super) fn property_at<'a>(b: &'a Block, range: &Range<usize>) -> Option<(usi
     })
 }
 
-/// The line terminator the page uses (of its first line), for lines a fix writes.
-pub(super) fn newline(src: &str) -> &'static str {
-    match src.find('\n') {
-        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
 /// The indentation Logseq puts before a block's continuation lines: the bullet's own
 /// indentation plus two spaces (FE/modules/file/core.cljs `transform-content`).
 pub(super) fn continuation_indent(src: &str, b: &Block) -> String {
