@@ -67,8 +67,24 @@ pub fn tag_match(name: &str, tags: &[String]) -> Option<String> {
 
 /// All cards of a page. `tags` are the configured card tags, lower-case.
 pub fn cards(src: &str, outline: &Outline, tags: &[String]) -> Vec<Card> {
+    cards_in(src, outline, tags, 0..outline.blocks.len())
+}
+
+/// The cards among `blocks` (indices into the outline); a card reads only its own subtree.
+pub fn cards_in(
+    src: &str,
+    outline: &Outline,
+    tags: &[String],
+    blocks: std::ops::Range<usize>,
+) -> Vec<Card> {
     let mut out = Vec::new();
-    for (i, b) in outline.blocks.iter().enumerate() {
+    for (i, b) in outline
+        .blocks
+        .iter()
+        .enumerate()
+        .take(blocks.end)
+        .skip(blocks.start)
+    {
         if b.kind == BlockKind::Pre {
             continue;
         }

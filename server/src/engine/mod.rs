@@ -18,6 +18,7 @@ pub mod navigation;
 pub mod org;
 pub mod outline;
 pub mod properties;
+pub mod reanalysis;
 pub mod rename;
 pub mod rules;
 pub mod schedule;

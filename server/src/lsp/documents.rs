@@ -18,6 +18,8 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use crate::engine::analysis::{self, PageAnalysis};
 use crate::engine::org;
+use crate::engine::outline::incremental::Edit;
+use crate::engine::reanalysis;
 use crate::engine::settings::Settings;
 use crate::engine::text::{Encoding, LineIndex};
 
@@ -159,24 +161,54 @@ impl Document {
         enc: Encoding,
         settings: &Settings,
     ) {
+        // One ranged change (a keystroke, almost always): its bytes, to splice the text and
+        // re-analyse only the blocks it touched.
+        let single = changes.len() == 1;
+        let mut edit = None;
         for c in changes {
-            self.apply_one(c, enc);
+            let inserted = (single && c.range.is_some()).then(|| c.text.clone());
+            edit = self.apply_one(c, enc).zip(inserted);
         }
         self.tree = parse_rope(&self.rope, self.tree.as_ref());
-        let text = self.rope.to_string();
+        let old = std::mem::replace(&mut self.text, Arc::from(""));
+        let text = match &edit {
+            Some((e, ins)) => {
+                let mut t = String::with_capacity(old.len() + ins.len() - (e.old_end - e.start));
+                t.push_str(&old[..e.start]);
+                t.push_str(ins);
+                t.push_str(&old[e.old_end..]);
+                t
+            }
+            None => self.rope.to_string(),
+        };
         self.has_cr = text.contains('\r');
         self.index = Arc::new(LineIndex::new(&text));
         self.text = Arc::from(text);
         self.version = version;
-        self.reanalyze(settings);
+        let incremental = edit.is_some_and(|(e, _)| {
+            !self.path.is_org()
+                && self.text.len() <= settings.max_file_bytes
+                && old.len() <= settings.max_file_bytes
+                && reanalysis::reanalyze(
+                    Arc::make_mut(&mut self.analysis),
+                    &old,
+                    &self.text,
+                    &e,
+                    settings,
+                )
+        });
+        if !incremental {
+            self.reanalyze(settings);
+        }
     }
 
-    fn apply_one(&mut self, c: TextDocumentContentChangeEvent, enc: Encoding) {
+    /// Applies one change to the rope and the tree; for a ranged change, its bytes.
+    fn apply_one(&mut self, c: TextDocumentContentChangeEvent, enc: Encoding) -> Option<Edit> {
         let Some(range) = c.range else {
             self.rope = Rope::from_str(&c.text);
             self.has_cr = c.text.contains('\r');
             self.tree = None; // a fresh parse follows
-            return;
+            return None;
         };
         let rope = &mut self.rope;
         let a = position_to_char(rope, range.start, enc);
@@ -202,6 +234,11 @@ impl Document {
                 new_end_position,
             });
         }
+        Some(Edit {
+            start: start_byte,
+            old_end: old_end_byte,
+            new_end: new_end_byte,
+        })
     }
 }
 

@@ -50,8 +50,20 @@ pub struct PageFacts {
 
 impl PageFacts {
     pub fn from_outline(src: &str, outline: &Outline) -> PageFacts {
+        Self::from_blocks(src, outline, 0..outline.blocks.len())
+    }
+
+    /// The facts of `blocks` (indices into the outline) alone: the title and aliases come from
+    /// the pre-block, so only a range starting at 0 has them.
+    pub fn from_blocks(src: &str, outline: &Outline, blocks: Range<usize>) -> PageFacts {
         let mut f = PageFacts::default();
-        for (i, b) in outline.blocks.iter().enumerate() {
+        for (i, b) in outline
+            .blocks
+            .iter()
+            .enumerate()
+            .take(blocks.end)
+            .skip(blocks.start)
+        {
             if b.kind == BlockKind::Pre {
                 if let Some(g) = b.properties() {
                     if g.props[0].name == "title"

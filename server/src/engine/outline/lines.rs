@@ -212,13 +212,36 @@ fn list_or_quote_start(line: &str) -> Option<Lazy> {
 
 /// Splits `src` into blocks (levels not yet assigned) with every line classified.
 pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
+    let (blocks, unclosed, _) = split_from(src, 0, &mut |_| false);
+    (blocks, unclosed)
+}
+
+/// [`split`] from byte `from` on, which is 0 or the start of a column-0 bullet line: the scanner's
+/// state there is fresh and it only ever looks forward, so what it reads from there on is what a
+/// whole-page split reads. Stops before the first later column-0 bullet line whose start `stop`
+/// accepts, and returns that offset (the incremental re-parse in `incremental.rs` syncs there).
+pub(super) fn split_from(
+    src: &str,
+    from: usize,
+    stop: &mut dyn FnMut(usize) -> bool,
+) -> (Vec<Block>, Vec<std::ops::Range<usize>>, Option<usize>) {
     let mut unclosed = Vec::new();
     // graph-parser makes no blocks at all for blank content (`string/blank?`: JS whitespace,
     // which includes the BOM and NBSP).
-    if src.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
-        return (Vec::new(), unclosed);
+    if src[from..]
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{feff}')
+    {
+        return (Vec::new(), unclosed, None);
     }
-    let all: Vec<Line> = text::lines(src).collect();
+    let all: Vec<Line> = text::lines(&src[from..])
+        .map(|l| Line {
+            start: l.start + from,
+            end: l.end + from,
+            next: l.next + from,
+        })
+        .collect();
+    let mut stopped = None;
     let mut closers = Closers::default();
     let mut blocks: Vec<Block> = Vec::new();
     let mut i = 0;
@@ -256,6 +279,10 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
             continue;
         }
         if let Some(m) = bullet_marker(t) {
+            if i > 0 && m == 2 && indent_len(t) == 0 && stop(line.start) {
+                stopped = Some(line.start);
+                break;
+            }
             lazy = Lazy::No;
             blocks.push(new_block(src, line, BlockKind::Bullet, m));
             // mldoc's title look-ahead gives up when a code fence or container starts right after
@@ -349,12 +376,12 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
         push_line(src, &mut blocks, line, kind);
         i += 1;
     }
-    let mut next = src.len();
+    let mut next = stopped.unwrap_or(src.len());
     for b in blocks.iter_mut().rev() {
         b.range.end = next;
         next = b.range.start;
     }
-    (blocks, unclosed)
+    (blocks, unclosed, stopped)
 }
 
 fn new_block(src: &str, line: Line, kind: BlockKind, marker: usize) -> Block {

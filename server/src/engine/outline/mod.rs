@@ -2,6 +2,7 @@
 //! read the way mldoc and Logseq's graph-parser read them (docs/logseq-dialect.md §1–§2).
 //! A line scanner, not a Markdown parser: it runs at hundreds of MB/s and keeps no syntax tree.
 
+pub mod incremental;
 mod lines;
 pub mod nesting;
 
