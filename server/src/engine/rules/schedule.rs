@@ -11,7 +11,6 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some(g) = b.properties() else { continue };
-        let is_card = ctx.cards.iter().any(|c| c.block == i);
         let sched: Vec<_> = g
             .props
             .iter()
@@ -20,6 +19,8 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
         if sched.is_empty() {
             continue;
         }
+        // Cards are in block order: a search, not a scan per block (quadratic on big pages).
+        let is_card = ctx.cards.binary_search_by_key(&i, |c| c.block).is_ok();
         if !is_card {
             let r = sched[0].line.start..sched[sched.len() - 1].line.end;
             out.push(Diagnostic::new(

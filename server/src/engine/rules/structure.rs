@@ -42,18 +42,16 @@ fn indent_mixed(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
         return;
     }
     let visual = |tab: usize| {
-        let mut v = blocks.clone();
-        nesting::assign_levels(&mut v, |b| {
+        nesting::parents(blocks, |b| {
             ctx.src[b.indent.clone()]
                 .bytes()
                 .map(|c| if c == b'\t' { tab } else { 1 })
                 .sum()
-        });
-        v
+        })
     };
     let (v2, v4) = (visual(2), visual(4));
     for (i, b) in blocks.iter().enumerate() {
-        if b.kind != BlockKind::Bullet || b.parent == v2[i].parent || b.parent == v4[i].parent {
+        if b.kind != BlockKind::Bullet || b.parent == v2[i] || b.parent == v4[i] {
             continue;
         }
         let parent = |p: Option<usize>| {
@@ -67,7 +65,7 @@ fn indent_mixed(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
             format!(
                 "Tabs and spaces are mixed in this indentation. Logseq counts each tab or space as one level step, so this block goes under {} rather than {} as it looks. Indent with tabs only.",
                 parent(b.parent),
-                parent(v4[i].parent)
+                parent(v4[i])
             ),
         ));
     }
