@@ -23,7 +23,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::engine::analysis;
-use crate::engine::diagnostic::{Diagnostic, Severity};
+use crate::engine::diagnostic::{Code, Diagnostic, Severity};
+use crate::engine::graph::PageFacts;
 use crate::engine::rules;
 use crate::engine::text::LineIndex;
 
@@ -39,6 +40,8 @@ const MAX_DELAY: Duration = Duration::from_millis(500);
 
 enum Dirty {
     Doc(Uri),
+    /// Changed in a way no other page can see (its ids, title and aliases are as they were).
+    DocAlone(Uri),
     All,
     Closed(Uri),
 }
@@ -62,6 +65,10 @@ impl Publisher {
     /// This document changed: it gets fresh diagnostics (and so may every other open one).
     pub fn doc(&self, uri: Uri) {
         let _ = self.tx.send(Dirty::Doc(uri));
+    }
+    /// This document changed, but not what other pages' diagnostics depend on.
+    pub fn doc_alone(&self, uri: Uri) {
+        let _ = self.tx.send(Dirty::DocAlone(uri));
     }
     /// The graph or the settings changed: recheck every open document.
     pub fn all(&self) {
@@ -88,6 +95,10 @@ impl Batch {
                 self.docs.insert(u);
                 // Its facts are in the graph now: other pages may be affected.
                 self.all = true;
+            }
+            Dirty::DocAlone(u) => {
+                self.closed.remove(&u);
+                self.docs.insert(u);
             }
             Dirty::All => self.all = true,
             Dirty::Closed(u) => {
@@ -220,6 +231,7 @@ pub fn to_lsp(
     let neg = st.negotiated();
     let enc = neg.encoding;
     let mut other_pages: HashMap<String, Option<(Arc<str>, LineIndex)>> = HashMap::new();
+    let mut docs: HashMap<Code, Option<Uri>> = HashMap::new();
     diags
         .iter()
         .map(|d| {
@@ -254,7 +266,12 @@ pub fn to_lsp(
                 code: Some(NumberOrString::String(d.code.as_str().to_string())),
                 code_description: neg
                     .code_description
-                    .then(|| Uri::from_str(&d.code.docs_url()).ok())
+                    .then(|| {
+                        // Parsed once per code, not per diagnostic (thousands on a big page).
+                        docs.entry(d.code)
+                            .or_insert_with(|| Uri::from_str(&d.code.docs_url()).ok())
+                            .clone()
+                    })
                     .flatten()
                     .map(|href| CodeDescription { href }),
                 source: Some(SOURCE.to_string()),
@@ -285,4 +302,27 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
             },
         },
     ))
+}
+
+/// What other pages' diagnostics read from a page: its ids (where they are: duplicates point at
+/// them) and the names it answers to. An edit that keeps these needs no recheck of the others.
+#[derive(PartialEq)]
+pub struct GraphVisible {
+    ids: Vec<(String, std::ops::Range<usize>)>,
+    title: Option<String>,
+    aliases: Vec<String>,
+}
+
+impl GraphVisible {
+    pub fn of(f: &PageFacts) -> GraphVisible {
+        GraphVisible {
+            ids: f
+                .ids
+                .iter()
+                .map(|s| (s.id.clone(), s.value.clone()))
+                .collect(),
+            title: f.title_property.clone(),
+            aliases: f.aliases.clone(),
+        }
+    }
 }

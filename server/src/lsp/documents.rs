@@ -90,8 +90,10 @@ impl DocPath {
 pub struct Document {
     pub version: i32,
     pub rope: Rope,
-    /// None only if tree-sitter gave up (it does not on Markdown; kept optional to never panic).
-    pub tree: Option<Tree>,
+    /// Built on first use ([`Document::tree`]), then kept current. None until then, or if
+    /// tree-sitter gave up (it does not on Markdown; kept optional to never panic). Lazy because
+    /// only selectionRange reads it, and a 1 MB page's tree costs ~350 ms and ~80 MB (BENCHMARKS.md).
+    tree: Option<Tree>,
     /// The current text as one string, for the engine (rebuilt once per didChange batch).
     pub text: Arc<str>,
     pub index: Arc<LineIndex>,
@@ -115,11 +117,10 @@ pub struct Snapshot {
 impl Document {
     pub fn open(text: String, version: i32, path: DocPath, settings: &Settings) -> Document {
         let rope = Rope::from_str(&text);
-        let tree = parse_rope(&rope, None);
         let mut d = Document {
             version,
             rope,
-            tree,
+            tree: None,
             has_cr: text.contains('\r'),
             index: Arc::new(LineIndex::new(&text)),
             analysis: Arc::new(org_analysis("")),
@@ -138,6 +139,19 @@ impl Document {
             analysis: self.analysis.clone(),
             path: self.path.clone(),
         }
+    }
+
+    /// The tree-sitter block tree of the current text, parsed now if it never was.
+    pub fn tree(&mut self) -> Option<&Tree> {
+        if self.tree.is_none() {
+            self.tree = parse_rope(&self.rope, None);
+        }
+        self.tree.as_ref()
+    }
+
+    /// The tree if [`Document::tree`] built it.
+    pub fn built_tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
     }
 
     /// Re-runs the engine on the current text (after a change, or when settings change).
@@ -169,7 +183,9 @@ impl Document {
             let inserted = (single && c.range.is_some()).then(|| c.text.clone());
             edit = self.apply_one(c, enc).zip(inserted);
         }
-        self.tree = parse_rope(&self.rope, self.tree.as_ref());
+        if self.tree.is_some() {
+            self.tree = parse_rope(&self.rope, self.tree.as_ref());
+        }
         let old = std::mem::replace(&mut self.text, Arc::from(""));
         let text = match &edit {
             Some((e, ins)) => {
@@ -207,7 +223,7 @@ impl Document {
         let Some(range) = c.range else {
             self.rope = Rope::from_str(&c.text);
             self.has_cr = c.text.contains('\r');
-            self.tree = None; // a fresh parse follows
+            self.tree = None; // parsed afresh when next asked for
             return None;
         };
         let rope = &mut self.rope;
@@ -328,9 +344,14 @@ mod tests {
         }
     }
 
-    fn assert_fresh(d: &Document) {
+    fn assert_fresh(d: &mut Document) {
+        // A full replacement drops the tree (it is rebuilt when asked for); an edit keeps it.
+        d.tree();
         let fresh = parse_rope(&Rope::from_str(&d.text), None).unwrap();
-        let inc = d.tree.as_ref().unwrap();
+        let inc = d
+            .tree
+            .as_ref()
+            .expect("the test asked for the tree after opening");
         assert_eq!(inc.root_node().to_sexp(), fresh.root_node().to_sexp());
         assert_eq!(dump(inc), dump(&fresh), "text: {:?}", d.text);
         assert_eq!(d.rope.to_string(), *d.text);
@@ -341,7 +362,8 @@ mod tests {
         let s = Settings::default();
         let start = "# T😀tle\r\n\r\n- 😀 card #card\r\n  answer\r\n- ```\r\n  code\r\n  ```\r\n";
         let mut d = Document::open(start.into(), 1, DocPath::Outside("t.md".into()), &s);
-        assert_fresh(&d);
+        d.tree();
+        assert_fresh(&mut d);
         let steps: Vec<Vec<TextDocumentContentChangeEvent>> = vec![
             // after the emoji (UTF-16 col 5 on line 2 = after "- 😀 ")
             vec![change(2, 5, 2, 5, "x")],
@@ -363,7 +385,7 @@ mod tests {
         ];
         for (i, batch) in steps.into_iter().enumerate() {
             d.apply_changes(batch, i as i32 + 2, Encoding::Utf16, &s);
-            assert_fresh(&d);
+            assert_fresh(&mut d);
         }
         assert_eq!(d.version, 10);
         assert!(d.text.ends_with("- tail 😀\r\n"), "{:?}", d.text);
@@ -378,10 +400,11 @@ mod tests {
             DocPath::Outside("t.md".into()),
             &s,
         );
+        d.tree();
         // UTF-8 column 7 = after "- 😀 " (2 + 4 + 1 bytes).
         d.apply_changes(vec![change(0, 7, 0, 8, "é\n  - c")], 2, Encoding::Utf8, &s);
         assert_eq!(&*d.text, "- 😀 é\n  - c\n  id:: x\n- b\n");
-        assert_fresh(&d);
+        assert_fresh(&mut d);
         // Full replacement, then a ranged edit on the new text.
         d.apply_changes(
             vec![
@@ -397,7 +420,7 @@ mod tests {
             &s,
         );
         assert_eq!(&*d.text, "> q 😀\r\n");
-        assert_fresh(&d);
+        assert_fresh(&mut d);
     }
 
     #[test]
@@ -412,9 +435,10 @@ mod tests {
             DocPath::Outside("t.md".into()),
             &s,
         );
+        d.tree();
         d.apply_changes(vec![change(0, 2, 1, 1, "x")], 2, Encoding::Utf16, &s);
         assert_eq!(&*d.text, "- x\n- c\n- d\n");
-        assert_fresh(&d);
+        assert_fresh(&mut d);
     }
 
     #[test]
@@ -428,6 +452,7 @@ mod tests {
         ))
         .expect("the example graph is part of the repository");
         let mut d = Document::open(seed_text, 1, DocPath::Outside("k.md".into()), &s);
+        d.tree();
         let mut x: u64 = 0x9E3779B97F4A7C15;
         let mut next = |n: u64| {
             x ^= x << 13;
@@ -454,7 +479,7 @@ mod tests {
                 &s,
             );
             if i % 10 == 9 {
-                assert_fresh(&d);
+                assert_fresh(&mut d);
             }
         }
     }
@@ -497,6 +522,7 @@ mod tests {
                 let settings = Settings::default();
                 let mut model = start.concat();
                 let mut d = Document::open(model.clone(), 1, DocPath::Page("pages/p.md".into()), &settings);
+                d.tree();
                 for (k, (at, del, ins)) in es.into_iter().enumerate() {
                     let a = crate::engine::text::floor_char_boundary(&model, (at * model.len() as f64) as usize);
                     let mut b = a;
@@ -516,7 +542,7 @@ mod tests {
                 let fresh = crate::engine::analysis::analyze(&model, &settings);
                 prop_assert_eq!(&d.analysis.outline, &fresh.outline);
                 prop_assert_eq!(&d.analysis.local, &fresh.local);
-                assert_fresh(&d);
+                assert_fresh(&mut d);
             }
         }
     }

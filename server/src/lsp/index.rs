@@ -31,8 +31,10 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Default)]
 pub struct Index {
     pub graph: Graph,
-    /// Open documents that are graph pages: path → (text, facts) of the editor's version.
-    open: HashMap<String, (Arc<str>, PageFacts)>,
+    /// Open documents that are graph pages: path → the editor's text. Their facts are in the
+    /// graph; kept here only as text (re-derived when the graph is rebuilt), because copying a
+    /// big page's facts twice per keystroke showed in the keystroke benchmark.
+    open: HashMap<String, Arc<str>>,
 }
 
 impl Index {
@@ -40,13 +42,14 @@ impl Index {
     pub fn set_open(&mut self, path: &str, text: Arc<str>, facts: &PageFacts) {
         self.graph
             .upsert(path.to_string(), text.clone(), facts.clone());
-        self.open.insert(path.to_string(), (text, facts.clone()));
+        self.open.insert(path.to_string(), text);
     }
 
     /// Puts an open page's editor state back (after fix-all tried texts on it).
     pub fn restore_open(&mut self, path: &str) {
-        if let Some((t, f)) = self.open.get(path) {
-            self.graph.upsert(path.to_string(), t.clone(), f.clone());
+        if let Some(t) = self.open.get(path) {
+            self.graph
+                .upsert(path.to_string(), t.clone(), page_facts(path, t));
         }
     }
 
@@ -73,8 +76,8 @@ impl Index {
 
     fn replace_graph(&mut self, g: Graph) {
         self.graph = g;
-        for (p, (t, f)) in &self.open {
-            self.graph.upsert(p.clone(), t.clone(), f.clone());
+        for (p, t) in &self.open {
+            self.graph.upsert(p.clone(), t.clone(), page_facts(p, t));
         }
     }
 }

@@ -34,6 +34,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::disk;
 
+use self::diagnostics::GraphVisible;
 use self::documents::{DocPath, Document};
 use self::log::{guard, guard_notification, log, spawn_logged, warn_user};
 use self::state::{file_path, Negotiated, State};
@@ -428,8 +429,9 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let known = guard(self.client(), "didChange", || {
             let Some(mut d) = st.docs.get_mut(&uri) else {
-                return false;
+                return None;
             };
+            let before = GraphVisible::of(&d.analysis.facts);
             d.apply_changes(
                 params.content_changes,
                 params.text_document.version,
@@ -440,11 +442,12 @@ impl LanguageServer for Backend {
                 st.index_mut()
                     .set_open(p, d.text.clone(), &d.analysis.facts);
             }
-            true
+            Some(before == GraphVisible::of(&d.analysis.facts))
         });
         match known {
-            Ok(true) => st.publisher.doc(uri),
-            Ok(false) => log(
+            Ok(Some(true)) => st.publisher.doc_alone(uri),
+            Ok(Some(false)) => st.publisher.doc(uri),
+            Ok(None) => log(
                 self.client(),
                 MessageType::WARNING,
                 format!("didChange for {} which is not open; ignored", uri.as_str()),

@@ -9,8 +9,10 @@ use super::state::State;
 
 pub fn selection_ranges(st: &State, params: SelectionRangeParams) -> Option<Vec<SelectionRange>> {
     let enc = st.encoding();
-    // Held only for this synchronous walk; the tree lives in the document.
-    let doc = st.docs.get(&params.text_document.uri)?;
+    // Held only for this synchronous walk; the tree lives in the document (built on first ask).
+    let mut doc = st.docs.get_mut(&params.text_document.uri)?;
+    doc.tree();
+    let doc = doc.downgrade();
     let out = params
         .positions
         .into_iter()
@@ -18,8 +20,7 @@ pub fn selection_ranges(st: &State, params: SelectionRangeParams) -> Option<Vec<
             let off = position_to_offset(&doc.text, &doc.index, pos, enc);
             let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
             let mut node = doc
-                .tree
-                .as_ref()
+                .built_tree()
                 .and_then(|t| t.root_node().descendant_for_byte_range(off, off));
             while let Some(n) = node {
                 let r = n.byte_range();
