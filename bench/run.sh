@@ -4,7 +4,12 @@
 #   bench/run.sh                 20,000-page graph (≈64 MB), 10 timed runs after 2 warm-ups
 #   bench/run.sh --pages 1000    another size (1000, 10000, 20000 are the documented ones)
 #   bench/run.sh --smoke         a 60-page graph, one run of each, plus every in-process
-#                                benchmark once (`cargo bench -- --test`): proves it all still works
+#                                benchmark once (`cargo bench -- --test`) and the server
+#                                benchmark with 20 edits: proves it all still works
+#   bench/run.sh --lsp           only the language-server benchmark (server/examples/lsp_bench.rs):
+#                                keystroke and hover latency, first diagnostics, RSS, on the
+#                                Readwise page (41 KB) and that page ×25 (1 MB), each as exported
+#                                and after `logseq-lsp fix`; --edits N (500), --hovers N (500)
 #
 # Other options: --seed S (graph seed, default 1), --runs N, --bin PATH (a logseq-lsp binary to
 # measure instead of building one; read_floor is still built), --no-build, --out FILE (also write
@@ -29,10 +34,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PAGES=20000 SEED=1 RUNS=10 WARMUP=2 SMOKE=0 BUILD=1 BIN="" OUT=""
+PAGES=20000 SEED=1 RUNS=10 WARMUP=2 SMOKE=0 BUILD=1 BIN="" OUT="" LSP_ONLY=0 EDITS=500 HOVERS=500 BIG_KB=1000
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) SMOKE=1; PAGES=60; RUNS=1; WARMUP=0 ;;
+    --smoke) SMOKE=1; PAGES=60; RUNS=1; WARMUP=0; EDITS=20; HOVERS=20; BIG_KB=200 ;;
+    --lsp) LSP_ONLY=1 ;;
+    --edits) EDITS=$2; shift ;;
+    --hovers) HOVERS=$2; shift ;;
     --pages) PAGES=$2; shift ;;
     --seed) SEED=$2; shift ;;
     --runs) RUNS=$2; shift ;;
@@ -47,9 +55,9 @@ done
 
 if [ "$BUILD" = 1 ]; then
   if [ -z "$BIN" ]; then
-    cargo build --release --locked --bin logseq-lsp --example read_floor
+    cargo build --release --locked --bin logseq-lsp --example read_floor --example lsp_bench
   else
-    cargo build --release --locked --example read_floor
+    cargo build --release --locked --example read_floor --example lsp_bench
   fi
 fi
 BIN=${BIN:-$ROOT/target/release/logseq-lsp}
@@ -75,6 +83,30 @@ BYTES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"]
 
 # Warm the page cache.
 for _ in 1 2; do find "$GRAPH" -type f -name '*.md' -print0 | xargs -0 cat > /dev/null; done
+
+# The language server: the Readwise page as exported (144 diagnostics; ×25: 3,600) and after
+# `logseq-lsp fix` (none), each at 41 KB and ×25 ≈ 1 MB, opened in the graph (never written).
+lsp_bench() {
+  local LB=$ROOT/target/release/examples/lsp_bench
+  [ -x "$LB" ] || { echo "bench/run.sh: $LB not built" >&2; exit 2; }
+  local PAGE="$ROOT/examples/readwise-export/pages/Kubernetes in Action.md"
+  local LTMP; LTMP=$(mktemp -d)
+  cp -r "$ROOT/examples/readwise-export" "$LTMP/fixed"
+  "$BIN" fix "$LTMP/fixed" > /dev/null
+  for variant in exported fixed; do
+    local P=$PAGE
+    [ "$variant" = fixed ] && P="$LTMP/fixed/pages/Kubernetes in Action.md"
+    echo "== language server, Readwise page $variant (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$LB" --server "$BIN" --graph "$GRAPH" --page "$P" --edits "$EDITS" --hovers "$HOVERS" \
+      --big-kb "$BIG_KB" --json "$LTMP/$variant.json" || { rm -rf "$LTMP"; exit 2; }
+    [ -z "$OUT" ] || cp "$LTMP/$variant.json" "$OUT.lsp-$variant.json"
+  done
+  rm -rf "$LTMP"
+}
+if [ "$LSP_ONLY" = 1 ]; then
+  lsp_bench
+  exit 0
+fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d)
@@ -162,4 +194,5 @@ if [ "$SMOKE" = 1 ]; then
   # The in-process benchmarks, each run once, on a small generated graph.
   mkdir -p target/bench-graphs
   LOGSEQ_BENCH_GRAPH=$GRAPH cargo bench --locked --bench engine -- --test
+  lsp_bench
 fi

@@ -169,14 +169,12 @@ async fn deliver(st: &Arc<State>, batch: Batch) {
         if same && !explicit {
             continue;
         }
-        last.insert(uri.clone(), items.clone());
         if neg.pull {
             others_changed |= !explicit && !same;
         } else {
-            st.client
-                .publish_diagnostics(uri, items, Some(version))
-                .await;
+            publish(st, &uri, &items, Some(version));
         }
+        last.insert(uri, items);
     }
     for uri in batch.closed {
         if st.docs.contains_key(&uri) {
@@ -184,12 +182,33 @@ async fn deliver(st: &Arc<State>, batch: Batch) {
         }
         last.remove(&uri);
         if !neg.pull {
-            st.client.publish_diagnostics(uri, Vec::new(), None).await;
+            publish(st, &uri, &[], None);
         }
     }
     if others_changed && neg.refresh {
         let _ = st.client.workspace_diagnostic_refresh().await;
     }
+}
+
+/// `textDocument/publishDiagnostics`, serialized by us rather than by tower-lsp-server (output.rs
+/// says why).
+fn publish(st: &State, uri: &Uri, diagnostics: &[lsp::Diagnostic], version: Option<i32>) {
+    // PublishDiagnosticsParams by reference: a big page's list is not copied to be sent.
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: &'a [lsp::Diagnostic],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
+    st.output.notify(
+        "textDocument/publishDiagnostics",
+        &Params {
+            uri,
+            diagnostics,
+            version,
+        },
+    );
 }
 
 /// The engine's diagnostics for a document: page rules always, graph rules once the graph is

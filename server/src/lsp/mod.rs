@@ -16,6 +16,7 @@ mod hover;
 mod index;
 mod log;
 mod navigation;
+mod output;
 mod position;
 mod selection;
 mod state;
@@ -54,17 +55,22 @@ pub fn serve() -> ExitCode {
     let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
     let s = slot.clone();
     rt.block_on(async move {
+        let (output, sink, stdout_task) = output::start(tokio::io::stdout());
+        let out = output.clone();
         let (service, socket) = LspService::new(move |client| {
-            let st = State::new(client);
+            let st = State::new(client, out);
             let _ = s.set(st.clone());
             Backend { st }
         });
         // Malformed messages are dropped before tower-lsp-server sees them (see framing.rs).
         let (reader, writer) = tokio::io::duplex(1 << 16);
         tokio::spawn(framing::filter(tokio::io::stdin(), writer));
-        tower_lsp_server::Server::new(reader, tokio::io::stdout(), socket)
+        tower_lsp_server::Server::new(reader, sink, socket)
             .serve(service)
             .await;
+        // Everything said before `exit` reaches the client (a stuck client gets 5 s).
+        output.close();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stdout_task).await;
     });
     // Background work (an index build, the poller) must not hold the process open.
     rt.shutdown_timeout(Duration::from_millis(200));

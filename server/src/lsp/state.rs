@@ -18,6 +18,7 @@ use super::config::Config;
 use super::diagnostics::Publisher;
 use super::documents::{DocPath, Document};
 use super::index::Index;
+use super::output::Output;
 
 /// What the client said it supports, fixed at `initialize`.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +67,8 @@ pub struct State {
     pub index_generation: AtomicU64,
     pub shutdown_requested: AtomicBool,
     pub publisher: Publisher,
+    /// Our own path to stdout, for the big notifications (output.rs).
+    pub output: Output,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -78,9 +81,10 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 }
 
 impl State {
-    pub fn new(client: Client) -> Arc<State> {
+    pub fn new(client: Client, output: Output) -> Arc<State> {
         Arc::new_cyclic(|weak| State {
             publisher: Publisher::spawn(weak.clone()),
+            output,
             client,
             docs: DashMap::new(),
             index: RwLock::new(Index::default()),
