@@ -65,7 +65,7 @@ pub enum Encoding {
 }
 
 /// Line starts of a text, for offset <-> (line, column) conversion.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
@@ -82,6 +82,36 @@ impl LineIndex {
             }
             i = next_break(b, i + 1);
         }
+        LineIndex {
+            starts,
+            len: src.len(),
+        }
+    }
+
+    /// The index of `src`, which is the text this index was built for with bytes
+    /// `start..old_end` replaced by `start..new_end`: old line starts are moved, not searched
+    /// for again (a keystroke in a 1 MB page should not re-read the page).
+    pub fn edited(&self, src: &str, start: usize, old_end: usize, new_end: usize) -> LineIndex {
+        let b = src.as_bytes();
+        // A break whose bytes touch the edit may change (`\r` + inserted `\n` is one break).
+        let p = start.saturating_sub(1);
+        let keep = self.starts.partition_point(|&s| s == 0 || s - 1 < p);
+        let after = self.starts.partition_point(|&s| s == 0 || s - 1 <= old_end);
+        let delta = new_end as isize - old_end as isize;
+        let mut starts = Vec::with_capacity(self.starts.len() + 8);
+        starts.extend_from_slice(&self.starts[..keep]);
+        let mut i = next_break(b, p);
+        while i < b.len() && i <= new_end {
+            if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+            }
+            i = next_break(b, i + 1);
+        }
+        starts.extend(
+            self.starts[after..]
+                .iter()
+                .map(|&s| (s as isize + delta) as usize),
+        );
         LineIndex {
             starts,
             len: src.len(),
@@ -185,6 +215,28 @@ pub fn indent_len(line: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// Moving line starts after an edit gives what searching the new text gives.
+        #[test]
+        fn edited_index_equals_a_new_one(
+            v in proptest::collection::vec(proptest::sample::select(vec!["a", "\n", "\r", "\r\n", "é", "😀"]), 0..40),
+            a in 0.0..1.0f64, len in 0usize..6,
+            ins in proptest::collection::vec(proptest::sample::select(vec!["b", "\n", "\r", "\r\n"]), 0..4),
+        ) {
+            let old: String = v.concat();
+            let mut start = (old.len() as f64 * a) as usize;
+            while !old.is_char_boundary(start) { start -= 1; }
+            let mut end = (start + len).min(old.len());
+            while !old.is_char_boundary(end) { end += 1; }
+            let ins = ins.concat();
+            let new = format!("{}{}{}", &old[..start], ins, &old[end..]);
+            let got = super::LineIndex::new(&old).edited(&new, start, end, start + ins.len());
+            let want = super::LineIndex::new(&new);
+            proptest::prop_assert_eq!(got.starts, want.starts);
+            proptest::prop_assert_eq!(got.len, want.len);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -198,7 +198,10 @@ impl Document {
             None => self.rope.to_string(),
         };
         self.has_cr = text.contains('\r');
-        self.index = Arc::new(LineIndex::new(&text));
+        self.index = Arc::new(match &edit {
+            Some((e, _)) => self.index.edited(&text, e.start, e.old_end, e.new_end),
+            None => LineIndex::new(&text),
+        });
         self.text = Arc::from(text);
         self.version = version;
         let incremental = edit.is_some_and(|(e, _)| {
@@ -542,6 +545,9 @@ mod tests {
                 let fresh = crate::engine::analysis::analyze(&model, &settings);
                 prop_assert_eq!(&d.analysis.outline, &fresh.outline);
                 prop_assert_eq!(&d.analysis.local, &fresh.local);
+                prop_assert_eq!(&d.analysis.cards, &fresh.cards);
+                prop_assert_eq!(&d.analysis.facts, &fresh.facts);
+                prop_assert_eq!(d.index.as_ref(), &LineIndex::new(&d.text));
                 assert_fresh(&mut d);
             }
         }
