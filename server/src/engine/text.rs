@@ -189,10 +189,13 @@ pub fn char_units(ch: char, enc: Encoding) -> usize {
 }
 
 pub fn column_units(s: &str, enc: Encoding) -> usize {
+    // Counted on bytes (the loop vectorises): every byte that is not a continuation byte starts
+    // a character, and a 4-byte character (lead byte ≥ 0xF0) is two UTF-16 units.
+    let chars = || s.bytes().filter(|&b| (b & 0xC0) != 0x80).count();
     match enc {
         Encoding::Utf8 => s.len(),
-        Encoding::Utf16 => s.encode_utf16().count(),
-        Encoding::Utf32 => s.chars().count(),
+        Encoding::Utf16 => chars() + s.bytes().filter(|&b| b >= 0xF0).count(),
+        Encoding::Utf32 => chars(),
     }
 }
 
@@ -215,6 +218,30 @@ pub fn indent_len(line: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn column_units_count_like_the_standard_library() {
+        for s in [
+            "",
+            "abc",
+            "é",
+            "😀",
+            "a😀é\t中文 x",
+            "\u{10FFFF}\u{7FF}\u{800}\u{FFFF}\u{10000}",
+        ] {
+            assert_eq!(
+                super::column_units(s, super::Encoding::Utf16),
+                s.encode_utf16().count(),
+                "{s:?}"
+            );
+            assert_eq!(
+                super::column_units(s, super::Encoding::Utf32),
+                s.chars().count(),
+                "{s:?}"
+            );
+            assert_eq!(super::column_units(s, super::Encoding::Utf8), s.len());
+        }
+    }
+
     proptest::proptest! {
         /// Moving line starts after an edit gives what searching the new text gives.
         #[test]
