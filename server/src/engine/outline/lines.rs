@@ -232,9 +232,12 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
     if src.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
         return (Vec::new(), unclosed);
     }
-    let all: Vec<Line> = text::lines(src).collect();
+    // Sized from a guess at the line length: growing one element at a time copied the vectors
+    // several times per page (the line list is dropped at the end, the block list trimmed).
+    let mut all: Vec<Line> = Vec::with_capacity(src.len() / 32 + 1);
+    all.extend(text::lines(src));
+    let mut blocks: Vec<Block> = Vec::with_capacity(all.len() / 2 + 1);
     let mut closers = Closers::default();
-    let mut blocks: Vec<Block> = Vec::new();
     let mut i = 0;
     let mut lazy = Lazy::No; // inside a list item or quote paragraph
     let mut list_gap = false; // a list item ran on over a whitespace-only line
@@ -366,6 +369,7 @@ pub(super) fn split(src: &str) -> (Vec<Block>, Vec<std::ops::Range<usize>>) {
         b.range.end = next;
         next = b.range.start;
     }
+    blocks.shrink_to_fit();
     (blocks, unclosed)
 }
 
