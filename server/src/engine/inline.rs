@@ -41,17 +41,31 @@ pub fn scan(text: &str, base: usize, out: &mut Vec<Inline>) {
     s.scan(text, base, out, 0);
 }
 
-/// Bytes that may start something the scanner reads: everything else is skipped a table lookup
-/// at a time (a `match` on every byte was the parser's hottest loop).
-static SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'`' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b'(' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'#' as usize] = true;
-    t
-};
+/// The next byte at or after `from` that may start something the scanner reads (`` ` [ ( { # ``),
+/// or `b.len()`. memchr finds each set with SIMD; `next` remembers where each search stopped, so
+/// a line is searched about once per set however many candidates it holds (a `match` on every
+/// byte was the parser's hottest loop).
+struct Candidates {
+    /// Next `[`, `(` or `{` at or after the last search's start, and next `` ` `` or `#`.
+    brackets: usize,
+    marks: usize,
+    /// Whether the two positions above are valid (searched at least once).
+    started: bool,
+}
+
+impl Candidates {
+    fn next(&mut self, b: &[u8], from: usize) -> usize {
+        let find = |k: Option<usize>| k.map_or(b.len(), |k| from + k);
+        if !self.started || self.brackets < from {
+            self.brackets = find(memchr::memchr3(b'[', b'(', b'{', &b[from..]));
+        }
+        if !self.started || self.marks < from {
+            self.marks = find(memchr::memchr2(b'`', b'#', &b[from..]));
+        }
+        self.started = true;
+        self.brackets.min(self.marks)
+    }
+}
 
 /// Start of the last `]]` in `b`, as `str::rfind("]]")` finds it.
 fn last_double_close(b: &[u8]) -> Option<usize> {
@@ -91,11 +105,16 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     fn scan(&mut self, text: &str, base: usize, out: &mut Vec<Inline>, depth: usize) {
         let b = text.as_bytes();
+        let mut next = Candidates {
+            brackets: 0,
+            marks: 0,
+            started: false,
+        };
         let mut i = 0;
         while i < b.len() {
-            if !SPECIAL[b[i] as usize] {
-                i += 1;
-                continue;
+            i = next.next(b, i);
+            if i >= b.len() {
+                break;
             }
             match b[i] {
                 b'`' => {
@@ -309,12 +328,24 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
         }
         return i + 1;
     }
+    // ASCII bytes are tested as bytes; the first non-ASCII character takes the `char` path.
     let mut j = i + 1;
-    for (k, ch) in text[i + 1..].char_indices() {
-        if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#') {
+    while j < b.len() && b[j].is_ascii() {
+        if matches!(
+            b[j],
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b',' | b'!' | b'?' | b'\'' | b'"' | b'#'
+        ) {
             break;
         }
-        j = i + 1 + k + ch.len_utf8();
+        j += 1;
+    }
+    if j < b.len() && !b[j].is_ascii() {
+        for ch in text[j..].chars() {
+            if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#') {
+                break;
+            }
+            j += ch.len_utf8();
+        }
     }
     while j > i + 1 && matches!(b[j - 1], b'.' | b';' | b':') {
         j -= 1;
