@@ -12,9 +12,9 @@ use super::{Block, BlockKind};
 pub fn assign_levels(blocks: &mut [Block], width: impl Fn(&Block) -> usize) {
     // (count, depth, block); the page itself is the root with count 0, depth 0.
     let mut stack: Vec<(usize, u32, Option<usize>)> = vec![(0, 0, None)];
-    for i in 0..blocks.len() {
-        let count = match blocks[i].kind {
-            BlockKind::Bullet => width(&blocks[i]) + 1,
+    for (i, b) in blocks.iter_mut().enumerate() {
+        let count = match b.kind {
+            BlockKind::Bullet => width(b) + 1,
             BlockKind::Pre | BlockKind::Heading { .. } => 1,
         };
         loop {
@@ -22,12 +22,12 @@ pub fn assign_levels(blocks: &mut [Block], width: impl Fn(&Block) -> usize) {
             if count == top_count {
                 // Sibling of the top: same depth, same parent (the entry below it).
                 let parent = stack[stack.len() - 2].2;
-                set(&mut blocks[i], top_depth, parent);
+                set(b, top_depth, parent);
                 *stack.last_mut().unwrap() = (count, top_depth, Some(i));
                 break;
             }
             if count > top_count {
-                set(&mut blocks[i], top_depth + 1, top_block);
+                set(b, top_depth + 1, top_block);
                 stack.push((count, top_depth + 1, Some(i)));
                 break;
             }
@@ -39,7 +39,7 @@ pub fn assign_levels(blocks: &mut [Block], width: impl Fn(&Block) -> usize) {
             let k = stack.iter().position(|e| e.0 > count).unwrap();
             let (c, d, _) = stack[k];
             let parent = stack[k - 1].2;
-            set(&mut blocks[i], d, parent);
+            set(b, d, parent);
             stack.truncate(k);
             stack.push((c, d, Some(i)));
             break;
