@@ -120,6 +120,33 @@ pub fn read_config(root: &Path) -> (GraphConfig, Settings, Vec<String>) {
 
 /// Graph-relative `/`-separated path, or `None` for a path outside the root or not UTF-8.
 pub fn rel_path(root: &Path, abs: &Path) -> Option<String> {
+    // Paths from the walk are `root` + `/` + a `/`-separated path without `.` or empty parts:
+    // that rest, as it is, equals the joined components (`strip_prefix` and collecting the
+    // components was most of the walk's time).
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (a, r) = (abs.as_os_str().as_bytes(), root.as_os_str().as_bytes());
+        if !r.is_empty() && !r.ends_with(b"/") && a.starts_with(r) && a.get(r.len()) == Some(&b'/')
+        {
+            let rest = &a[r.len() + 1..];
+            let clean = !rest.is_empty()
+                && !rest.starts_with(b"/")
+                && !rest.ends_with(b"/")
+                && rest != b"."
+                && !rest.starts_with(b"./")
+                && !rest.ends_with(b"/.")
+                && memchr::memmem::find(rest, b"//").is_none()
+                && memchr::memmem::find(rest, b"/./").is_none();
+            if clean {
+                return std::str::from_utf8(rest).ok().map(str::to_string);
+            }
+        }
+    }
+    rel_path_by_components(root, abs)
+}
+
+fn rel_path_by_components(root: &Path, abs: &Path) -> Option<String> {
     let r = abs.strip_prefix(root).ok()?;
     let parts: Option<Vec<&str>> = r.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
@@ -249,6 +276,33 @@ fn human_size(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rel_path_fast_path_agrees_with_components() {
+        for (root, abs) in [
+            ("/g", "/g/pages/a.md"),
+            ("/g", "/g"),
+            ("/g", "/g/"),
+            ("/g", "/gx/a.md"),
+            ("/g", "/g//a.md"),
+            ("/g", "/g/./a.md"),
+            ("/g", "/g/a/./b.md"),
+            ("/g", "/g/a/."),
+            ("/g", "/g/../a.md"),
+            ("/g/", "/g/a.md"),
+            ("/g/.", "/g/./a.md"),
+            (".", "./pages/a.md"),
+            ("/", "/a.md"),
+            ("/g", "/h/a.md"),
+        ] {
+            let (root, abs) = (Path::new(root), Path::new(abs));
+            assert_eq!(
+                rel_path(root, abs),
+                rel_path_by_components(root, abs),
+                "{root:?} {abs:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_page_deleted_between_listing_and_reading_is_a_problem() {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::disk::{self, Loaded};
 use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::graph::Graph;
+use crate::engine::graph::{Graph, Prepared};
 use crate::engine::org;
 use crate::engine::outline::Outline;
 
@@ -64,28 +64,35 @@ pub fn open_with(paths: &[PathBuf], keep: Keep) -> Result<Vec<Session>, String> 
         .collect())
 }
 
+/// A page's path, text and analysis.
+type Analysed = (String, Arc<str>, PageAnalysis);
+
 fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
     let loaded = disk::load(root);
     let settings = &loaded.settings;
     let (md, org): (Vec<_>, Vec<_>) = loaded.files.iter().partition(|(p, _)| p.ends_with(".md"));
-    let mut analysed: Vec<(String, Arc<str>, PageAnalysis)> = md
+    // Each page's graph entry (title, name keys, its copy of the facts) is prepared in the
+    // parallel step too: the graph is updated on one thread, and that was a tenth of `check`.
+    let config = &loaded.config;
+    let (analysed, prepared): (Vec<Analysed>, Vec<Prepared>) = md
         .par_iter()
         .map(|(p, t)| {
             let mut a = analysis::analyze(t, settings);
-            if keep == Keep::Diagnostics {
-                a.outline = Outline::default();
-                a.cards = Vec::new();
-            }
-            (p.clone(), t.clone(), a)
+            let facts = match keep {
+                Keep::All => a.facts.clone(),
+                Keep::Diagnostics => {
+                    a.outline = Outline::default();
+                    a.cards = Vec::new();
+                    std::mem::take(&mut a.facts)
+                }
+            };
+            let entry = Prepared::new(config, p.clone(), t.clone(), facts);
+            ((p.clone(), t.clone(), a), entry)
         })
-        .collect();
+        .unzip();
     let mut graph = Graph::new(loaded.config.clone());
-    for (p, t, a) in &mut analysed {
-        let facts = match keep {
-            Keep::All => a.facts.clone(),
-            Keep::Diagnostics => std::mem::take(&mut a.facts),
-        };
-        graph.upsert(p.clone(), t.clone(), facts);
+    for entry in prepared {
+        graph.upsert_prepared(entry);
     }
     for (p, t) in org {
         graph.upsert(p.clone(), t.clone(), org::facts(t));

@@ -62,7 +62,7 @@ pub fn tag_match(name: &str, tags: &[String]) -> Option<String> {
             .cloned();
     }
     let lc = name.to_lowercase();
-    tags.iter().any(|t| *t == lc).then_some(lc)
+    tags.contains(&lc).then_some(lc)
 }
 
 /// All cards of a page. `tags` are the configured card tags, lower-case.
@@ -78,6 +78,10 @@ pub fn cards_in(
     blocks: std::ops::Range<usize>,
 ) -> Vec<Card> {
     let mut out = Vec::new();
+    // Reused for every card: each question and answer is built here and copied out once, so it
+    // costs one exact allocation instead of one per growth step.
+    let mut scratch = String::new();
+    let mut buf = String::new();
     for (i, b) in outline
         .blocks
         .iter()
@@ -114,8 +118,10 @@ pub fn cards_in(
             Some(k) if b.lines[k].kind != LineKind::Property => k,
             _ => 0,
         };
-        let tag_ranges: Vec<Range<usize>> = found.iter().map(|f| f.1.clone()).collect();
-        let mut question = Vec::new();
+        // Question and answer are built in `buf`, not as a `Vec` of lines joined: every card of
+        // every page is built on every analysis.
+        let question = &mut buf;
+        question.clear();
         let mut answer_lines = Vec::new();
         for (k, bl) in b.lines.iter().enumerate() {
             if matches!(bl.kind, LineKind::Property | LineKind::FrontMatter) {
@@ -127,22 +133,36 @@ pub fn cards_in(
                 bl.line.range()
             };
             if k <= q_last {
-                let t = strip_ranges(src, r, &tag_ranges);
-                if !t.trim().is_empty() {
-                    question.push(t.trim().to_string());
+                strip_ranges(src, r, &found, &mut scratch);
+                let mut words = scratch.split_whitespace();
+                if let Some(w) = words.next() {
+                    if !question.is_empty() {
+                        question.push('\n');
+                    }
+                    question.push_str(w);
+                    for w in words {
+                        question.push(' ');
+                        question.push_str(w);
+                    }
                 }
             } else if bl.kind != LineKind::Blank {
                 answer_lines.push(bl.line.range());
             }
         }
-        let mut answer: Vec<String> = answer_lines
-            .iter()
-            .map(|r| src[r.clone()].trim().to_string())
-            .collect();
+        let question = question.as_str().to_owned();
+        let answer = &mut buf;
+        answer.clear();
+        let mut first_answer_line = true;
+        for r in &answer_lines {
+            if !std::mem::replace(&mut first_answer_line, false) {
+                answer.push('\n');
+            }
+            answer.push_str(src[r.clone()].trim());
+        }
         let end = outline.subtree_end(i);
         for j in i + 1..end {
             let c = &outline.blocks[j];
-            let pad = "  ".repeat((c.level.saturating_sub(b.level + 1)) as usize);
+            let pad = (c.level.saturating_sub(b.level + 1)) as usize;
             let mut first = true;
             for bl in &c.lines {
                 if matches!(bl.kind, LineKind::Property | LineKind::Blank) {
@@ -153,16 +173,20 @@ pub fn cards_in(
                 } else {
                     bl.line.range()
                 };
-                let t = src[r].trim();
-                answer.push(if first {
-                    format!("{pad}- {t}")
-                } else {
-                    format!("{pad}  {t}")
-                });
+                if !std::mem::replace(&mut first_answer_line, false) {
+                    answer.push('\n');
+                }
+                push_pad(answer, pad);
+                answer.push_str(if first { "- " } else { "  " });
+                answer.push_str(src[r].trim());
                 first = false;
             }
             if first {
-                answer.push(format!("{pad}-"));
+                if !std::mem::replace(&mut first_answer_line, false) {
+                    answer.push('\n');
+                }
+                push_pad(answer, pad);
+                answer.push('-');
             }
         }
         let mut clozes = Vec::new();
@@ -186,8 +210,8 @@ pub fn cards_in(
             native: card_tags.iter().any(|t| t == NATIVE_TAG),
             tags: card_tags,
             tag_range,
-            question: question.join("\n"),
-            answer: answer.join("\n"),
+            question,
+            answer: answer.as_str().to_owned(),
             answer_lines,
             has_children: end > i + 1,
             clozes,
@@ -198,15 +222,25 @@ pub fn cards_in(
     out
 }
 
-fn strip_ranges(src: &str, r: Range<usize>, cut: &[Range<usize>]) -> String {
-    let mut s = String::new();
+/// `src[r]` without the card tags inside it, into `s` (cleared first).
+fn strip_ranges(src: &str, r: Range<usize>, cut: &[(String, Range<usize>)], s: &mut String) {
+    s.clear();
     let mut pos = r.start;
-    for c in cut.iter().filter(|c| c.start >= r.start && c.end <= r.end) {
+    for (_, c) in cut
+        .iter()
+        .filter(|(_, c)| c.start >= r.start && c.end <= r.end)
+    {
         s.push_str(&src[pos..c.start]);
         pos = c.end;
     }
     s.push_str(&src[pos..r.end]);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Two spaces per level of nesting below the card's children.
+fn push_pad(s: &mut String, levels: usize) {
+    for _ in 0..levels {
+        s.push_str("  ");
+    }
 }
 
 /// `{{cloze answer \\ cue}}`: the last `\\` separates the cue (srs.cljs `cloze-cue-separator`).

@@ -32,10 +32,51 @@ pub struct Inline {
 /// Scans `text` (which starts at byte `base` of the page) and appends what it finds to `out`.
 pub fn scan(text: &str, base: usize, out: &mut Vec<Inline>) {
     let mut s = Scanner {
-        last_close_brackets: text.rfind("]]").map(|p| base + p + 2),
-        ..Default::default()
+        line: text.as_bytes(),
+        base,
+        no_backtick_close: Vec::new(),
+        no_macro_close: None,
+        last_close_brackets: None,
     };
     s.scan(text, base, out, 0);
+}
+
+/// The next byte at or after `from` that may start something the scanner reads (`` ` [ ( { # ``),
+/// or `b.len()`. memchr finds each set with SIMD; `next` remembers where each search stopped, so
+/// a line is searched about once per set however many candidates it holds (a `match` on every
+/// byte was the parser's hottest loop).
+struct Candidates {
+    /// Next `[`, `(` or `{` at or after the last search's start, and next `` ` `` or `#`.
+    brackets: usize,
+    marks: usize,
+    /// Whether the two positions above are valid (searched at least once).
+    started: bool,
+}
+
+impl Candidates {
+    fn next(&mut self, b: &[u8], from: usize) -> usize {
+        let find = |k: Option<usize>| k.map_or(b.len(), |k| from + k);
+        if !self.started || self.brackets < from {
+            self.brackets = find(memchr::memchr3(b'[', b'(', b'{', &b[from..]));
+        }
+        if !self.started || self.marks < from {
+            self.marks = find(memchr::memchr2(b'`', b'#', &b[from..]));
+        }
+        self.started = true;
+        self.brackets.min(self.marks)
+    }
+}
+
+/// Start of the last `]]` in `b`, as `str::rfind("]]")` finds it.
+fn last_double_close(b: &[u8]) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(q) = memchr::memrchr(b']', &b[..end]) {
+        if q > 0 && b[q - 1] == b']' {
+            return Some(q - 1);
+        }
+        end = q;
+    }
+    None
 }
 
 /// Longest `[[…]]` and `((…))` looked for: references are short, and a bound keeps a 1 MB line of
@@ -47,28 +88,41 @@ const MAX_MACRO_NAME: usize = 256;
 const MAX_DEPTH: usize = 4;
 
 /// Memory of failed searches, so that unmatched openers cost one scan in all, not one each.
-#[derive(Default)]
-struct Scanner {
-    /// Backtick run length → offset from which no closing run of that length exists.
-    no_backtick_close: std::collections::HashMap<usize, usize>,
+struct Scanner<'a> {
+    /// The whole line being scanned, starting at page offset `base`.
+    line: &'a [u8],
+    base: usize,
+    /// (backtick run length, offset from which no closing run of that length exists); a few
+    /// entries at most, so a `Vec` costs less than a map created for every line.
+    no_backtick_close: Vec<(usize, usize)>,
     /// Offset from which no `}}` exists.
     no_macro_close: Option<usize>,
-    /// End of the last `]]` of the line: no `[[` after it can be closed.
-    last_close_brackets: Option<usize>,
+    /// End of the last `]]` of the line: no `[[` after it can be closed. Found on the first `[[`
+    /// (most lines have none, and searching every line cost a tenth of `check`).
+    last_close_brackets: Option<Option<usize>>,
 }
 
-impl Scanner {
+impl Scanner<'_> {
     fn scan(&mut self, text: &str, base: usize, out: &mut Vec<Inline>, depth: usize) {
         let b = text.as_bytes();
+        let mut next = Candidates {
+            brackets: 0,
+            marks: 0,
+            started: false,
+        };
         let mut i = 0;
         while i < b.len() {
+            i = next.next(b, i);
+            if i >= b.len() {
+                break;
+            }
             match b[i] {
                 b'`' => {
                     let run = b[i..].iter().take_while(|c| **c == b'`').count();
                     let known_open = self
                         .no_backtick_close
-                        .get(&run)
-                        .is_some_and(|&from| base + i >= from);
+                        .iter()
+                        .any(|&(r, from)| r == run && base + i >= from);
                     match (!known_open)
                         .then(|| find_backtick_run(&b[i + run..], run))
                         .flatten()
@@ -82,7 +136,10 @@ impl Scanner {
                             i = end;
                         }
                         None => {
-                            self.no_backtick_close.insert(run, base + i);
+                            match self.no_backtick_close.iter_mut().find(|(r, _)| *r == run) {
+                                Some(e) => e.1 = base + i,
+                                None => self.no_backtick_close.push((run, base + i)),
+                            }
                             i += run;
                         }
                     }
@@ -126,15 +183,20 @@ impl Scanner {
                     || matches!(b[i - 1], b' ' | b'\t')
                     || (b[i - 1] == b'#' && (i == 1 || matches!(b[i - 2], b' ' | b'\t'))) =>
                 {
-                    i = scan_tag(text, base, i, out, self.can_close(base + i));
+                    // Only `#[[…]]` asks whether brackets can close.
+                    let can_close = b[i + 1..].starts_with(b"[[") && self.can_close(base + i);
+                    i = scan_tag(text, base, i, out, can_close);
                 }
                 _ => i += 1,
             }
         }
     }
 
-    fn can_close(&self, at: usize) -> bool {
-        self.last_close_brackets.is_some_and(|e| at + 4 <= e)
+    fn can_close(&mut self, at: usize) -> bool {
+        let (line, base) = (self.line, self.base);
+        self.last_close_brackets
+            .get_or_insert_with(|| last_double_close(line).map(|p| base + p + 2))
+            .is_some_and(|e| at + 4 <= e)
     }
 
     fn scan_macro(
@@ -266,12 +328,24 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
         }
         return i + 1;
     }
+    // ASCII bytes are tested as bytes; the first non-ASCII character takes the `char` path.
     let mut j = i + 1;
-    for (k, ch) in text[i + 1..].char_indices() {
-        if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#') {
+    while j < b.len() && b[j].is_ascii() {
+        if matches!(
+            b[j],
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b',' | b'!' | b'?' | b'\'' | b'"' | b'#'
+        ) {
             break;
         }
-        j = i + 1 + k + ch.len_utf8();
+        j += 1;
+    }
+    if j < b.len() && !b[j].is_ascii() {
+        for ch in text[j..].chars() {
+            if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#') {
+                break;
+            }
+            j += ch.len_utf8();
+        }
     }
     while j > i + 1 && matches!(b[j - 1], b'.' | b';' | b':') {
         j -= 1;

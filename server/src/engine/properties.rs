@@ -25,20 +25,8 @@ impl Property {
 /// leading whitespace, a key of one or more characters other than `:` and whitespace, `::`, then a
 /// space and the value, or nothing but spaces. `key::value` and `key::<TAB>v` are not properties.
 pub fn parse_line(text: &str, base: usize) -> Option<Property> {
-    let b = text.as_bytes();
-    let ks = crate::engine::text::indent_len(text);
-    let mut i = ks;
-    while i < b.len() && b[i] != b':' && b[i] != b' ' && b[i] != b'\t' {
-        i += 1;
-    }
-    if i == ks || !text[i..].starts_with("::") {
-        return None;
-    }
-    let ke = i;
+    let (ks, ke) = line_key(text)?;
     let rest = &text[ke + 2..];
-    if !(rest.is_empty() || rest.starts_with(' ')) {
-        return None;
-    }
     let lead = rest.len() - rest.trim_start().len();
     let vs = ke + 2 + lead;
     let ve = ke + 2 + rest.trim_end().len().max(lead);
@@ -50,6 +38,27 @@ pub fn parse_line(text: &str, base: usize) -> Option<Property> {
     })
 }
 
+/// Whether [`parse_line`] reads `text` as a property, without building it (the line classifier
+/// asks this of every line; building allocates the normalised key).
+pub fn is_line(text: &str) -> bool {
+    line_key(text).is_some()
+}
+
+/// The key's byte range of a `key:: value` line.
+fn line_key(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let ks = crate::engine::text::indent_len(text);
+    let mut i = ks;
+    while i < b.len() && b[i] != b':' && b[i] != b' ' && b[i] != b'\t' {
+        i += 1;
+    }
+    if i == ks || !text[i..].starts_with("::") {
+        return None;
+    }
+    let rest = &b[i + 2..];
+    (rest.is_empty() || rest[0] == b' ').then_some((ks, i))
+}
+
 /// Org-style `#+key: value` (mldoc 1.6.0 reads it as a property line anywhere).
 pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
     let ind = crate::engine::text::indent_len(text);
@@ -58,6 +67,22 @@ pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
         line: base..base + text.len(),
         ..p
     })
+}
+
+/// Whether [`parse_directive`] reads `text` as a property, without building it.
+pub fn is_directive(text: &str) -> bool {
+    let ind = crate::engine::text::indent_len(text);
+    text[ind..]
+        .strip_prefix("#+")
+        .is_some_and(|rest| colon_key(rest, false).is_some())
+}
+
+/// Whether [`parse_drawer_entry`] reads `text` as a property, without building it.
+pub fn is_drawer_entry(text: &str) -> bool {
+    let ind = crate::engine::text::indent_len(text);
+    text[ind..]
+        .strip_prefix(':')
+        .is_some_and(|rest| colon_key(rest, false).is_some())
 }
 
 /// `:key: value` inside a `:PROPERTIES:` drawer.
@@ -82,15 +107,9 @@ pub fn parse_yaml_line(text: &str, base: usize) -> Option<Property> {
 /// `key: value` (key without `:` or whitespace; value after one space, trimmed) starting at `base`.
 fn colon_pair(rest: &str, base: usize, len: usize, spaces_in_key: bool) -> Option<Property> {
     let rest = &rest[..len];
-    let k = rest.find(':')?;
+    let k = colon_key(rest, spaces_in_key)?;
     let key = &rest[..k];
-    if key.trim().is_empty() || (!spaces_in_key && key.contains([' ', '\t'])) {
-        return None;
-    }
     let after = &rest[k + 1..];
-    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
-        return None;
-    }
     let lead = after.len() - after.trim_start().len();
     let vs = base + k + 1 + lead;
     let ve = base + k + 1 + after.trim_end().len().max(lead);
@@ -100,6 +119,17 @@ fn colon_pair(rest: &str, base: usize, len: usize, spaces_in_key: bool) -> Optio
         value: vs..ve.max(vs),
         name: normalize_key(key),
     })
+}
+
+/// Where the key of a `key: value` ends (the `:`), if `rest` is one.
+fn colon_key(rest: &str, spaces_in_key: bool) -> Option<usize> {
+    let k = memchr::memchr(b':', rest.as_bytes())?;
+    let key = &rest[..k];
+    if key.trim().is_empty() || (!spaces_in_key && key.contains([' ', '\t'])) {
+        return None;
+    }
+    let after = &rest.as_bytes()[k + 1..];
+    (after.is_empty() || matches!(after[0], b' ' | b'\t')).then_some(k)
 }
 
 pub fn normalize_key(key: &str) -> String {
@@ -125,12 +155,12 @@ pub fn normalize_key(key: &str) -> String {
 /// A line that looks like a property but mldoc does not read as one: `key::value`,
 /// `key::<TAB>value`, `key with space:: value`. Returns the byte offset (in `text`) of the `::`.
 pub fn looks_malformed(text: &str) -> Option<usize> {
-    if parse_line(text, 0).is_some() {
+    if is_line(text) {
         return None;
     }
     let t = text.trim_start();
     let lead = text.len() - t.len();
-    let pos = t.find("::")?;
+    let pos = find_double_colon(t.as_bytes())?;
     let key = &t[..pos];
     // A plausible key: a short identifier-like word (URLs and prose with `::` are not flagged).
     if key.is_empty()
@@ -149,6 +179,20 @@ pub fn looks_malformed(text: &str) -> Option<usize> {
         return None; // a scheme such as `foo::/` is prose, not a property
     }
     Some(lead + pos)
+}
+
+/// `str::find("::")` by `memchr`: it runs on most text lines, and `find` sets up a two-way
+/// searcher for each.
+fn find_double_colon(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b':', &b[from..]) {
+        let p = from + k;
+        if b.get(p + 1) == Some(&b':') {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -87,8 +87,10 @@ pub(super) fn convert_to_native(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
     let Some(card) = ctx.analysis.cards.iter().find(|c| c.block == bi) else {
         return Vec::new();
     };
-    let mut settings = Settings::default();
-    settings.card_tags = card.tags.clone();
+    let mut settings = Settings {
+        card_tags: card.tags.clone(),
+        ..Default::default()
+    };
     settings.card_tags.push(NATIVE_TAG.to_string());
     // 1. The tag: in a `tags::` value, add `card` to the list; inline, append ` #card`.
     let tag_edit = match b

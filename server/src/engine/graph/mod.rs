@@ -141,6 +141,42 @@ impl Page {
     }
 }
 
+/// Title of a page of a graph with `config`, from its `title::` or its file name.
+fn title_for(config: &GraphConfig, path: &str, facts: &PageFacts) -> String {
+    if let Some(t) = &facts.title_property {
+        return t.clone();
+    }
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    names::title_from_stem(stem, config.name_format)
+}
+
+/// A page ready to go into a [`Graph`]: what [`Graph::upsert`] computes before it touches the
+/// index.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    path: String,
+    title: String,
+    text: Arc<str>,
+    facts: PageFacts,
+    title_key: String,
+    alias_keys: Vec<String>,
+}
+
+impl Prepared {
+    pub fn new(config: &GraphConfig, path: String, text: Arc<str>, facts: PageFacts) -> Self {
+        let title = title_for(config, &path, &facts);
+        Prepared {
+            title_key: names::page_key(&title),
+            alias_keys: facts.aliases.iter().map(|a| names::page_key(a)).collect(),
+            path,
+            title,
+            text,
+            facts,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Graph {
     pub config: GraphConfig,
@@ -175,30 +211,36 @@ impl Graph {
 
     /// Title of the page stored at `path`, from its `title::` or its file name.
     pub fn title_for(&self, path: &str, facts: &PageFacts) -> String {
-        if let Some(t) = &facts.title_property {
-            return t.clone();
-        }
-        let file = path.rsplit('/').next().unwrap_or(path);
-        let stem = file.strip_suffix(".md").unwrap_or(file);
-        names::title_from_stem(stem, self.config.name_format)
+        title_for(&self.config, path, facts)
     }
 
     /// Adds or replaces a page with precomputed facts.
     pub fn upsert(&mut self, path: String, text: Arc<str>, facts: PageFacts) {
+        self.upsert_prepared(Prepared::new(&self.config, path, text, facts));
+    }
+
+    /// [`upsert`](Self::upsert) with the title and name keys worked out already: a caller adding
+    /// many pages prepares them in parallel ([`Prepared::new`] needs only the config), since
+    /// the index itself is updated one page at a time.
+    pub fn upsert_prepared(&mut self, page: Prepared) {
+        let Prepared {
+            path,
+            title,
+            text,
+            facts,
+            title_key,
+            alias_keys,
+        } = page;
         self.remove(&path);
-        let title = self.title_for(&path, &facts);
         for s in &facts.ids {
             self.ids.entry(s.id.clone()).or_default().push(path.clone());
         }
         self.names
-            .entry(names::page_key(&title))
+            .entry(title_key)
             .or_default()
             .push((path.clone(), true));
-        for a in &facts.aliases {
-            self.names
-                .entry(names::page_key(a))
-                .or_default()
-                .push((path.clone(), false));
+        for k in alias_keys {
+            self.names.entry(k).or_default().push((path.clone(), false));
         }
         self.pages.insert(
             path.clone(),

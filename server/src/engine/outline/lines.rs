@@ -128,6 +128,17 @@ impl Closers {
     }
 }
 
+/// Whether `seg` may open a region: every opener starts, after blanks, with one of these bytes.
+/// Most lines start with a letter, and the full tests below trim and compare several times.
+fn may_open_region(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    match b.get(indent_len(seg)) {
+        None => false,
+        // Other (Unicode) whitespace is trimmed by some of the tests: take the full path.
+        Some(c) => matches!(c, b'`' | b'~' | b'#' | b'$' | b'<' | b':' | 0x0b | 0x0c) || *c >= 0x80,
+    }
+}
+
 /// If `seg` (the rest of line `i`) opens a region that a later line closes: its kind and the
 /// index of the closing line.
 fn closed_region(
@@ -137,6 +148,9 @@ fn closed_region(
     i: usize,
     seg: &str,
 ) -> Option<(Region, usize)> {
+    if !may_open_region(seg) {
+        return None;
+    }
     if fence_open(seg) {
         return closers
             .find("fence".into(), src, all, i, &fence_close)
@@ -175,7 +189,7 @@ fn closed_region(
         // A `:PROPERTIES:` drawer with anything but `:key: value` lines is an ordinary drawer.
         let entries = all[i + 1..k]
             .iter()
-            .all(|l| properties::parse_drawer_entry(l.text(src), 0).is_some());
+            .all(|l| properties::is_drawer_entry(l.text(src)));
         let kind = if name.eq_ignore_ascii_case("PROPERTIES") && entries {
             Region::PropertyDrawer
         } else {
@@ -234,16 +248,19 @@ pub(super) fn split_from(
     {
         return (Vec::new(), unclosed, None);
     }
-    let all: Vec<Line> = text::lines(&src[from..])
-        .map(|l| Line {
-            start: l.start + from,
-            end: l.end + from,
-            next: l.next + from,
-        })
-        .collect();
+    // Sized from a guess at the line length: growing one element at a time copied the vectors
+    // several times per page (the line list is dropped at the end, the block list trimmed). A
+    // re-parse from `from` > 0 usually stops after a few blocks.
+    let rest = &src[from..];
+    let mut all: Vec<Line> = Vec::with_capacity(rest.len() / 32 + 1);
+    all.extend(text::lines(rest).map(|l| Line {
+        start: l.start + from,
+        end: l.end + from,
+        next: l.next + from,
+    }));
+    let mut blocks: Vec<Block> = Vec::with_capacity(if from == 0 { all.len() / 2 + 1 } else { 8 });
     let mut stopped = None;
     let mut closers = Closers::default();
-    let mut blocks: Vec<Block> = Vec::new();
     let mut i = 0;
     let mut lazy = Lazy::No; // inside a list item or quote paragraph
     let mut list_gap = false; // a list item ran on over a whitespace-only line
@@ -328,7 +345,7 @@ pub(super) fn split_from(
         }
         list_gap = false;
         if lazy != Lazy::No && !t.trim().is_empty() {
-            let directive = properties::parse_directive(t, 0).is_some();
+            let directive = properties::is_directive(t);
             let breaks = match lazy {
                 Lazy::List => directive && !in_list_text,
                 _ => {
@@ -366,9 +383,7 @@ pub(super) fn split_from(
         } else if let Some(l) = list_or_quote_start(t) {
             lazy = l;
             LineKind::Container
-        } else if properties::parse_line(t, line.start).is_some()
-            || properties::parse_directive(t, line.start).is_some()
-        {
+        } else if properties::is_line(t) || properties::is_directive(t) {
             LineKind::Property
         } else {
             LineKind::Text
@@ -380,6 +395,9 @@ pub(super) fn split_from(
     for b in blocks.iter_mut().rev() {
         b.range.end = next;
         next = b.range.start;
+    }
+    if from == 0 {
+        blocks.shrink_to_fit();
     }
     (blocks, unclosed, stopped)
 }
@@ -397,8 +415,7 @@ fn new_block(src: &str, line: Line, kind: BlockKind, marker: usize) -> Block {
         }
     }
     let rest = &src[content..line.end];
-    let first_is_prop =
-        kind == BlockKind::Bullet && properties::parse_line(rest, content).is_some();
+    let first_is_prop = kind == BlockKind::Bullet && properties::is_line(rest);
     let title = if first_is_prop {
         content..content
     } else {

@@ -42,7 +42,7 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                     r,
                     format!(
                         "`{}:: {}`: {why}. Logseq cannot use this value, so the card's schedule is wrong (it may come up every day).",
-                        ctx.src[p.key.clone()].to_string(),
+                        &ctx.src[p.key.clone()],
                         p.value_str(ctx.src)
                     ),
                 ));
