@@ -348,8 +348,7 @@ fn keystrokes(
 ) -> Stats {
     let word = "lorem ipsum dolor sit amet ";
     let mut stats = Stats::default();
-    let mut pos = at;
-    for k in 0..n {
+    for (k, pos) in (at..at + n).enumerate() {
         let c = &word[k % word.len()..][..1];
         let p = position(text, pos);
         *version += 1;
@@ -359,7 +358,6 @@ fn keystrokes(
                    "contentChanges": [{"range": {"start": p, "end": p}, "text": c}]}),
         );
         text.insert_str(pos, c);
-        pos += 1;
         let (got, _) = s.diagnostics_for(uri, Some(*version));
         stats.0.push(got - sent);
     }

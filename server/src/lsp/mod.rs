@@ -434,9 +434,7 @@ impl LanguageServer for Backend {
         let st = &self.st;
         let uri = params.text_document.uri;
         let known = guard(self.client(), "didChange", || {
-            let Some(mut d) = st.docs.get_mut(&uri) else {
-                return None;
-            };
+            let mut d = st.docs.get_mut(&uri)?;
             let before = GraphVisible::of(&d.analysis.facts);
             d.apply_changes(
                 params.content_changes,
