@@ -429,14 +429,20 @@ fn new_block(src: &str, line: Line, kind: BlockKind, marker: usize) -> Block {
         title,
         level: 1,
         parent: None,
-        lines: vec![BodyLine {
-            line,
-            kind: if first_is_prop {
-                LineKind::Property
-            } else {
-                LineKind::First
-            },
-        }],
+        lines: {
+            // Room for a few lines: most blocks have more than one (properties, continuation
+            // lines), and `vec![x]` then reallocates on the second push.
+            let mut v = Vec::with_capacity(4);
+            v.push(BodyLine {
+                line,
+                kind: if first_is_prop {
+                    LineKind::Property
+                } else {
+                    LineKind::First
+                },
+            });
+            v
+        },
         groups: Vec::new(),
         inlines: Vec::new(),
     }
