@@ -123,6 +123,29 @@ fn diagnostics(bencher: Bencher, copies: usize) {
         .bench(|| analysis::diagnostics(&g, "pages/p.md", &a, &settings));
 }
 
+/// One keystroke in the middle of the page, re-analysed incrementally (the server's path: only
+/// the touched top-level blocks are re-parsed, page rules run on the whole page). Each sample
+/// starts from a copy of the page's analysis, made outside the timing.
+#[divan::bench(args = [1, 25])]
+fn keystroke_reanalysis(bencher: Bencher, copies: usize) {
+    use logseq_lsp::engine::outline::incremental::Edit;
+    use logseq_lsp::engine::reanalysis;
+    let src = readwise(copies);
+    let settings = Settings::default();
+    let a = analysis::analyze(src, &settings);
+    let mid = src.len() / 2;
+    let at = mid + src[mid..].find('\n').unwrap_or(0);
+    let new_src = format!("{}x{}", &src[..at], &src[at..]);
+    let e = Edit {
+        start: at,
+        old_end: at,
+        new_end: at + 1,
+    };
+    bencher
+        .with_inputs(|| a.clone())
+        .bench_local_refs(|a| assert!(reanalysis::reanalyze(a, src, &new_src, &e, &settings)));
+}
+
 #[divan::bench(args = [1, 25])]
 fn line_index(bencher: Bencher, copies: usize) {
     let src = readwise(copies);
