@@ -82,13 +82,7 @@ pub fn cards_in(
     // costs one exact allocation instead of one per growth step.
     let mut scratch = String::new();
     let mut buf = String::new();
-    for (i, b) in outline
-        .blocks
-        .iter()
-        .enumerate()
-        .take(blocks.end)
-        .skip(blocks.start)
-    {
+    for (i, b) in outline.blocks_in(blocks) {
         if b.kind == BlockKind::Pre {
             continue;
         }

@@ -57,13 +57,7 @@ impl PageFacts {
     /// the pre-block, so only a range starting at 0 has them.
     pub fn from_blocks(src: &str, outline: &Outline, blocks: Range<usize>) -> PageFacts {
         let mut f = PageFacts::default();
-        for (i, b) in outline
-            .blocks
-            .iter()
-            .enumerate()
-            .take(blocks.end)
-            .skip(blocks.start)
-        {
+        for (i, b) in outline.blocks_in(blocks) {
             if b.kind == BlockKind::Pre {
                 if let Some(g) = b.properties() {
                     if g.props[0].name == "title"

@@ -118,6 +118,14 @@ impl Outline {
             .then(|| i - 1)
             .filter(|&i| offset < self.blocks[i].range.end || i + 1 == self.blocks.len())
     }
+    /// Blocks `range` with their indices (cards and facts of a re-parsed run of blocks).
+    pub fn blocks_in(&self, range: Range<usize>) -> impl Iterator<Item = (usize, &Block)> + '_ {
+        let start = range.start;
+        self.blocks[range]
+            .iter()
+            .enumerate()
+            .map(move |(k, b)| (start + k, b))
+    }
     /// Direct children of block `i`.
     pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let level = self.blocks[i].level;
