@@ -31,10 +31,11 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Default)]
 pub struct Index {
     pub graph: Graph,
-    /// Open documents that are graph pages: path → the editor's text. Their facts are in the
-    /// graph; kept here only as text (re-derived when the graph is rebuilt), because copying a
-    /// big page's facts twice per keystroke showed in the keystroke benchmark.
-    open: HashMap<String, Arc<str>>,
+    /// Open documents that are graph pages: path → the editor's text, and whether it has no
+    /// facts (an empty page, or one over the size cap that is not analysed). Their facts are in
+    /// the graph; re-derived from the text when the graph is rebuilt, because keeping a copy
+    /// of a big page's facts here cost a copy per keystroke (the keystroke benchmark).
+    open: HashMap<String, (Arc<str>, bool)>,
 }
 
 impl Index {
@@ -42,14 +43,15 @@ impl Index {
     pub fn set_open(&mut self, path: &str, text: Arc<str>, facts: &PageFacts) {
         self.graph
             .upsert(path.to_string(), text.clone(), facts.clone());
-        self.open.insert(path.to_string(), text);
+        let no_facts = *facts == PageFacts::default();
+        self.open.insert(path.to_string(), (text, no_facts));
     }
 
     /// Puts an open page's editor state back (after fix-all tried texts on it).
     pub fn restore_open(&mut self, path: &str) {
-        if let Some(t) = self.open.get(path) {
+        if let Some((t, no_facts)) = self.open.get(path) {
             self.graph
-                .upsert(path.to_string(), t.clone(), page_facts(path, t));
+                .upsert(path.to_string(), t.clone(), open_facts(path, t, *no_facts));
         }
     }
 
@@ -76,9 +78,18 @@ impl Index {
 
     fn replace_graph(&mut self, g: Graph) {
         self.graph = g;
-        for (p, t) in &self.open {
-            self.graph.upsert(p.clone(), t.clone(), page_facts(p, t));
+        for (p, (t, no_facts)) in &self.open {
+            self.graph
+                .upsert(p.clone(), t.clone(), open_facts(p, t, *no_facts));
         }
+    }
+}
+
+fn open_facts(path: &str, text: &str, no_facts: bool) -> PageFacts {
+    if no_facts {
+        PageFacts::default()
+    } else {
+        page_facts(path, text)
     }
 }
 
