@@ -95,7 +95,8 @@ pub struct Document {
     /// tree-sitter gave up (it does not on Markdown; kept optional to never panic). Lazy because
     /// only selectionRange reads it, and a 1 MB page's tree costs ~350 ms and ~80 MB (BENCHMARKS.md).
     tree: Option<Tree>,
-    /// The current text as one string, for the engine (rebuilt once per didChange batch).
+    /// The current text as one string, for the engine (spliced after a single edit, else
+    /// collected from the rope, once per didChange batch).
     pub text: Arc<str>,
     pub index: Arc<LineIndex>,
     pub analysis: Arc<PageAnalysis>,
@@ -199,8 +200,8 @@ impl Document {
             }
             None => self.rope.to_string(),
         };
-        // Known without reading the page when one edit neither deleted a `\r` nor the page had
-        // none before (a full scan of a 1 MB page per keystroke showed in the profile).
+        // After one edit, whether the page holds a `\r` follows from the edit unless it deleted
+        // one (a full scan of a 1 MB page per keystroke showed in the profile).
         self.has_cr = match &edit {
             Some((_, ins)) if !had_cr => ins.contains('\r'),
             Some((e, _)) if !old[e.start..e.old_end].contains('\r') => true,
