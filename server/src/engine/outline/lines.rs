@@ -168,11 +168,12 @@ fn closed_region(
             .map(|k| (Region::Inert, k));
     }
     let t = seg.trim();
+    // Display math opens at a line starting with `$$` and closes at the FIRST later `$$`,
+    // wherever it stands on its line (`\end{aligned}$$`, inside backticks, on a bullet line):
+    // mldoc 1.5.7 takes everything up to the next `$$` (graph-parser oracle, cases 48-49).
     if t.starts_with("$$") && !(t.len() > 2 && t[2..].contains("$$")) {
         return closers
-            .find("math".into(), src, all, i, &|l| {
-                l.trim_start().starts_with("$$")
-            })
+            .find("math".into(), src, all, i, &|l| l.contains("$$"))
             .map(|k| (Region::Inert, k));
     }
     if let Some(tag) = html_open(seg) {

@@ -77,3 +77,31 @@ fn list_and_quote_lines_hold_no_properties() {
     assert!(o.blocks[0].properties().is_none());
     assert_eq!(o.blocks[1].properties().unwrap().props[0].name, "k");
 }
+
+/// Display math closes at the first later `$$`, also mid-line, and swallows the bullets before
+/// it (Logseq 0.10.9 graph-parser on mldoc 1.5.7: `- a\n  $$\n- b\n  \end{aligned}$$\n- c` is two
+/// blocks, the first holding `- b`). Closing only at a line starting with `$$` made every bullet
+/// up to the next such line (often the end of the page) one block.
+#[test]
+fn display_math_closes_at_the_first_later_dollars() {
+    let s = "- a 🧮\n  $$\n  x = 1\n- b\n  \\end{aligned}$$\n- c\n";
+    let o = parse(s);
+    assert_eq!(o.blocks.len(), 2, "{:?}", shape(s));
+    assert_eq!(&s[o.blocks[1].title.clone()], "c");
+    // Inside backticks and on a bullet line it closes all the same.
+    let s = "- a\n  $$ \\begin{x}\n- b text $$ done\n- c\n  $$\n- d\n";
+    let titles: Vec<String> = shape(s).into_iter().map(|x| x.2).collect();
+    assert_eq!(titles, ["a", "c", "d"]);
+    // `$$ x $$ y $$` is closed on its own line; `> $$` and `\$$` open nothing; unclosed is text.
+    for s in [
+        "- a\n  $$ x $$ y $$\n- b\n- c $$\n- d\n",
+        "- a\n  > $$\n- b\n  $$\n- c\n",
+    ] {
+        assert_eq!(
+            parse(s).blocks.len(),
+            if s.contains("> $$") { 3 } else { 4 },
+            "{s:?}"
+        );
+    }
+    assert_eq!(parse("- a\n  $$\n- b\n- c\n").blocks.len(), 3);
+}
