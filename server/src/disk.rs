@@ -106,7 +106,10 @@ pub fn read_config(root: &Path) -> (GraphConfig, Settings, Vec<String>) {
         }
         Err(_) => GraphConfig::default(),
     };
-    let mut settings = Settings::default();
+    let mut settings = Settings {
+        refs: config.refs.clone(),
+        ..Settings::default()
+    };
     if let Ok(t) = std::fs::read_to_string(root.join(SETTINGS_FILE)) {
         warnings.extend(
             settings

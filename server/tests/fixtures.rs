@@ -261,3 +261,60 @@ fn every_rule_is_documented() {
         );
     }
 }
+
+/// `fixtures/refs/NAME.md`: per block, the card tags it is a card by, its uuid and its
+/// `:block/refs` as graph-parser builds them, then the page's `block-ref-*` findings.
+/// The `;;` lines heading `NAME.expected` say which Logseq source the case follows; they are kept
+/// when the expectations are rewritten.
+fn render_refs(text: &str) -> String {
+    use logseq_lsp::engine::refs::{page_refs, RefConfig};
+    let (a, d) = diagnose(text);
+    let idx = LineIndex::new(text);
+    let mut out = String::new();
+    for (i, b) in a.outline.blocks.iter().enumerate() {
+        let line = idx.position(text, b.range.start, Encoding::Utf16).0 + 1;
+        let card = a.cards.iter().find(|c| c.block == i);
+        let card = card.map_or("-".to_string(), |c| {
+            format!(
+                "{}{}",
+                c.tags.join(","),
+                if c.native { " (native)" } else { "" }
+            )
+        });
+        let id = a
+            .facts
+            .ids
+            .iter()
+            .find(|s| s.block == i)
+            .map_or("-", |s| s.id.as_str());
+        let refs: Vec<String> = page_refs(text, &a.outline, i, &RefConfig::default())
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        out.push_str(&format!("L{line}: card={card} id={id} refs={refs:?}\n"));
+    }
+    let unresolved: Vec<Diagnostic> = d
+        .into_iter()
+        .filter(|d| d.code.as_str().starts_with("block-ref-"))
+        .collect();
+    out.push_str(&render(text, &unresolved));
+    out
+}
+
+#[test]
+fn refs_fixtures() {
+    let mut failures = Vec::new();
+    for p in pages("refs") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let exp = p.with_extension("expected");
+        let old = std::fs::read_to_string(&exp).unwrap_or_default();
+        let header: String = old
+            .lines()
+            .take_while(|l| l.starts_with(";;"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(!header.is_empty(), "{}: no `;;` source line", exp.display());
+        check(&exp, &(header + &render_refs(&text)), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -37,7 +37,7 @@ pub fn run(file: &Path) -> ExitCode {
 
 pub fn outline_json(src: &str, settings: &Settings) -> Value {
     let o = outline::parse(src);
-    let cards = cards::cards(src, &o, &settings.card_tags);
+    let cards = cards::cards_configured(src, &o, &settings.card_tags, &settings.refs);
     let blocks: Vec<Value> = o
         .blocks
         .iter()
@@ -74,6 +74,12 @@ pub fn outline_json(src: &str, settings: &Settings) -> Value {
             m.insert("title".into(), json!(&src[b.title.clone()]));
             m.insert("properties".into(), Value::Object(props));
             m.insert("refs".into(), Value::Array(refs));
+            // `:block/refs` as graph-parser builds them (lower-case page names).
+            let db: Vec<String> = crate::engine::refs::page_refs(src, &o, i, &settings.refs)
+                .into_iter()
+                .map(|r| r.name)
+                .collect();
+            m.insert("refs_db".into(), json!(db));
             m.insert("card".into(), cards.iter().find(|c| c.block == i).map_or(Value::Null, |c| card_json(src, c)));
             Value::Object(m)
         })

@@ -19,7 +19,7 @@ pub struct PageAnalysis {
 
 pub fn analyze(src: &str, settings: &Settings) -> PageAnalysis {
     let outline = outline::parse(src);
-    let cards = cards::cards(src, &outline, &settings.card_tags);
+    let cards = cards::cards_configured(src, &outline, &settings.card_tags, &settings.refs);
     let facts = PageFacts::from_outline(src, &outline);
     let local = rules::check_page(&PageCtx {
         src,

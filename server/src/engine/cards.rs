@@ -4,7 +4,8 @@
 use std::ops::Range;
 
 use crate::engine::inline::{Inline, InlineKind};
-use crate::engine::outline::{BlockKind, LineKind, Outline};
+use crate::engine::outline::{Block, LineKind, Outline};
+use crate::engine::refs::{self, RefConfig};
 use crate::engine::schedule::{self, Schedule};
 
 /// Logseq's own card tag: the only one its review shows.
@@ -67,8 +68,68 @@ pub fn tag_match(name: &str, tags: &[String]) -> Option<String> {
 
 /// All cards of a page. `tags` are the configured card tags, lower-case.
 pub fn cards(src: &str, outline: &Outline, tags: &[String]) -> Vec<Card> {
-    cards_in(src, outline, tags, 0..outline.blocks.len())
+    cards_in(
+        src,
+        outline,
+        tags,
+        0..outline.blocks.len(),
+        &RefConfig::default(),
+    )
 }
+
+/// [`cards`] under a graph's `config.edn` reference settings.
+pub fn cards_configured(
+    src: &str,
+    outline: &Outline,
+    tags: &[String],
+    cfg: &RefConfig,
+) -> Vec<Card> {
+    cards_in(src, outline, tags, 0..outline.blocks.len(), cfg)
+}
+
+// ---- Detection (issue 11): a card is a block whose `:block/refs` contain a card tag. ----
+
+/// The card tags block `i` references, with the first reference to each, in text order.
+/// Logseq's review lists the blocks whose `:block/refs` hold the page `card`
+/// (srs.cljs@0.10.9 `query`: `(:block/_refs (db/entity [:block/name card-hash-tag]))`); the
+/// refs are graph-parser's (`refs::page_refs`), so `[[card/x]]`, `card:: x`, a `#card` in a
+/// `#+BEGIN_QUOTE` and a page's `tags:: card` count, `{{cloze #card}}` does not.
+fn card_refs(
+    src: &str,
+    outline: &Outline,
+    i: usize,
+    tags: &[String],
+    cfg: &RefConfig,
+) -> Vec<(String, Range<usize>)> {
+    if !may_mention(src, &outline.blocks[i], tags) {
+        return Vec::new();
+    }
+    refs::page_refs(src, outline, i, cfg)
+        .into_iter()
+        .filter(|r| tags.contains(&r.name))
+        .map(|r| (r.name, r.range))
+        .collect()
+}
+
+/// Whether the block's text holds a card tag's name in any case: every reference to a page is
+/// written with its name, so a block without one is no card (and costs no reference parsing).
+fn may_mention(src: &str, b: &Block, tags: &[String]) -> bool {
+    let text = src[b.range.clone()].as_bytes();
+    tags.iter().any(|t| {
+        let t = t.as_bytes();
+        let Some(&c0) = t.first() else { return false };
+        if !t.is_ascii() {
+            return true;
+        }
+        memchr::memchr2_iter(c0.to_ascii_lowercase(), c0.to_ascii_uppercase(), text).any(|k| {
+            text[k..]
+                .get(..t.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(t))
+        })
+    })
+}
+
+// ---- Question, answer, clozes. ----
 
 /// The cards among `blocks` (indices into the outline); a card reads only its own subtree.
 pub fn cards_in(
@@ -76,6 +137,7 @@ pub fn cards_in(
     outline: &Outline,
     tags: &[String],
     blocks: std::ops::Range<usize>,
+    cfg: &RefConfig,
 ) -> Vec<Card> {
     let mut out = Vec::new();
     // Reused for every card: each question and answer is built here and copied out once, so it
@@ -83,15 +145,7 @@ pub fn cards_in(
     let mut scratch = String::new();
     let mut buf = String::new();
     for (i, b) in outline.blocks_in(blocks) {
-        if b.kind == BlockKind::Pre {
-            continue;
-        }
-        let mut found: Vec<(String, Range<usize>)> = Vec::new();
-        for x in &b.inlines {
-            if let Some(t) = ref_page_name(src, x).and_then(|n| tag_match(n, tags)) {
-                found.push((t, x.range.clone()));
-            }
-        }
+        let found = card_refs(src, outline, i, tags, cfg);
         if found.is_empty() {
             continue;
         }

@@ -1,6 +1,8 @@
 //! Logseq's inline syntax inside one line of text: `[[page]]`, `#tag`, `#[[multi word]]`,
-//! `((block ref))`, `{{macro args}}` (embed, cloze, …) and code spans, which make everything in
-//! them inert. Hand-written rather than tree-sitter-md's inline grammar: none of these are
+//! `((block ref))`, `{{macro args}}` (embed, cloze, …), and code spans and inline math
+//! (`$…$`, `\\(…\\)`), which make everything in them inert. Tags follow mldoc 1.5.7, the version
+//! Logseq 0.10.x ships: a `#` starts a tag after any character (`Def#card`), except inside a
+//! bare URL or a link target. Hand-written rather than tree-sitter-md's inline grammar: none of these are
 //! CommonMark, and that grammar's incremental path returns wrong trees (stack-facts.md §3).
 
 use std::ops::Range;
@@ -19,7 +21,7 @@ pub enum InlineKind {
         args: Range<usize>,
         closed: bool,
     },
-    /// `` `code` ``: nothing inside is a reference.
+    /// `` `code` `` or inline math (`$x$`, `\\(x\\)`, `$$x$$`): nothing inside is a reference.
     Code,
 }
 
@@ -41,12 +43,12 @@ pub fn scan(text: &str, base: usize, out: &mut Vec<Inline>) {
     s.scan(text, base, out, 0);
 }
 
-/// The next byte at or after `from` that may start something the scanner reads (`` ` [ ( { # ``),
+/// The next byte at or after `from` that may start something the scanner reads (`` ` [ ( { # $ ``),
 /// or `b.len()`. memchr finds each set with SIMD; `next` remembers where each search stopped, so
 /// a line is searched about once per set however many candidates it holds (a `match` on every
 /// byte was the parser's hottest loop).
 struct Candidates {
-    /// Next `[`, `(` or `{` at or after the last search's start, and next `` ` `` or `#`.
+    /// Next `[`, `(` or `{` at or after the last search's start, and next `` ` ``, `#` or `$`.
     brackets: usize,
     marks: usize,
     /// Whether the two positions above are valid (searched at least once).
@@ -60,7 +62,7 @@ impl Candidates {
             self.brackets = find(memchr::memchr3(b'[', b'(', b'{', &b[from..]));
         }
         if !self.started || self.marks < from {
-            self.marks = find(memchr::memchr2(b'`', b'#', &b[from..]));
+            self.marks = find(memchr::memchr3(b'`', b'#', b'$', &b[from..]));
         }
         self.started = true;
         self.brackets.min(self.marks)
@@ -110,6 +112,7 @@ impl Scanner<'_> {
             marks: 0,
             started: false,
         };
+        let mut words = WordStart::default();
         let mut i = 0;
         while i < b.len() {
             i = next.next(b, i);
@@ -160,6 +163,42 @@ impl Scanner<'_> {
                     }
                     None => i += 2,
                 },
+                // `[label](target)`: mldoc keeps the label as plain text (`[#12](https://…)` is
+                // no tag); a `[[page]]` or `((uuid))` target is a reference.
+                b'[' if !b[i..].starts_with(b"[[") => match markdown_link(b, i) {
+                    Some((t0, t1)) => {
+                        let t = &b[t0..t1];
+                        if t.len() > 4 && t.starts_with(b"[[") && t.ends_with(b"]]") {
+                            out.push(Inline {
+                                range: base + t0..base + t1,
+                                kind: InlineKind::PageRef {
+                                    name: base + t0 + 2..base + t1 - 2,
+                                },
+                            });
+                        } else if t.starts_with(b"((") && block_ref_end(b, t0) == Some(t1) {
+                            out.push(Inline {
+                                range: base + t0..base + t1,
+                                kind: InlineKind::BlockRef {
+                                    inner: base + t0 + 2..base + t1 - 2,
+                                    in_embed: false,
+                                },
+                            });
+                        }
+                        i = t1 + 1;
+                    }
+                    None => i += 1,
+                },
+                // `\(x\)`: inline math (mldoc Latex_Fragment), inert.
+                b'(' if i > 0 && b[i - 1] == b'\\' => match find_from(b, i + 1, b"\\)") {
+                    Some(c) => {
+                        out.push(Inline {
+                            range: base + i - 1..base + c + 2,
+                            kind: InlineKind::Code,
+                        });
+                        i = c + 2;
+                    }
+                    None => i += 1,
+                },
                 // `[label](((uuid)))`: the first `(` belongs to the link.
                 b'(' if b[i..].starts_with(b"(((") => i += 1,
                 b'(' if b[i..].starts_with(b"((") => match block_ref_end(b, i) {
@@ -178,15 +217,28 @@ impl Scanner<'_> {
                 b'{' if b[i..].starts_with(b"{{") => {
                     i = self.scan_macro(text, base, i, out, depth);
                 }
-                // `##card` is `#` then the tag `card`.
-                b'#' if i == 0
-                    || matches!(b[i - 1], b' ' | b'\t')
-                    || (b[i - 1] == b'#' && (i == 1 || matches!(b[i - 2], b' ' | b'\t'))) =>
-                {
-                    // Only `#[[…]]` asks whether brackets can close.
-                    let can_close = b[i + 1..].starts_with(b"[[") && self.can_close(base + i);
-                    i = scan_tag(text, base, i, out, can_close);
-                }
+                b'$' => match inline_math_end(b, i) {
+                    Some(end) => {
+                        out.push(Inline {
+                            range: base + i..base + end,
+                            kind: InlineKind::Code,
+                        });
+                        i = end;
+                    }
+                    None => i += 1,
+                },
+                // mldoc 1.5.7: a tag may follow any character (`Def#card`, `##card` is `#` then
+                // `card`), but a `#` in a bare URL or in a link's `(target)` is part of the link.
+                // `\#x` is an escaped `#`, plain text.
+                b'#' if i > 0 && b[i - 1] == b'\\' => i += 1,
+                b'#' => match link_part_end(b, words.of(b, i), i) {
+                    Some(end) => i = end,
+                    None => {
+                        // Only `#[[…]]` asks whether brackets can close.
+                        let can_close = b[i + 1..].starts_with(b"[[") && self.can_close(base + i);
+                        i = scan_tag(text, base, i, out, can_close);
+                    }
+                },
                 _ => i += 1,
             }
         }
@@ -264,6 +316,103 @@ impl Scanner<'_> {
     }
 }
 
+/// Start of the whitespace-separated word holding each `#` asked about; remembers the last answer
+/// so that a long line without whitespace is walked back once, not once per `#`.
+#[derive(Default)]
+struct WordStart {
+    last: Option<(usize, usize)>,
+}
+
+impl WordStart {
+    fn of(&mut self, b: &[u8], i: usize) -> usize {
+        let (stop, known) = match self.last {
+            Some((at, ws)) if at <= i => (at, ws),
+            _ => (0, 0),
+        };
+        let mut j = i;
+        while j > stop && !b[j - 1].is_ascii_whitespace() {
+            j -= 1;
+        }
+        let ws = if j == stop { known } else { j };
+        self.last = Some((i, ws));
+        ws
+    }
+}
+
+/// If the `#` at `i` (in the word starting at `ws`) is part of a bare URL (`https://a.com/#x`,
+/// `<http://…>`) or of a Markdown link's target (`[t](#a)`, `![i](a.png#x)`): where that part
+/// ends. mldoc reads a URL only at a word's start (`(http://a/#x)` is text and a tag).
+fn link_part_end(b: &[u8], ws: usize, i: usize) -> Option<usize> {
+    let word = &b[ws..i];
+    let url = word.strip_prefix(b"<").unwrap_or(word);
+    let scheme = url
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        .count();
+    if scheme > 0 && url[0].is_ascii_alphabetic() && url[scheme..].starts_with(b"://") {
+        return Some(
+            i + b[i..]
+                .iter()
+                .take_while(|c| !c.is_ascii_whitespace())
+                .count(),
+        );
+    }
+    let open = word.windows(2).rposition(|w| w == b"](")?;
+    if word[open..].contains(&b')') {
+        return None;
+    }
+    Some(find_from(b, i, b")").map_or(b.len(), |c| c + 1))
+}
+
+/// `[label](target)` starting at the `[` at `i`: the target's range (inside the parentheses).
+/// Brackets and parentheses nest (`[x [[p]]](u)`, `[l](((uuid)))`).
+fn markdown_link(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let limit = b.len().min(i + MAX_PAGE_REF);
+    let close = matching(b, i, limit, b'[', b']')?;
+    if b.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    let end = matching(b, close + 1, limit, b'(', b')')?;
+    Some((close + 2, end))
+}
+
+/// Index of the `close` matching the `open` at `i`, before `limit`.
+fn matching(b: &[u8], i: usize, limit: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, &c) in b[i..limit].iter().enumerate() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + k);
+            }
+        }
+    }
+    None
+}
+
+/// First occurrence of `pat` in `b` at or after `from`.
+fn find_from(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    memchr::memmem::find(&b[from..], pat).map(|k| from + k)
+}
+
+/// End (exclusive) of the inline math starting at the `$` at `i`, as mldoc 1.5.7 reads it:
+/// `$$…$$`, or `$x…y$` whose first and last characters are not spaces (`$5 and $6` is text).
+fn inline_math_end(b: &[u8], i: usize) -> Option<usize> {
+    if b[i..].starts_with(b"$$") {
+        return find_from(b, i + 2, b"$$")
+            .filter(|&c| c > i + 2)
+            .map(|c| c + 2);
+    }
+    let first = *b.get(i + 1)?;
+    if first.is_ascii_whitespace() || first == b'$' {
+        return None;
+    }
+    let c = find_from(b, i + 1, b"$")?;
+    (!b[c - 1].is_ascii_whitespace()).then_some(c + 1)
+}
+
 fn find_backtick_run(b: &[u8], run: usize) -> Option<usize> {
     let mut i = 0;
     while i < b.len() {
@@ -312,7 +461,8 @@ fn block_ref_end(b: &[u8], i: usize) -> Option<usize> {
     (j > i + 2 && b[j..].starts_with(b"))")).then_some(j + 2)
 }
 
-/// `#tag` stops at whitespace and `, ! ? ' " #`… trailing `. ; :` are dropped (mldoc hash_tag.ml).
+/// `#tag` stops at whitespace and `, ! ? ' " # :`; trailing `.` and `;` are dropped (mldoc 1.5.7:
+/// `#a;b` and `#a)` are tags, `#a:b` is the tag `a`).
 fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close: bool) -> usize {
     let b = text.as_bytes();
     if b[i + 1..].starts_with(b"[[") {
@@ -333,7 +483,19 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
     while j < b.len() && b[j].is_ascii() {
         if matches!(
             b[j],
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b',' | b'!' | b'?' | b'\'' | b'"' | b'#'
+            b'\t'
+                | b'\n'
+                | 0x0b
+                | 0x0c
+                | b'\r'
+                | b' '
+                | b','
+                | b'!'
+                | b'?'
+                | b'\''
+                | b'"'
+                | b'#'
+                | b':'
         ) {
             break;
         }
@@ -341,13 +503,13 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
     }
     if j < b.len() && !b[j].is_ascii() {
         for ch in text[j..].chars() {
-            if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#') {
+            if ch.is_whitespace() || matches!(ch, ',' | '!' | '?' | '\'' | '"' | '#' | ':') {
                 break;
             }
             j += ch.len_utf8();
         }
     }
-    while j > i + 1 && matches!(b[j - 1], b'.' | b';' | b':') {
+    while j > i + 1 && matches!(b[j - 1], b'.' | b';') {
         j -= 1;
     }
     if j == i + 1 {
@@ -388,8 +550,35 @@ mod tests {
     #[test]
     fn tags_follow_mldoc() {
         assert_eq!(
-            kinds("#card. (#no) x#no #a.b #日本 ##c"),
-            ["tag:card", "tag:a.b", "tag:日本", "tag:c"]
+            kinds("#card. (#yes) x#yes #a.b #日本 ##c #a:b #a;b; C# #."),
+            [
+                "tag:card",
+                "tag:yes)",
+                "tag:yes",
+                "tag:a.b",
+                "tag:日本",
+                "tag:c",
+                "tag:a",
+                "tag:a;b"
+            ]
+        );
+        assert_eq!(kinds("\\#no"), Vec::<String>::new());
+        // A `#` in a bare URL at a word's start or in a link target is the link's
+        // (mldoc 1.5.7 `Link` / `Complex` URL); after `(` a URL is text.
+        assert_eq!(
+            kinds("https://a.com/p#s [t](#a) ![i](x.png#y)#z (http://a/#q)"),
+            ["tag:z", "tag:q)"]
+        );
+        // Inline math is inert (mldoc `Latex_Fragment`): `$f((1,2))$` is no block ref.
+        assert_eq!(
+            kinds("$f((1,2))$ \\(#a\\) $$#b$$ $5 and $6 #c $x #d $"),
+            [
+                "code:$f((1,2))$",
+                "code:\\(#a\\)",
+                "code:$$#b$$",
+                "tag:c",
+                "tag:d"
+            ]
         );
         assert_eq!(kinds("#[[multi word]] #t,"), ["tag:multi word", "tag:t"]);
     }

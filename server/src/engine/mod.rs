@@ -19,6 +19,7 @@ pub mod org;
 pub mod outline;
 pub mod properties;
 pub mod reanalysis;
+pub mod refs;
 pub mod rename;
 pub mod rules;
 pub mod schedule;

@@ -65,7 +65,7 @@ pub fn target_at(src: &str, a: &PageAnalysis, offset: usize) -> Option<Target> {
             _ => {}
         }
     }
-    if let Some(p) = b.property("id") {
+    if let Some(p) = b.id_property() {
         if let Some(id) = parse_uuid(p.value_str(src)) {
             if p.value.start <= offset && offset <= p.value.end {
                 return Some(Target::IdValue {

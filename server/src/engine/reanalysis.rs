@@ -30,7 +30,13 @@ pub fn reanalyze(
     let window = sp.first..sp.new_end;
     splice_cards(
         &mut a.cards,
-        cards::cards_in(new_src, &a.outline, &settings.card_tags, window.clone()),
+        cards::cards_in(
+            new_src,
+            &a.outline,
+            &settings.card_tags,
+            window.clone(),
+            &settings.refs,
+        ),
         &sp,
     );
     splice_facts(

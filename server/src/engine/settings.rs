@@ -22,6 +22,8 @@ pub struct Settings {
     pub inlay_hint_max_length: usize,
     /// A code lens on each page with cards: how many, due, new.
     pub code_lens: bool,
+    /// From `logseq/config.edn` (not a user setting): what makes a page reference, hence a card.
+    pub refs: crate::engine::refs::RefConfig,
 }
 
 /// Default longest title shown as an inlay hint.
@@ -40,6 +42,7 @@ impl Default for Settings {
             inlay_hints: true,
             inlay_hint_max_length: DEFAULT_INLAY_HINT_MAX_LENGTH,
             code_lens: true,
+            refs: crate::engine::refs::RefConfig::default(),
         }
     }
 }

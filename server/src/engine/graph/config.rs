@@ -1,6 +1,7 @@
 //! The parts of `logseq/config.edn` that change how a graph is read (dialect doc §5.2).
 
 use super::edn;
+use crate::engine::refs::RefConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NameFormat {
@@ -17,6 +18,8 @@ pub struct GraphConfig {
     pub name_format: NameFormat,
     pub pages_dir: String,
     pub journals_dir: String,
+    /// What makes a page reference (`:property-pages/…`, `:property/separated-by-commas`, …).
+    pub refs: RefConfig,
 }
 
 impl Default for GraphConfig {
@@ -26,6 +29,7 @@ impl Default for GraphConfig {
             name_format: NameFormat::Legacy,
             pages_dir: "pages".into(),
             journals_dir: "journals".into(),
+            refs: RefConfig::default(),
         }
     }
 }
@@ -49,6 +53,18 @@ impl GraphConfig {
         }
         if let Some(d) = v.get("journals-directory").and_then(|f| f.as_str()) {
             c.journals_dir = d.to_string();
+        }
+        if let Some(e) = v.get("property-pages/enabled?") {
+            c.refs.property_pages = e.as_str() != Some("false");
+        }
+        if let Some(l) = v.get("property-pages/excludelist") {
+            c.refs.property_pages_excludelist = l.strings();
+        }
+        if let Some(l) = v.get("property/separated-by-commas") {
+            c.refs.separated_by_commas = l.strings();
+        }
+        if let Some(l) = v.get("ignored-page-references-keywords") {
+            c.refs.ignored_keywords = l.strings();
         }
         (c, None)
     }

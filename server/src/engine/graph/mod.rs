@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::engine::ids::parse_uuid;
 use crate::engine::inline::InlineKind;
 use crate::engine::outline::{BlockKind, Outline};
+use crate::engine::refs;
 
 pub use config::{GraphConfig, NameFormat};
 
@@ -77,7 +78,8 @@ impl PageFacts {
                             .collect();
                     }
                 }
-            } else if let Some(p) = b.property("id") {
+            }
+            if let Some(p) = b.id_property() {
                 if let Some(id) = parse_uuid(p.value_str(src)) {
                     f.ids.push(IdSite {
                         id,
@@ -87,8 +89,17 @@ impl PageFacts {
                     });
                 }
             }
-            for x in &b.inlines {
+            for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
+                    // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later
+                    // property groups (refs.rs).
+                    InlineKind::BlockRef { .. }
+                        if refs::in_inert_macro(src, &b.inlines, k)
+                            || b.groups.iter().skip(1).any(|g| {
+                                g.props.iter().any(|p| {
+                                    p.line.start <= x.range.start && x.range.end <= p.line.end
+                                })
+                            }) => {}
                     InlineKind::BlockRef { inner, in_embed } => {
                         // Inline refs are not trimmed; the embed path trims (dialect doc §2.7).
                         let t = &src[inner.clone()];

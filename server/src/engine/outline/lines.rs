@@ -60,11 +60,13 @@ fn begin_container(line: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// mldoc 1.5.7 closes `#+BEGIN_NAME` at the first line starting with `#+END_NAME`, whatever
+/// follows it on the line (`#+END_NOTE #card`, `#+END_NOTEX`), and drops that rest.
 fn end_container(line: &str, name: &str) -> bool {
     let t = line.trim();
-    t.len() == 6 + name.len()
-        && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_"))
-        && t[6..].eq_ignore_ascii_case(name)
+    t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_"))
+        && t.get(6..6 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// `<tag` opening a raw HTML block (closed by `</tag>` on this or a later line).

@@ -91,6 +91,17 @@ impl Block {
     pub fn property(&self, name: &str) -> Option<&Property> {
         self.properties().and_then(|g| g.get(name))
     }
+    /// The property giving the block its uuid: `id::`, `custom-id::` or `custom_id::` in the first
+    /// group, the last one written winning (graph-parser block.cljs@0.10.9 `extract-properties`
+    /// renames the latter two to `:id` before `(into {} …)`, then `get-custom-id-or-new-id`).
+    /// A pre-block's (page-level) `id::` is its uuid too (`with-pre-block-if-exists`).
+    pub fn id_property(&self) -> Option<&Property> {
+        self.properties()?
+            .props
+            .iter()
+            .rev()
+            .find(|p| p.name == "id" || p.name == "custom-id")
+    }
     pub fn first_line(&self) -> &Line {
         &self.lines[0].line
     }

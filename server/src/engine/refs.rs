@@ -1,0 +1,439 @@
+//! A block's page references exactly as Logseq 0.10.9's graph-parser stores them in
+//! `:block/refs` (lower-case page names): what decides whether a block is a card (srs.cljs
+//! queries blocks whose refs contain the page `card`). Sources, in graph-parser block.cljs:
+//! `with-page-refs` (links, tags, the marker and priority, namespace parents),
+//! `get-page-ref-names-from-properties` (property values and names of the first property group)
+//! and text.cljs `parse-property` (comma-separated values).
+
+use std::ops::Range;
+
+use crate::engine::graph::names::page_key;
+use crate::engine::inline::{self, Inline, InlineKind};
+use crate::engine::outline::{Block, BlockKind, LineKind, Outline};
+use crate::engine::properties::Property;
+
+/// The parts of `logseq/config.edn` that change which pages a block references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefConfig {
+    /// `:property-pages/enabled?` (default true): property names are page references.
+    pub property_pages: bool,
+    /// `:property-pages/excludelist`: property names that are not.
+    pub property_pages_excludelist: Vec<String>,
+    /// `:property/separated-by-commas`: keys whose plain values split on `,` and `，` into pages
+    /// (always `alias`, `aliases`, `tags`).
+    pub separated_by_commas: Vec<String>,
+    /// `:ignored-page-references-keywords`: keys whose value is kept as text.
+    pub ignored_keywords: Vec<String>,
+}
+
+impl Default for RefConfig {
+    fn default() -> Self {
+        RefConfig {
+            property_pages: true,
+            property_pages_excludelist: Vec::new(),
+            separated_by_commas: Vec::new(),
+            ignored_keywords: Vec::new(),
+        }
+    }
+}
+
+/// One page a block references, with where the reference is written (for a namespace parent,
+/// the child's reference; for a property name, its key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRef {
+    pub name: String,
+    pub range: Range<usize>,
+}
+
+/// graph-parser property.cljs@0.10.9 `editable-built-in-properties` minus the linkable ones.
+const EDITABLE_UNLINKABLE: &[&str] = &[
+    "title",
+    "icon",
+    "template",
+    "template-including-parent",
+    "public",
+    "filters",
+    "exclude-from-graph-view",
+    "logseq.query/nlp-date",
+    "macro",
+    "filetags",
+    "logseq.color",
+    "logseq.table.version",
+    "logseq.table.compact",
+    "logseq.table.headers",
+    "logseq.table.hover",
+    "logseq.table.borders",
+    "logseq.table.stripes",
+    "logseq.table.max-width",
+];
+/// property.cljs@0.10.9 `editable-linkable-built-in-properties`: values are pages, split on commas.
+const LINKABLE: &[&str] = &["alias", "aliases", "tags"];
+/// property.cljs@0.10.9 `hidden-built-in-properties`, plus the six `card-*` properties the app
+/// registers as built-in (srs.cljs@0.10.9 `register-built-in-properties`).
+const HIDDEN: &[&str] = &[
+    "id",
+    "custom-id",
+    "background-color",
+    "background_color",
+    "heading",
+    "collapsed",
+    "created-at",
+    "updated-at",
+    "last-modified-at",
+    "created_at",
+    "last_modified_at",
+    "query-table",
+    "query-properties",
+    "query-sort-by",
+    "query-sort-desc",
+    "ls-type",
+    "hl-type",
+    "hl-page",
+    "hl-stamp",
+    "hl-color",
+    "logseq.macro-name",
+    "logseq.macro-arguments",
+    "logseq.order-list-type",
+    "logseq.tldraw.page",
+    "logseq.tldraw.shape",
+    "todo",
+    "doing",
+    "now",
+    "later",
+    "done",
+    "card-last-interval",
+    "card-repeats",
+    "card-last-reviewed",
+    "card-next-schedule",
+    "card-ease-factor",
+    "card-last-score",
+];
+/// mldoc's task markers (a marker is a reference to its page, `with-page-refs`).
+const MARKERS: &[&str] = &[
+    "TODO",
+    "DOING",
+    "LATER",
+    "NOW",
+    "DONE",
+    "WAIT",
+    "WAITING",
+    "CANCELED",
+    "CANCELLED",
+    "STARTED",
+    "IN-PROGRESS",
+];
+/// `#+BEGIN_…` blocks whose content mldoc keeps as text (Src, Example, Export, CommentBlock) or
+/// graph-parser skips (`Custom "query"`); every other kind (QUOTE, NOTE, TIP, …) is parsed.
+const INERT_CONTAINERS: &[&str] = &["src", "example", "export", "comment", "query"];
+
+/// Whether the inline at `k` lies inside a closed macro other than `embed`: macro arguments are
+/// strings in mldoc's AST, so `{{cloze [[card]]}}` references nothing (block.cljs
+/// `get-page-reference` reads only `embed` arguments).
+pub fn in_inert_macro(src: &str, inlines: &[Inline], k: usize) -> bool {
+    let r = &inlines[k].range;
+    inlines[..k].iter().any(|m| match &m.kind {
+        InlineKind::Macro {
+            name, closed: true, ..
+        } => &src[name.clone()] != "embed" && m.range.start <= r.start && r.end <= m.range.end,
+        _ => false,
+    })
+}
+
+/// The page `:block/refs` of block `i`, lower-case, each once (first occurrence), in text order.
+pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec<PageRef> {
+    let b = &outline.blocks[i];
+    let mut raw: Vec<(String, Range<usize>)> = Vec::new();
+    let priority = if b.kind != BlockKind::Pre {
+        marker_and_priority(src, b, &mut raw)
+    } else {
+        None
+    };
+    if let Some(g) = b.properties() {
+        for p in &g.props {
+            property_refs(src, p, cfg, &mut raw);
+        }
+    }
+    // Inline references of the text. Those of the first property group were read above by the
+    // property rules; a later group is a properties node that extract-blocks drops (only the
+    // first is kept), so its `tags:: card` references nothing.
+    for (k, x) in b.inlines.iter().enumerate() {
+        // `[#A]` is the priority, not the tag `A]`.
+        let in_priority = priority
+            .as_ref()
+            .is_some_and(|p| p.start <= x.range.start && x.range.end <= p.end);
+        if in_priority || in_property_group(b, &x.range) || in_inert_macro(src, &b.inlines, k) {
+            continue;
+        }
+        if let Some(n) = ref_name(src, x) {
+            raw.push((n.to_string(), x.range.clone()));
+        }
+        // `{{embed ((uuid))}}`: block.cljs `get-page-reference` returns the argument's block id
+        // as a page name, so graph-parser stores a page named by the uuid.
+        if let InlineKind::Macro {
+            name,
+            args,
+            closed: true,
+        } = &x.kind
+        {
+            let a = src[args.clone()].trim();
+            if &src[name.clone()] == "embed"
+                && a.starts_with("((")
+                && a.ends_with("))")
+                && a.len() > 4
+            {
+                raw.push((a[2..a.len() - 2].to_string(), x.range.clone()));
+            }
+        }
+    }
+    container_refs(src, b, &mut raw);
+    raw.sort_by_key(|(_, r)| r.start);
+    let mut out: Vec<PageRef> = Vec::new();
+    let push = |name: &str, range: &Range<usize>, out: &mut Vec<PageRef>| {
+        let name = page_key(trim_slashes(name));
+        if !name.is_empty() && !out.iter().any(|r| r.name == name) {
+            out.push(PageRef {
+                name,
+                range: range.clone(),
+            });
+        }
+    };
+    for (n, r) in &raw {
+        push(n, r, &mut out);
+        // block.cljs `with-page-refs`: every namespace parent (`a/b/c` refs `a` and `a/b`).
+        if is_namespace(n) {
+            let mut end = 0;
+            while let Some(k) = n[end..].find('/') {
+                end += k;
+                push(&n[..end], r, &mut out);
+                end += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether `r` lies on a property line of any of the block's property groups.
+pub fn in_property_group(b: &Block, r: &Range<usize>) -> bool {
+    b.groups.iter().any(|g| {
+        g.range().start <= r.start
+            && r.end <= g.range().end
+            && g.props
+                .iter()
+                .any(|p| p.line.start <= r.start && r.end <= p.line.end)
+    })
+}
+
+/// A page reference's or tag's page name (`#[[x]]` is `x`).
+fn ref_name<'a>(src: &'a str, x: &Inline) -> Option<&'a str> {
+    match &x.kind {
+        InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => Some(&src[name.clone()]),
+        _ => None,
+    }
+}
+
+/// text.cljs@0.10.9 `namespace-page?`.
+fn is_namespace(n: &str) -> bool {
+    n.contains('/') && !n.starts_with("../") && !n.starts_with("./") && !n.contains("://")
+}
+
+/// util.cljs@0.10.9 `remove-boundary-slashes` (page-name->map).
+fn trim_slashes(n: &str) -> &str {
+    let n = n.strip_prefix('/').unwrap_or(n);
+    n.strip_suffix('/').unwrap_or(n)
+}
+
+/// `TODO [#A] …`: the marker and priority are references (`(concat tags refs [marker priority])`).
+/// Returns where the priority is written.
+fn marker_and_priority(
+    src: &str,
+    b: &Block,
+    out: &mut Vec<(String, Range<usize>)>,
+) -> Option<Range<usize>> {
+    let t = &src[b.title.clone()];
+    let mut at = 0;
+    if let Some(m) = MARKERS
+        .iter()
+        .find(|m| t.starts_with(**m) && t[m.len()..].chars().next().is_none_or(|c| c == ' '))
+    {
+        out.push((m.to_string(), b.title.start..b.title.start + m.len()));
+        at = m.len() + t[m.len()..].len() - t[m.len()..].trim_start().len();
+    }
+    let p = &t.as_bytes()[at..];
+    if p.len() >= 4 && p.starts_with(b"[#") && p[2].is_ascii_alphabetic() && p[3] == b']' {
+        let s = b.title.start + at;
+        out.push(((p[2] as char).to_string(), s..s + 4));
+        return Some(s..s + 4);
+    }
+    None
+}
+
+/// References of one effective property (block.cljs `get-page-ref-names-from-properties`).
+fn property_refs(src: &str, p: &Property, cfg: &RefConfig, out: &mut Vec<(String, Range<usize>)>) {
+    let name = match p.name.as_str() {
+        "custom_id" | "custom-id" => "id",
+        n => n,
+    };
+    // property.cljs `valid-property-name?`: such keys are dropped (invalid-properties).
+    if name.is_empty() || name.starts_with('#') || name.contains(['"', '^', '(', ')', '{', '}']) {
+        return;
+    }
+    let hidden = HIDDEN.contains(&name);
+    let editable = EDITABLE_UNLINKABLE.contains(&name) || LINKABLE.contains(&name);
+    if cfg.property_pages
+        && !hidden
+        && !editable
+        && !cfg.property_pages_excludelist.iter().any(|e| e == name)
+    {
+        out.push((name.to_string(), p.key.clone()));
+    }
+    if hidden || EDITABLE_UNLINKABLE.contains(&name) {
+        return;
+    }
+    let v = p.value_str(src);
+    if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
+        return; // `extract-refs-from-property-value`: a quoted value is text
+    }
+    // The raw value's top-level links and tags (`extract-refs-from-mldoc-ast`).
+    let mut xs = Vec::new();
+    inline::scan(v, p.value.start, &mut xs);
+    for (k, x) in xs.iter().enumerate() {
+        if !in_inert_macro(src, &xs, k) && !nested(&xs, k) {
+            // text.cljs `extract-refs-from-mldoc-ast` trims (an inline `[[x ]]` keeps its space).
+            if let Some(n) = ref_name(src, x) {
+                out.push((n.trim().to_string(), x.range.clone()));
+            }
+        }
+    }
+    // text.cljs `parse-property`: comma-separated keys also make a page of every plain item
+    // (split on `,` and the full-width `，`), unless the key's value is kept as text.
+    let comma = LINKABLE.contains(&name) || cfg.separated_by_commas.iter().any(|c| c == name);
+    if comma && !cfg.ignored_keywords.iter().any(|c| c == name) {
+        let mut pos = 0;
+        for x in xs
+            .iter()
+            .filter(|x| !matches!(x.kind, InlineKind::BlockRef { .. }))
+        {
+            let s = x.range.start - p.value.start;
+            plain_items(v, pos, s, p.value.start, out);
+            pos = pos.max(x.range.end - p.value.start);
+        }
+        plain_items(v, pos, v.len(), p.value.start, out);
+    }
+}
+
+/// Nested inlines (those inside a macro) are not top-level nodes of the value.
+fn nested(xs: &[Inline], k: usize) -> bool {
+    let r = &xs[k].range;
+    xs[..k]
+        .iter()
+        .any(|m| m.range.start <= r.start && r.end <= m.range.end && m.range != *r)
+}
+
+/// The comma-separated items of `v[from..to]` (plain text between references).
+fn plain_items(
+    v: &str,
+    from: usize,
+    to: usize,
+    base: usize,
+    out: &mut Vec<(String, Range<usize>)>,
+) {
+    if from >= to {
+        return;
+    }
+    let mut s = from;
+    for item in v[from..to].split([',', '，']) {
+        let t = item.trim();
+        if !t.is_empty() {
+            let lead = item.len() - item.trim_start().len();
+            out.push((t.to_string(), base + s + lead..base + s + lead + t.len()));
+        }
+        s += item.len()
+            + if v[s + item.len()..].starts_with('，') {
+                3
+            } else {
+                1
+            };
+    }
+}
+
+/// References inside `#+BEGIN_QUOTE`/`NOTE`/`TIP`/… blocks, which the outline keeps as inert
+/// lines but mldoc parses (a `#card` in a quote is a tag).
+fn container_refs(src: &str, b: &Block, out: &mut Vec<(String, Range<usize>)>) {
+    let mut open: Option<String> = None;
+    let mut fence = false;
+    let mut xs = Vec::new();
+    for bl in b.lines.iter().filter(|l| l.kind == LineKind::Code) {
+        // A block opening on its bullet line (`- #+BEGIN_NOTE`): the container starts after `- `.
+        let mut raw = bl.line.text(src);
+        let mut start = bl.line.start;
+        if bl.line.start == b.range.start && b.kind != BlockKind::Pre {
+            raw = &src[b.title.start.min(bl.line.end)..bl.line.end];
+            start = b.title.start.min(bl.line.end);
+        }
+        let t = raw.trim_start();
+        if open.is_none() && (t.starts_with("```") || t.starts_with("~~~")) {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let upper = t.get(..8).map(|p| p.to_ascii_uppercase());
+        if open.is_none() {
+            if upper.as_deref() == Some("#+BEGIN_") {
+                let n = t[8..].split(char::is_whitespace).next().unwrap_or("");
+                let n = n.to_ascii_lowercase();
+                if !n.is_empty() && !INERT_CONTAINERS.contains(&n.as_str()) {
+                    open = Some(n);
+                }
+            }
+            continue;
+        }
+        if t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("#+END_")) {
+            open = None;
+            continue;
+        }
+        inline::scan(raw, start, &mut xs);
+    }
+    for (k, x) in xs.iter().enumerate() {
+        if !in_inert_macro(src, &xs, k) {
+            if let Some(n) = ref_name(src, x) {
+                out.push((n.to_string(), x.range.clone()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::outline::parse;
+
+    fn refs(s: &str, i: usize) -> Vec<String> {
+        let o = parse(s);
+        page_refs(s, &o, i, &RefConfig::default())
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    }
+
+    #[test]
+    fn links_tags_namespaces_markers() {
+        assert_eq!(
+            refs(
+                "- TODO [#A] Def#Card [[a/b/c]] {{cloze [[x]]}} {{embed [[e]]}}\n",
+                0
+            ),
+            ["todo", "a", "card", "a/b/c", "a/b", "e"]
+        );
+    }
+
+    #[test]
+    fn properties() {
+        let s = "- q\n  tags:: card，x, [[y z]]\n  template:: [[t]]\n  type:: [[k]]\n  card-repeats:: 1\n  foo:: \"[[no]]\"\n";
+        assert_eq!(refs(s, 0), ["card", "x", "y z", "type", "k", "foo"]);
+        // Only the first property group counts.
+        let s = "- q\n  a:: 1\n\n  tags:: card\n";
+        assert_eq!(refs(s, 0), ["a"]);
+    }
+}
