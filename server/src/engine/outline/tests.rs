@@ -77,3 +77,14 @@ fn list_and_quote_lines_hold_no_properties() {
     assert!(o.blocks[0].properties().is_none());
     assert_eq!(o.blocks[1].properties().unwrap().props[0].name, "k");
 }
+
+/// The one-pass subtree ends (document symbols) agree with the per-block walk, on nesting that
+/// goes up and down, page properties, headings and a paragraph before the first bullet.
+#[test]
+fn subtree_ends_in_one_pass_equal_the_per_block_walk() {
+    let s = "title:: x\n\n- a\n\t- b\n\t\t- c\n\t- d\n- e\n  - f\n    - g\n- h\n# H\n- i\n\t- j\n";
+    let o = parse(s);
+    let per_block: Vec<usize> = (0..o.blocks.len()).map(|i| o.subtree_end(i)).collect();
+    assert!(o.blocks.len() > 8);
+    assert_eq!(o.subtree_ends(), per_block);
+}
