@@ -53,6 +53,8 @@ def read_messages(data: bytes):
         if j < 0:
             return msgs
         n = int(data[i:j].split(b":")[1])
+        if j + 4 + n > len(data):
+            return msgs  # the rest of this frame is still on its way
         msgs.append(json.loads(data[j + 4:j + 4 + n]))
         i = j + 4 + n
 
