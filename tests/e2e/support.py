@@ -209,6 +209,17 @@ class Session:
             T.TextDocumentIdentifier(uri), rng, T.CodeActionContext(diagnostics=list(diagnostics), only=only)))
 
 
+def edits_in(edit: T.WorkspaceEdit, uri: str, version=None) -> list[T.TextEdit]:
+    """The edits of `uri` in a WorkspaceEdit, plain (`changes`) or versioned (`documentChanges`);
+    a versioned one must be for `version` when given."""
+    if edit.document_changes:
+        [doc] = [d for d in edit.document_changes if d.text_document.uri == uri]
+        if version is not None:
+            assert doc.text_document.version == version
+        return list(doc.edits)
+    return edit.changes[uri]
+
+
 def codes(ds) -> list[str]:
     return [d.code for d in ds]
 

@@ -13,6 +13,7 @@ import pytest
 from lsprotocol import types as T
 
 from support import (
+    edits_in,
     EMOJI_PAGE,
     READWISE_ID,
     READWISE_PAGE,
@@ -148,7 +149,7 @@ async def test_quick_fix_for_invalid_id_removes_the_diagnostic(start, client):
     assert fixes, "no quick fix offered for id-invalid"
     fix = fixes[0]
     assert fix.is_preferred and fix.diagnostics[0].code == "id-invalid"
-    edits = fix.edit.changes[uri]
+    edits = edits_in(fix.edit, uri, s.versions[uri])
     # Apply it as the editor would: as incremental changes in the negotiated encoding.
     version = s.edit(uri, edits)
     after = await s.diags(uri, version=version)
@@ -348,10 +349,10 @@ async def test_fix_all_keeps_the_first_copy_of_a_duplicated_id(start):
     for uri, keeps in ((rw, True), (em, False)):
         acts = await s.code_actions(uri, whole, only=[T.CodeActionKind.SourceFixAll])
         fixed = [a for a in acts or [] if a.kind == "source.fixAll.logseq-lsp"]
-        after = apply_edits(s.texts[uri], fixed[0].edit.changes[uri], s.enc) if fixed else s.texts[uri]
+        after = apply_edits(s.texts[uri], edits_in(fixed[0].edit, uri), s.enc) if fixed else s.texts[uri]
         assert (READWISE_ID in after) == keeps, uri
         if not keeps:
-            assert fixed and len(fixed[0].edit.changes[uri]) == 1
+            assert fixed and len(edits_in(fixed[0].edit, uri)) == 1
 
 
 async def test_did_change_latency(start, record_property):

@@ -53,6 +53,8 @@ def read_messages(data: bytes):
         if j < 0:
             return msgs
         n = int(data[i:j].split(b":")[1])
+        if j + 4 + n > len(data):
+            return msgs  # the rest of this frame is still on its way
         msgs.append(json.loads(data[j + 4:j + 4 + n]))
         i = j + 4 + n
 
@@ -137,3 +139,162 @@ async def test_the_server_never_writes_a_file(lsp_bin, graph):
     await asyncio.sleep(0.3)
     assert await s.stop() == 0
     assert snapshot(graph) == before
+
+
+class Raw:
+    """The server over stdio with hand-made frames: for messages no LSP client library would
+    send, and for a client that never answers the server's own requests."""
+
+    def __init__(self, lsp_bin, graph, capabilities=None):
+        self.p = subprocess.Popen([str(lsp_bin)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        os.set_blocking(self.p.stdout.fileno(), False)
+        self.out = b""
+        self.graph = graph
+        self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                   "params": {"processId": None, "rootUri": graph.as_uri(),
+                              "capabilities": capabilities or {}}})
+        self.wait(lambda m: m.get("id") == 1 and "result" in m)
+        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def send(self, *msgs):
+        self.p.stdin.write(b"".join(m if isinstance(m, bytes) else frame(m) for m in msgs))
+        self.p.stdin.flush()
+
+    def messages(self):
+        self.out += self.p.stdout.read() or b""
+        return read_messages(self.out)
+
+    def wait(self, pred, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in self.messages() if pred(m)]
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no such message in {timeout} s; got {self.messages()[-5:]}")
+
+    def answer(self, msg_id):
+        return self.wait(lambda m: m.get("id") == msg_id and ("result" in m or "error" in m))
+
+    def stop(self):
+        self.send({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"})
+        self.answer("bye")
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        self.p.stdin.close()
+        rc = self.p.wait(timeout=20)
+        return rc, self.p.stderr.read().decode("utf-8", "replace")
+
+    def hover(self, msg_id, rel, line=0, ch=0):
+        self.send({"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/hover",
+                   "params": {"textDocument": {"uri": (self.graph / rel).as_uri()},
+                              "position": {"line": line, "character": ch}}})
+        return self.answer(msg_id)
+
+
+def test_every_malformed_message_class_is_answered_or_dropped_and_the_server_keeps_serving(lsp_bin, graph):
+    # Each of these ended the session before (tower-lsp-server answered -32600, then exited 1),
+    # or got no answer at all.
+    s = Raw(lsp_bin, graph)
+    hover = {"textDocument": {"uri": (graph / EMOJI_PAGE).as_uri()}, "position": {"line": 0, "character": 0}}
+    s.send(
+        frame({}),                                                                     # {}
+        frame({"id": 10, "method": "textDocument/hover", "params": hover}),            # no jsonrpc
+        frame({"jsonrpc": "1.0", "id": 11, "method": "textDocument/hover", "params": hover}),
+        frame({"jsonrpc": "2.0", "id": 1.5, "method": "textDocument/hover", "params": hover}),  # float id
+        frame({"jsonrpc": "2.0", "id": {"a": 1}, "method": "textDocument/hover"}),     # object id
+        frame({"jsonrpc": "2.0", "id": 12, "method": 42}),                              # numeric method
+        b'Content-Length: 80\r\n\r\n' + b'{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"x"}'.ljust(80),
+        b"content-length: 2\r\n\r\n{}",                                                 # lower-case header
+        frame(b'{"jsonrpc":"2.0","id":13,"method":"textDocument/hover","params":{"x":"\\ud800"}}'),
+        frame(b'{"jsonrpc":"2.0","id":14,"method":"x","params":' + b"[" * 10000 + b"]" * 10000 + b"}"),
+        frame({"jsonrpc": "2.0", "id": 15, "method": "$/logseq/anything"}),            # $/ request
+    )
+    assert s.answer(10)["error"]["code"] == -32600
+    assert s.answer(11)["error"]["code"] == -32600
+    assert s.answer(12)["error"]["code"] == -32600
+    assert s.answer(13)["error"]["code"] == -32700
+    assert s.answer(14)["error"]["code"] == -32700
+    assert s.answer(15)["error"]["code"] == -32601
+    # Still serving: a real request is answered, and the session ends cleanly.
+    assert "error" not in s.hover(16, EMOJI_PAGE)
+    rc, err = s.stop()
+    assert rc == 0, err
+    assert "no usable id" in err
+
+
+def test_an_unreadable_did_change_makes_the_document_unknown_until_its_whole_text_comes(lsp_bin, graph):
+    s = Raw(lsp_bin, graph)
+    uri = (graph / "pages/lost.md").as_uri()
+    text = "- 😀 a\n  id:: nope\n"
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
+    pub = lambda v: lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                               and m["params"]["uri"] == uri and v(m["params"]))
+    s.wait(pub(lambda p: any(d["code"] == "id-invalid" for d in p["diagnostics"])))
+    s.send(frame(b'{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'
+                 + uri.encode() + b'","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":0},'
+                 b'"end":{"line":0,"character":0}},"text":"\\ud800"}]}}'))
+    # Its diagnostics are cleared (they were for a text the editor no longer has) ...
+    s.wait(pub(lambda p: p["diagnostics"] == []))
+    # ... a ranged change cannot bring it back, and requests on it know nothing ...
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]}})
+    assert s.hover(20, "pages/lost.md", 1, 4)["result"] is None
+    # ... until the editor sends the whole text.
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}})
+    s.wait(pub(lambda p: p.get("version") == 4 and any(d["code"] == "id-invalid" for d in p["diagnostics"])))
+    rc, err = s.stop()
+    assert rc == 0
+    assert "treated as unknown until the editor sends its whole text" in err
+
+
+def test_unanswered_configuration_requests_do_not_stall_the_server(lsp_bin, graph):
+    # Before: each empty didChangeConfiguration held a handler slot waiting for the client's
+    # answer; with four outstanding the server read nothing more.
+    s = Raw(lsp_bin, graph, {"workspace": {"configuration": True}})
+    for _ in range(6):
+        s.send({"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": {"settings": None}})
+    s.wait(lambda m: m.get("method") == "workspace/configuration")
+    assert "error" not in s.hover(30, EMOJI_PAGE)
+    assert s.stop()[0] == 0
+
+
+def test_indexing_starts_when_work_done_progress_create_is_never_answered(lsp_bin, graph):
+    # Before: indexing waited for the answer to window/workDoneProgress/create, forever.
+    s = Raw(lsp_bin, graph, {"window": {"workDoneProgress": True}})
+    s.wait(lambda m: m.get("method") == "window/workDoneProgress/create")
+    s.wait(lambda m: m.get("method") == "window/logMessage" and m["params"]["message"].startswith("indexed "))
+    assert s.stop()[0] == 0
+
+
+def test_a_plain_code_action_does_not_compute_fix_all_and_resolve_does(lsp_bin, graph):
+    # A lightbulb request (no `only`) used to run fix-all under the index's write lock on every
+    # cursor move (seconds on a big page). It now offers the entry without its edit.
+    caps = {"textDocument": {"codeAction": {
+        "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}},
+        "resolveSupport": {"properties": ["edit"]}}},
+        "workspace": {"workspaceEdit": {"documentChanges": True}}}
+    s = Raw(lsp_bin, graph, caps)
+    uri = (graph / "pages/f.md").as_uri()
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 7,
+                                        "text": "- q #card\n  id:: nope\n"}}})
+    rng = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+    s.send({"jsonrpc": "2.0", "id": 40, "method": "textDocument/codeAction",
+            "params": {"textDocument": {"uri": uri}, "range": rng, "context": {"diagnostics": []}}})
+    [lazy] = [a for a in s.answer(40)["result"] if a.get("kind") == "source.fixAll.logseq-lsp"]
+    assert "edit" not in lazy and lazy["data"]["version"] == 7
+    s.send({"jsonrpc": "2.0", "id": 41, "method": "codeAction/resolve", "params": lazy})
+    edit = s.answer(41)["result"]["edit"]
+    # Versioned: the editor refuses it if the document moved on.
+    [doc] = edit["documentChanges"]
+    assert doc["textDocument"] == {"uri": uri, "version": 7} and doc["edits"]
+    # Resolving for a version that is gone is refused, not answered with stale edits.
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri, "version": 8}, "contentChanges": [{"text": "- other\n  id:: nope\n"}]}})
+    s.send({"jsonrpc": "2.0", "id": 42, "method": "codeAction/resolve", "params": lazy})
+    assert s.answer(42)["error"]["code"] == -32801
+    assert s.stop()[0] == 0

@@ -68,7 +68,12 @@ pub fn clip(s: &str, max: usize) -> String {
 
 /// From the block's first byte to the end of its last descendant's last non-blank line.
 pub fn subtree_range(src: &str, o: &Outline, bi: usize) -> Range<usize> {
-    let last = o.subtree_end(bi) - 1;
+    subtree_range_to(src, o, bi, o.subtree_end(bi))
+}
+
+/// [`subtree_range`] given the block's [`Outline::subtree_end`].
+pub fn subtree_range_to(src: &str, o: &Outline, bi: usize, end: usize) -> Range<usize> {
+    let last = end - 1;
     let start = o.blocks[bi].range.start;
     let end = o.blocks[last].range.end;
     start..start + src[start..end].trim_end().len()

@@ -1,21 +1,32 @@
 //! `textDocument/codeAction`: the engine's quick fixes for the diagnostics in the request, and
 //! `source.fixAll` (every safe fix, as one edit). The server never writes files: every fix is a
-//! WorkspaceEdit the editor applies.
+//! WorkspaceEdit the editor applies, for the document version it was computed on (versioned
+//! `documentChanges` when the client supports them; a request whose version is gone by the time
+//! it is answered gets ContentModified, not edits for a text the editor no longer has).
+//!
+//! Fix-all re-runs the rules until nothing safe is left (seconds on a multi-megabyte page), so it
+//! is computed only when asked for: when `only` names it (on save, or the command), or through
+//! `codeAction/resolve` for the lightbulb entry (a plain request, sent on every cursor move,
+//! gets that entry without its edit). It works on a copy of the graph, never under the index's
+//! write lock.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use serde_json::json;
+use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionResponse, NumberOrString, Uri, WorkspaceEdit,
+    CodeActionResponse, DocumentChanges, NumberOrString, OneOf,
+    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
 use crate::engine::analysis::{self, PageAnalysis};
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::edit::TextEdit;
 use crate::engine::fixes::{self, FixCtx};
+use crate::engine::graph::Graph;
 use crate::engine::ids::{new_uuid, parse_uuid};
 use crate::engine::rules;
 use crate::engine::settings::Settings;
@@ -51,9 +62,32 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-pub fn code_actions(st: &State, params: CodeActionParams) -> Option<CodeActionResponse> {
+/// Whether the request's `only` names `kind` (or a parent of it): a plain request does not.
+fn asked_for(only: &Option<Vec<CodeActionKind>>, kind: &str) -> bool {
+    only.is_some() && wanted(only, kind)
+}
+
+fn content_modified() -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ContentModified,
+        message: "logseq-lsp: the document changed; ask again".into(),
+        data: None,
+    }
+}
+
+/// The version `snap` was taken at is still the document's.
+fn current(st: &State, uri: &Uri, snap: &Snapshot) -> bool {
+    st.docs.get(uri).map(|d| d.version) == Some(snap.version)
+}
+
+pub fn code_actions(
+    st: &State,
+    params: CodeActionParams,
+) -> jsonrpc::Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
-    let snap = st.docs.get(&uri)?.snapshot();
+    let Some(snap) = st.docs.get(&uri).map(|d| d.snapshot()) else {
+        return Ok(None);
+    };
     let enc = st.encoding();
     let only = &params.context.only;
     let mut out = Vec::new();
@@ -102,7 +136,7 @@ pub fn code_actions(st: &State, params: CodeActionParams) -> Option<CodeActionRe
                     title: f.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![l.clone()]),
-                    edit: Some(workspace_edit(&uri, &snap, &f.edits, enc)),
+                    edit: Some(workspace_edit(st, &uri, &snap, &f.edits, enc)),
                     is_preferred: Some(i == 0),
                     ..Default::default()
                 }));
@@ -116,20 +150,71 @@ pub fn code_actions(st: &State, params: CodeActionParams) -> Option<CodeActionRe
             params.range,
         ));
     }
-    if wanted(only, FIX_ALL_KIND) {
+    if asked_for(only, FIX_ALL_KIND) {
         if let Some(e) = fix_all(st, &snap) {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: "Fix all safe Logseq problems".to_string(),
+                title: FIX_ALL_TITLE.to_string(),
                 kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-                edit: Some(workspace_edit(&uri, &snap, &[e], enc)),
+                edit: Some(workspace_edit(st, &uri, &snap, &[e], enc)),
                 ..Default::default()
             }));
         }
+    } else if only.is_none() && st.negotiated().code_action_resolve && fixable(&snap) {
+        // Offered without its edit: computed by `resolve` if the user picks it.
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: FIX_ALL_TITLE.to_string(),
+            kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+            data: Some(json!({"uri": uri.as_str(), "version": snap.version})),
+            ..Default::default()
+        }));
     }
-    Some(out)
+    if !current(st, &uri, &snap) {
+        return Err(content_modified());
+    }
+    Ok(Some(out))
 }
 
-fn workspace_edit(uri: &Uri, snap: &Snapshot, edits: &[TextEdit], enc: Encoding) -> WorkspaceEdit {
+const FIX_ALL_TITLE: &str = "Fix all safe Logseq problems";
+
+/// `codeAction/resolve` for the lazy fix-all: its edit, for the version it was offered on.
+pub fn resolve(st: &State, mut action: CodeAction) -> jsonrpc::Result<CodeAction> {
+    let data = action.data.clone().unwrap_or_default();
+    let uri = data
+        .get("uri")
+        .and_then(|u| u.as_str())
+        .and_then(|u| u.parse::<Uri>().ok());
+    let version = data.get("version").and_then(|v| v.as_i64());
+    let (Some(uri), Some(version)) = (uri, version) else {
+        return Ok(action); // not ours to resolve
+    };
+    let Some(snap) = st.docs.get(&uri).map(|d| d.snapshot()) else {
+        return Err(content_modified());
+    };
+    if i64::from(snap.version) != version {
+        return Err(content_modified());
+    }
+    let e = fix_all(st, &snap);
+    if !current(st, &uri, &snap) {
+        return Err(content_modified());
+    }
+    action.edit = Some(match e {
+        Some(e) => workspace_edit(st, &uri, &snap, &[e], st.encoding()),
+        None => WorkspaceEdit::default(), // fixed meanwhile: nothing left to do
+    });
+    Ok(action)
+}
+
+fn fixable(snap: &Snapshot) -> bool {
+    !snap.path.is_org() && !matches!(snap.path, DocPath::Ignored(_))
+}
+
+fn workspace_edit(
+    st: &State,
+    uri: &Uri,
+    snap: &Snapshot,
+    edits: &[TextEdit],
+    enc: Encoding,
+) -> WorkspaceEdit {
     let enc_edits = edits
         .iter()
         .map(|e| lsp::TextEdit {
@@ -137,18 +222,39 @@ fn workspace_edit(uri: &Uri, snap: &Snapshot, edits: &[TextEdit], enc: Encoding)
             new_text: e.new_text.clone(),
         })
         .collect();
-    WorkspaceEdit {
-        changes: Some(HashMap::from([(uri.clone(), enc_edits)])),
-        ..Default::default()
+    versioned_edit(st, uri.clone(), Some(snap.version), enc_edits)
+}
+
+/// Edits of one document as a WorkspaceEdit: versioned `documentChanges` when the client
+/// supports them (it then refuses them if the document moved on), else plain `changes`.
+pub fn versioned_edit(
+    st: &State,
+    uri: Uri,
+    version: Option<i32>,
+    edits: Vec<lsp::TextEdit>,
+) -> WorkspaceEdit {
+    if st.negotiated().document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, edits)])),
+            ..Default::default()
+        }
     }
 }
 
-/// Every safe fix, as one edit. Graph rules see each round's text: the page's facts in the index
-/// are replaced while fixing (under the index's write lock) and put back afterwards, so
-/// id-duplicate stops firing once this page's copy has a new id. The first copy of a duplicated
-/// id in graph order (by path, then offset) keeps it.
+/// Every safe fix, as one edit. Graph rules see each round's text: the page's facts are
+/// replaced in a copy of the graph (taken under the read lock, so nothing waits for fix-all),
+/// so id-duplicate stops firing once this page's copy has a new id. The first copy of a
+/// duplicated id in graph order (by path, then offset) keeps it.
 fn fix_all(st: &State, snap: &Snapshot) -> Option<TextEdit> {
-    if snap.path.is_org() || matches!(snap.path, DocPath::Ignored(_)) {
+    if !fixable(snap) {
         return None;
     }
     let settings: Arc<Settings> = st.settings();
@@ -157,14 +263,17 @@ fn fix_all(st: &State, snap: &Snapshot) -> Option<TextEdit> {
         .graph_path()
         .filter(|_| st.graph_rules_on())
         .map(str::to_string);
-    let ix = RefCell::new(st.index_mut());
+    let graph = RefCell::new(match &path {
+        Some(_) => st.index().graph.clone(),
+        None => Graph::default(),
+    });
     let mut diagnose = |t: &str| -> (PageAnalysis, Vec<Diagnostic>) {
         let a = analysis::analyze(t, &settings);
         let d = match &path {
             Some(p) => {
-                let mut ix = ix.borrow_mut();
-                ix.graph.upsert(p.clone(), Arc::from(t), a.facts.clone());
-                analysis::diagnostics(&ix.graph, p, &a, &settings)
+                let mut g = graph.borrow_mut();
+                g.upsert(p.clone(), Arc::from(t), a.facts.clone());
+                analysis::diagnostics(&g, p, &a, &settings)
             }
             None => rules::finish(a.local.clone(), &settings),
         };
@@ -177,20 +286,13 @@ fn fix_all(st: &State, snap: &Snapshot) -> Option<TextEdit> {
         let Some(id) = t.get(d.range.clone()).and_then(parse_uuid) else {
             return false;
         };
-        let ix = ix.borrow();
-        let sites = ix.graph.id_sites(&id);
+        let g = graph.borrow();
+        let sites = g.id_sites(&id);
         sites
             .first()
             .is_some_and(|(page, site)| page.path == *p && site.value == d.range)
     };
     let mut new_id = new_uuid;
-    let r = catch_unwind(AssertUnwindSafe(|| {
-        fixes::fix_all(&snap.text, &mut diagnose, &skip, &mut new_id)
-    }));
-    // Put the page's real (editor) state back before anything else can read the index.
-    if let Some(p) = &path {
-        ix.borrow_mut().restore_open(p);
-    }
-    let (text, _codes) = r.unwrap_or_else(|p| resume_unwind(p));
+    let (text, _codes) = fixes::fix_all(&snap.text, &mut diagnose, &skip, &mut new_id);
     fixes::diff_edit(&snap.text, &text)
 }

@@ -1,6 +1,8 @@
 //! `textDocument/completion`: the engine finds the context and the items (engine::completion);
 //! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
-//! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it.
+//! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
+//! searches take turns, and a completion superseded by a newer one for the same document (or
+//! cancelled) while it waits never runs.
 //!
 //! A block without an `id::` gets a fresh id when its item is accepted: in the same document
 //! through `additionalTextEdits`, in another page through a command the client runs on accept
@@ -27,7 +29,13 @@ pub fn trigger_characters() -> Vec<String> {
     ["(", "[", "#", "{", ":"].map(String::from).to_vec()
 }
 
-pub async fn completion(st: Arc<State>, p: CompletionParams) -> Option<CompletionResponse> {
+/// `fresh` says whether this request is still the document's latest completion: a superseded
+/// one gives up before its search (the handler answers it RequestCancelled).
+pub async fn completion(
+    st: Arc<State>,
+    p: CompletionParams,
+    fresh: impl Fn() -> bool,
+) -> Option<CompletionResponse> {
     let pos = p.text_document_position;
     let snap = st.docs.get(&pos.text_document.uri)?.snapshot();
     if snap.path.is_org() {
@@ -40,6 +48,11 @@ pub async fn completion(st: Arc<State>, p: CompletionParams) -> Option<Completio
     let neg = st.negotiated().clone();
     let c = match cx {
         Context::Block { query, range } => {
+            // Searches take turns; one that waited and is no longer wanted stops here.
+            let _turn = st.search_turn().await;
+            if !fresh() {
+                return None;
+            }
             let (pages, title) = {
                 let ix = st.index();
                 let title = snap

@@ -29,7 +29,7 @@ use crate::engine::rules;
 use crate::engine::text::LineIndex;
 
 use super::documents::{DocPath, Snapshot};
-use super::log::guard;
+use super::log::{ask, guard};
 use super::position::range_to_lsp;
 use super::state::State;
 
@@ -186,7 +186,12 @@ async fn deliver(st: &Arc<State>, batch: Batch) {
         }
     }
     if others_changed && neg.refresh {
-        let _ = st.client.workspace_diagnostic_refresh().await;
+        // Not awaited here: a client slow to answer must not hold up the next publish.
+        let client = st.client.clone();
+        tokio::spawn(async move {
+            let asked = client.workspace_diagnostic_refresh();
+            ask(&client, "workspace/diagnostic/refresh", asked).await;
+        });
     }
 }
 

@@ -23,7 +23,7 @@ use crate::engine::settings::{Settings, SETTINGS_FILE};
 
 use super::config;
 use super::documents::DocPath;
-use super::log::{log, spawn_logged, warn_user};
+use super::log::{ask, log, spawn_logged, warn_user};
 use super::state::{is_config_file, rel_of, State};
 
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -45,14 +45,6 @@ impl Index {
             .upsert(path.to_string(), text.clone(), facts.clone());
         let no_facts = *facts == PageFacts::default();
         self.open.insert(path.to_string(), (text, no_facts));
-    }
-
-    /// Puts an open page's editor state back (after fix-all tried texts on it).
-    pub fn restore_open(&mut self, path: &str) {
-        if let Some((t, no_facts)) = self.open.get(path) {
-            self.graph
-                .upsert(path.to_string(), t.clone(), open_facts(path, t, *no_facts));
-        }
     }
 
     /// The document is closed (or no longer a page): the disk's version takes over again.
@@ -120,28 +112,65 @@ pub fn reindex(state: &Arc<State>) {
     });
 }
 
-async fn begin_progress(
-    state: &State,
-    generation: u64,
-) -> Option<OngoingProgress<Bounded, NotCancellable>> {
-    if !state.negotiated().work_done_progress {
-        return None;
+/// The indexing progress bar, begun in the background: indexing never waits for the client to
+/// answer `window/workDoneProgress/create` (a client that never does still gets its graph
+/// indexed). Reports before the bar exists are skipped.
+#[derive(Clone, Default)]
+struct Progress(Arc<tokio::sync::Mutex<ProgressState>>);
+
+#[derive(Default)]
+struct ProgressState {
+    bar: Option<OngoingProgress<Bounded, NotCancellable>>,
+    /// Indexing ended (with this message) before the client answered: the bar is begun and
+    /// ended at once when it does, so the client still sees the result.
+    done: Option<String>,
+}
+
+impl Progress {
+    fn begin(state: &Arc<State>, generation: u64) -> Progress {
+        let p = Progress::default();
+        if !state.negotiated().work_done_progress {
+            return p;
+        }
+        let (st, slot) = (state.clone(), p.clone());
+        spawn_logged(state.client.clone(), "indexing progress", async move {
+            let token = NumberOrString::String(format!("logseq-lsp/index/{generation}"));
+            let asked = st.client.create_work_done_progress(token.clone());
+            if ask(&st.client, "window/workDoneProgress/create", asked)
+                .await
+                .is_none()
+            {
+                return;
+            }
+            let mut s = slot.0.lock().await;
+            let bar = st
+                .client
+                .progress(token, "Indexing Logseq graph")
+                .with_percentage(0)
+                .with_message("reading pages")
+                .begin()
+                .await;
+            match s.done.take() {
+                Some(msg) => bar.finish_with_message(msg).await,
+                None => s.bar = Some(bar),
+            }
+        });
+        p
     }
-    let token = NumberOrString::String(format!("logseq-lsp/index/{generation}"));
-    state
-        .client
-        .create_work_done_progress(token.clone())
-        .await
-        .ok()?;
-    Some(
-        state
-            .client
-            .progress(token, "Indexing Logseq graph")
-            .with_percentage(0)
-            .with_message("reading pages")
-            .begin()
-            .await,
-    )
+
+    async fn report(&self, msg: String, pct: u32) {
+        if let Some(b) = &self.0.lock().await.bar {
+            b.report_with_message(msg, pct).await;
+        }
+    }
+
+    async fn finish(&self, msg: String) {
+        let mut s = self.0.lock().await;
+        match s.bar.take() {
+            Some(b) => b.finish_with_message(msg).await,
+            None => s.done = Some(msg),
+        }
+    }
 }
 
 async fn run(state: Arc<State>, generation: u64) {
@@ -153,7 +182,7 @@ async fn run(state: Arc<State>, generation: u64) {
         return;
     };
     let t0 = Instant::now();
-    let progress = begin_progress(&state, generation).await;
+    let progress = Progress::begin(&state, generation);
     let r = root.clone();
     let loaded = match tokio::task::spawn_blocking(move || disk::load(&r)).await {
         Ok(l) => l,
@@ -163,16 +192,13 @@ async fn run(state: Arc<State>, generation: u64) {
                 MessageType::ERROR,
                 format!("indexing {} failed: {e}", root.display()),
             );
-            if let Some(p) = progress {
-                p.finish_with_message("failed").await;
-            }
+            progress.finish("failed".to_string()).await;
             return;
         }
     };
-    if let Some(p) = &progress {
-        p.report_with_message(format!("indexing {} pages", loaded.files.len()), 50)
-            .await;
-    }
+    progress
+        .report(format!("indexing {} pages", loaded.files.len()), 50)
+        .await;
     let (init, changed) = state.config().client_layers();
     let effective = config::layered(&loaded.settings, &init, &changed);
     // disk::load skips what logseq-lsp.toml ignores; the client may ignore more.
@@ -191,16 +217,12 @@ async fn run(state: Arc<State>, generation: u64) {
                 MessageType::ERROR,
                 format!("indexing failed: {e}"),
             );
-            if let Some(p) = progress {
-                p.finish_with_message("failed").await;
-            }
+            progress.finish("failed".to_string()).await;
             return;
         }
     };
     if stale(&state) {
-        if let Some(p) = progress {
-            p.finish_with_message("superseded").await;
-        }
+        progress.finish("superseded".to_string()).await;
         return;
     }
     state.index_mut().replace_graph(graph);
@@ -225,9 +247,7 @@ async fn run(state: Arc<State>, generation: u64) {
         t0.elapsed().as_millis()
     );
     log(&state.client, MessageType::INFO, msg.clone());
-    if let Some(p) = progress {
-        p.finish_with_message(msg).await;
-    }
+    progress.finish(msg).await;
     if !state.negotiated().watch_dynamic {
         start_polling(&state);
     }

@@ -67,6 +67,78 @@ pub fn guard<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> jsonrpc::
     })
 }
 
+/// Runs a request's synchronous work on the blocking pool, under [`guard`]. tower-lsp-server
+/// polls every handler on the one task that also reads the input, so work done inline there
+/// stops every other request and keystroke until it ends; off that task, a slow answer delays
+/// only itself and a `$/cancelRequest` for it is read (and answered) at once.
+pub async fn off_thread<T, F>(client: &Client, what: &'static str, f: F) -> jsonrpc::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let c = client.clone();
+    match tokio::task::spawn_blocking(move || guard(&c, what, f)).await {
+        Ok(r) => r,
+        // Only when the runtime shuts down.
+        Err(e) => Err(jsonrpc::Error {
+            code: jsonrpc::ErrorCode::InternalError,
+            message: format!("logseq-lsp: {what} did not finish: {e}").into(),
+            data: None,
+        }),
+    }
+}
+
+/// Runs an async handler as its own task, so that a panic in it becomes an internal error
+/// answer (as in [`guard`]) instead of unwinding through tower-lsp-server.
+pub async fn spawn_guarded<T, F>(client: &Client, what: &'static str, fut: F) -> jsonrpc::Result<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    match tokio::spawn(fut).await {
+        Ok(r) => Ok(r),
+        Err(e) if e.is_panic() => guard(client, what, || -> T {
+            std::panic::resume_unwind(e.into_panic())
+        }),
+        Err(e) => Err(jsonrpc::Error {
+            code: jsonrpc::ErrorCode::InternalError,
+            message: format!("logseq-lsp: {what} did not finish: {e}").into(),
+            data: None,
+        }),
+    }
+}
+
+/// How long the server waits for the client to answer a request of its own
+/// (`workspace/configuration`, `workspace/applyEdit`, refreshes, progress, registration).
+pub const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Awaits a server-to-client request for at most [`CLIENT_TIMEOUT`]: a client that never answers
+/// costs that request only (logged), never a handler slot or the server.
+pub async fn ask<T, E: std::fmt::Display>(
+    client: &Client,
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T, E>>,
+) -> Option<T> {
+    match tokio::time::timeout(CLIENT_TIMEOUT, fut).await {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            log(client, MessageType::WARNING, format!("{what} failed: {e}"));
+            None
+        }
+        Err(_) => {
+            log(
+                client,
+                MessageType::WARNING,
+                format!(
+                    "{what}: no answer from the client in {} s; going on without it",
+                    CLIENT_TIMEOUT.as_secs()
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// [`guard`] for notifications, which have no answer to carry the error.
 pub fn guard_notification(client: &Client, what: &str, f: impl FnOnce()) {
     let _ = guard(client, what, f);

@@ -1,10 +1,12 @@
 //! The LSP face (tower-lsp-server over stdio): the only code that knows LSP types and position
 //! encodings. Logseq knowledge (rules, fixes, hover text, the graph) lives in the engine.
 //!
-//! Ordering: tower-lsp-server runs up to 4 handlers at once and they interleave at `.await`
-//! points, so every notification that mutates state (didOpen/didChange/didClose) does all of
-//! its work synchronously, before any `.await` (the "did_change rule", stack-facts §2). Slow
-//! work (publishing, indexing, disk reads) goes to background tasks that check versions.
+//! Ordering: tower-lsp-server polls up to `IN_FLIGHT` handlers on the task that reads input and
+//! they interleave at `.await` points, so every notification that mutates state
+//! (didOpen/didChange/didClose) does all of its work synchronously, before any `.await` (the
+//! "did_change rule", stack-facts §2). Requests do their work off that task (`off_thread`), so
+//! a slow one never stops the reading. Slow work (publishing, indexing, disk reads) goes to
+//! background tasks that check versions.
 
 mod code_action;
 mod completion;
@@ -37,8 +39,16 @@ use crate::disk;
 
 use self::diagnostics::GraphVisible;
 use self::documents::{DocPath, Document};
-use self::log::{guard, guard_notification, log, spawn_logged, warn_user};
+use self::log::{
+    ask, guard, guard_notification, log, off_thread, spawn_guarded, spawn_logged, warn_user,
+};
 use self::state::{file_path, Negotiated, State};
+
+/// How many requests tower-lsp-server keeps in flight. Its default (4) let four requests that
+/// wait (a search, a client that does not answer) stop the reading of every later message,
+/// cancellations included; handlers run off the reading task (`off_thread`), so more in flight
+/// costs nothing while they wait.
+const IN_FLIGHT: usize = 64;
 
 /// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
 pub fn serve() -> ExitCode {
@@ -52,36 +62,46 @@ pub fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
-    let s = slot.clone();
-    rt.block_on(async move {
-        let (output, sink, stdout_task) = output::start(tokio::io::stdout());
-        let out = output.clone();
-        let (service, socket) = LspService::new(move |client| {
-            let st = State::new(client, out);
-            let _ = s.set(st.clone());
-            Backend { st }
-        });
-        // Malformed messages are dropped before tower-lsp-server sees them (see framing.rs).
-        let (reader, writer) = tokio::io::duplex(1 << 16);
-        tokio::spawn(framing::filter(tokio::io::stdin(), writer));
-        tower_lsp_server::Server::new(reader, sink, socket)
-            .serve(service)
-            .await;
-        // Everything said before `exit` reaches the client (a stuck client gets 5 s).
-        output.close();
-        let _ = tokio::time::timeout(Duration::from_secs(5), stdout_task).await;
-    });
+    let clean = rt.block_on(serve_io(tokio::io::stdin(), tokio::io::stdout()));
     // Background work (an index build, the poller) must not hold the process open.
     rt.shutdown_timeout(Duration::from_millis(200));
-    let clean = slot
-        .get()
-        .is_some_and(|st| st.shutdown_requested.load(Ordering::Acquire));
     if clean {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The server on any byte streams (stdio, or a fuzz target's frames) until `exit` or the end of
+/// `input`. Whether it ended cleanly (`shutdown` came first).
+pub async fn serve_io<R, W>(input: R, out: W) -> bool
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+    W: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
+    let s = slot.clone();
+    let (output, sink, stdout_task) = output::start(out);
+    let o = output.clone();
+    let (service, socket) = LspService::build(move |client| {
+        let st = State::new(client, o);
+        let _ = s.set(st.clone());
+        Backend { st }
+    })
+    .custom_method(framing::LOST_SYNC, Backend::lost_sync)
+    .finish();
+    // Malformed messages are answered or dropped before tower-lsp-server sees them (framing.rs).
+    let (reader, writer) = tokio::io::duplex(1 << 16);
+    tokio::spawn(framing::filter(input, writer, output.clone()));
+    tower_lsp_server::Server::new(reader, sink, socket)
+        .concurrency_level(IN_FLIGHT)
+        .serve(service)
+        .await;
+    // Everything said before `exit` reaches the client (a stuck client gets 5 s).
+    output.close();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stdout_task).await;
+    slot.get()
+        .is_some_and(|st| st.shutdown_requested.load(Ordering::Acquire))
 }
 
 struct Backend {
@@ -146,6 +166,10 @@ fn negotiate(caps: &ClientCapabilities) -> Negotiated {
             .and_then(|t| t.rename.as_ref())
             .and_then(|r| r.prepare_support)
             .unwrap_or(false),
+        code_action_resolve: td
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         inlay_hint_refresh: ws
             .and_then(|w| w.inlay_hint.as_ref())
             .and_then(|h| h.refresh_support)
@@ -188,7 +212,7 @@ fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
         code_action_provider: Some(if literal_actions {
             CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(code_action::kinds()),
-                resolve_provider: Some(false),
+                resolve_provider: Some(neg.code_action_resolve),
                 work_done_progress_options: Default::default(),
             })
         } else {
@@ -258,42 +282,119 @@ impl Backend {
         }
     }
 
-    fn apply_client_settings(&self, v: &Value) {
-        let (applied, reindex) = {
-            let mut c = self.st.config_mut();
-            let before = c.settings.ignore.clone();
-            let a = c.set_client_settings(v);
-            let reindex = before != c.settings.ignore;
-            (a, reindex)
+    /// `logseq-lsp/lostSync` (framing.rs): a didChange for this document could not be read, so
+    /// our text is no longer the editor's. The document is forgotten (its diagnostics cleared,
+    /// requests on it answered as for an unknown one) until a didChange brings its whole text
+    /// or it is opened again.
+    async fn lost_sync(&self, p: Value) {
+        let Some(uri) = p
+            .get("uri")
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse::<Uri>().ok())
+        else {
+            return;
         };
-        for w in applied.warnings {
-            warn_user(self.client(), format!("settings: {w}"));
-        }
-        if reindex {
-            index::reindex(&self.st);
-        }
-        if applied.changed {
-            guard_notification(self.client(), "applying settings", || {
-                index::refresh_open_documents(&self.st, true)
-            });
-            self.st.publisher.all();
-            self.refresh_hints_and_lenses();
-        }
+        let st = &self.st;
+        let reason = p
+            .get("reason")
+            .and_then(|r| r.as_str())
+            .unwrap_or("unreadable");
+        log(
+            self.client(),
+            MessageType::WARNING,
+            format!(
+                "a change to {} could not be read ({reason}): its text here no longer matches the editor's, so it is treated as unknown until the editor sends its whole text (close and reopen it)",
+                uri.as_str()
+            ),
+        );
+        guard_notification(self.client(), "lostSync", || {
+            if let Some((_, d)) = st.docs.remove(&uri) {
+                if let DocPath::Page(p) = d.path {
+                    st.index_mut().close(&p);
+                    index::reread_closed(st, p);
+                }
+            }
+            st.lost.insert(uri.clone());
+        });
+        st.publisher.closed(uri);
     }
 
-    /// Inlay hints and code lenses depend on settings: ask clients that can to re-request them.
-    fn refresh_hints_and_lenses(&self) {
-        let neg = self.st.negotiated().clone();
-        let client = self.client().clone();
-        spawn_logged(client.clone(), "refreshing hints and lenses", async move {
-            if neg.inlay_hint_refresh {
-                let _ = client.inlay_hint_refresh().await;
-            }
-            if neg.code_lens_refresh {
-                let _ = client.code_lens_refresh().await;
+    /// A didChange for a document whose text was lost: only a whole text brings it back.
+    fn resync(&self, uri: Uri, changes: Vec<TextDocumentContentChangeEvent>, version: i32) {
+        let Some(text) = changes
+            .into_iter()
+            .rev()
+            .find(|c| c.range.is_none())
+            .map(|c| c.text)
+        else {
+            log(
+                self.client(),
+                MessageType::WARNING,
+                format!(
+                    "didChange for {}, whose text was lost: ignored until the editor sends the whole text",
+                    uri.as_str()
+                ),
+            );
+            return;
+        };
+        // Ranged changes after the whole text in the same batch are not applied: rare enough
+        // (editors send a whole text alone) to stay unknown rather than guess.
+        self.st.lost.remove(&uri);
+        let st = &self.st;
+        guard_notification(self.client(), "didChange", || {
+            let doc = Document::open(text, version, st.classify(&uri), &st.settings());
+            let d = st.docs.entry(uri.clone()).insert(doc);
+            if let DocPath::Page(p) = &d.path {
+                st.index_mut()
+                    .set_open(p, d.text.clone(), &d.analysis.facts);
             }
         });
+        log(
+            self.client(),
+            MessageType::INFO,
+            format!("{} has its whole text again", uri.as_str()),
+        );
+        st.publisher.doc(uri);
     }
+}
+
+fn apply_client_settings(st: &Arc<State>, v: &Value) {
+    let (applied, reindex) = {
+        let mut c = st.config_mut();
+        let before = c.settings.ignore.clone();
+        let a = c.set_client_settings(v);
+        let reindex = before != c.settings.ignore;
+        (a, reindex)
+    };
+    for w in applied.warnings {
+        warn_user(&st.client, format!("settings: {w}"));
+    }
+    if reindex {
+        index::reindex(st);
+    }
+    if applied.changed {
+        guard_notification(&st.client, "applying settings", || {
+            index::refresh_open_documents(st, true)
+        });
+        st.publisher.all();
+        refresh_hints_and_lenses(st);
+    }
+}
+
+/// Inlay hints and code lenses depend on settings: ask clients that can to re-request them.
+fn refresh_hints_and_lenses(st: &State) {
+    let neg = st.negotiated().clone();
+    let client = st.client.clone();
+    spawn_logged(client.clone(), "refreshing hints and lenses", async move {
+        if neg.inlay_hint_refresh {
+            let asked = client.inlay_hint_refresh();
+            ask(&client, "workspace/inlayHint/refresh", asked).await;
+        }
+        if neg.code_lens_refresh {
+            let asked = client.code_lens_refresh();
+            ask(&client, "workspace/codeLens/refresh", asked).await;
+        }
+    });
 }
 
 impl LanguageServer for Backend {
@@ -370,11 +471,15 @@ impl LanguageServer for Backend {
                         method: "workspace/didChangeWatchedFiles".to_string(),
                         register_options: Some(watchers),
                     };
-                    if let Err(e) = st.client.register_capability(vec![reg]).await {
+                    let asked = st.client.register_capability(vec![reg]);
+                    if ask(&st.client, "client/registerCapability", asked)
+                        .await
+                        .is_none()
+                    {
                         log(
                             &st.client,
                             MessageType::WARNING,
-                            format!("the client refused file watching ({e}); polling every 2 s"),
+                            "no file watching from the client; polling every 2 s",
                         );
                         index::start_polling(&st);
                     }
@@ -403,6 +508,7 @@ impl LanguageServer for Backend {
                     }
                 }
             }
+            st.lost.remove(&uri);
             let path = st.classify(&uri);
             let doc = Document::open(
                 params.text_document.text,
@@ -433,6 +539,10 @@ impl LanguageServer for Backend {
         // Everything before the first .await: see the module comment.
         let st = &self.st;
         let uri = params.text_document.uri;
+        if st.lost.contains(&uri) {
+            self.resync(uri, params.content_changes, params.text_document.version);
+            return;
+        }
         let known = guard(self.client(), "didChange", || {
             let mut d = st.docs.get_mut(&uri)?;
             let before = GraphVisible::of(&d.analysis.facts);
@@ -463,6 +573,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let st = &self.st;
         let uri = params.text_document.uri;
+        st.lost.remove(&uri);
         guard_notification(self.client(), "didClose", || {
             if let Some((_, d)) = st.docs.remove(&uri) {
                 if let DocPath::Page(p) = d.path {
@@ -476,24 +587,22 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if params.settings.is_null() && self.st.negotiated().configuration_request {
-            // Pull-style clients send an empty notification and expect us to ask.
-            let items = vec![ConfigurationItem {
-                scope_uri: None,
-                section: Some("logseq-lsp".to_string()),
-            }];
-            match self.client().configuration(items).await {
-                Ok(v) => {
+            // Pull-style clients send an empty notification and expect us to ask; asked in the
+            // background so that a client that never answers holds nothing up.
+            let st = self.st.clone();
+            spawn_logged(self.client().clone(), "asking for settings", async move {
+                let items = vec![ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("logseq-lsp".to_string()),
+                }];
+                let asked = st.client.configuration(items);
+                if let Some(v) = ask(&st.client, "workspace/configuration", asked).await {
                     let v = v.into_iter().next().unwrap_or(Value::Null);
-                    self.apply_client_settings(&v);
+                    apply_client_settings(&st, &v);
                 }
-                Err(e) => log(
-                    self.client(),
-                    MessageType::WARNING,
-                    format!("workspace/configuration failed: {e}"),
-                ),
-            }
+            });
         } else {
-            self.apply_client_settings(&params.settings);
+            apply_client_settings(&self.st, &params.settings);
         }
     }
 
@@ -504,103 +613,142 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        guard(self.client(), "hover", || hover::hover(&self.st, params))
+        let st = self.st.clone();
+        off_thread(self.client(), "hover", move || hover::hover(&st, params)).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        guard(self.client(), "codeAction", || {
-            code_action::code_actions(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "codeAction", move || {
+            code_action::code_actions(&st, params)
         })
+        .await?
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let st = self.st.clone();
+        off_thread(self.client(), "codeAction/resolve", move || {
+            code_action::resolve(&st, action)
+        })
+        .await?
     }
 
     async fn selection_range(
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
-        guard(self.client(), "selectionRange", || {
-            selection::selection_ranges(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "selectionRange", move || {
+            selection::selection_ranges(&st, params)
         })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        // A newer completion for the same document supersedes this one (typing `((abc` sends
+        // one per key): it answers RequestCancelled instead of searching for a stale prefix.
+        let uri = params.text_document_position.text_document.uri.clone();
+        let seq = self.st.completion_started(&uri);
         let st = self.st.clone();
-        // Panics in the engine become an error answer, as in `guard`.
-        let h = tokio::spawn(async move { completion::completion(st, params).await });
-        match h.await {
-            Ok(r) => Ok(r),
-            Err(e) if e.is_panic() => guard(
-                self.client(),
-                "completion",
-                || -> Option<CompletionResponse> { std::panic::resume_unwind(e.into_panic()) },
-            ),
-            Err(_) => Ok(None), // cancelled: the runtime is shutting down
+        let fresh = {
+            let st = self.st.clone();
+            let uri = uri.clone();
+            move || st.completion_current(&uri, seq)
+        };
+        let r = spawn_guarded(self.client(), "completion", async move {
+            completion::completion(st, params, fresh).await
+        })
+        .await?;
+        if !self.st.completion_current(&uri, seq) {
+            return Err(tower_lsp_server::jsonrpc::Error::request_cancelled());
         }
+        Ok(r)
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        guard(self.client(), "definition", || {
-            navigation::definition(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "definition", move || {
+            navigation::definition(&st, params)
         })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        guard(self.client(), "references", || {
-            navigation::references(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "references", move || {
+            navigation::references(&st, params)
         })
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        guard(self.client(), "prepareRename", || {
-            navigation::prepare_rename(&self.st, params)
-        })?
+        let st = self.st.clone();
+        off_thread(self.client(), "prepareRename", move || {
+            navigation::prepare_rename(&st, params)
+        })
+        .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        guard(self.client(), "rename", || {
-            navigation::rename(&self.st, params)
-        })?
+        let st = self.st.clone();
+        off_thread(self.client(), "rename", move || {
+            navigation::rename(&st, params)
+        })
+        .await?
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        guard(self.client(), "documentSymbol", || {
-            symbols::document_symbols(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "documentSymbol", move || {
+            symbols::document_symbols(&st, params)
         })
+        .await
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        guard(self.client(), "workspace/symbol", || {
-            symbols::workspace_symbols(&self.st, params)
+        // Searches take turns (one at a time): a queued one that is cancelled never runs.
+        let _turn = self.st.search_turn().await;
+        let st = self.st.clone();
+        off_thread(self.client(), "workspace/symbol", move || {
+            symbols::workspace_symbols(&st, params)
         })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        guard(self.client(), "foldingRange", || {
-            symbols::folding_ranges(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "foldingRange", move || {
+            symbols::folding_ranges(&st, params)
         })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        guard(self.client(), "inlayHint", || {
-            navigation::inlay_hints(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "inlayHint", move || {
+            navigation::inlay_hints(&st, params)
         })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        guard(self.client(), "codeLens", || {
-            navigation::code_lens(&self.st, params)
+        let st = self.st.clone();
+        off_thread(self.client(), "codeLens", move || {
+            navigation::code_lens(&st, params)
         })
+        .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
@@ -610,7 +758,11 @@ impl LanguageServer for Backend {
                 params.command
             )));
         }
-        navigation::execute_add_block_id(&self.st, &params.arguments).await?;
+        let st = self.st.clone();
+        spawn_guarded(self.client(), "executeCommand", async move {
+            navigation::execute_add_block_id(&st, &params.arguments).await
+        })
+        .await??;
         Ok(None)
     }
 
@@ -618,8 +770,10 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        guard(self.client(), "diagnostic", || {
-            diagnostics::pull(&self.st, &params.text_document.uri)
+        let st = self.st.clone();
+        off_thread(self.client(), "diagnostic", move || {
+            diagnostics::pull(&st, &params.text_document.uri)
         })
+        .await
     }
 }

@@ -426,7 +426,13 @@ pub async fn execute_add_block_id(st: &State, args: &[serde_json::Value]) -> jso
             }
         };
     let ws = single_edit(st, uri, &text, version, &edit);
-    match st.client.apply_edit(ws).await {
+    let asked = tokio::time::timeout(super::log::CLIENT_TIMEOUT, st.client.apply_edit(ws));
+    let Ok(answer) = asked.await else {
+        return Err(request_failed(format!(
+            "the editor did not answer workspace/applyEdit (adding id:: {id} in {path})"
+        )));
+    };
+    match answer {
         Ok(r) if r.applied => Ok(()),
         Ok(r) => {
             super::log::warn_user(
@@ -457,18 +463,5 @@ fn single_edit(
         range: range_to_lsp(text, &idx, &e.range, st.encoding()),
         new_text: e.new_text.clone(),
     };
-    if st.negotiated().document_changes {
-        WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                edits: vec![OneOf::Left(edit)],
-            }])),
-            ..Default::default()
-        }
-    } else {
-        WorkspaceEdit {
-            changes: Some(HashMap::from([(uri, vec![edit])])),
-            ..Default::default()
-        }
-    }
+    super::code_action::versioned_edit(st, uri, version, vec![edit])
 }

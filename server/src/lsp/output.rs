@@ -77,6 +77,13 @@ impl Output {
         let _ = self.tx.send(Msg::Frame(frame(&body)));
     }
 
+    /// Queues an error response (for messages answered before tower-lsp-server sees them).
+    pub fn respond_error(&self, id: &serde_json::Value, code: i64, message: &str) {
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": id,
+                                      "error": {"code": code, "message": message}});
+        let _ = self.tx.send(Msg::Frame(frame(body.to_string().as_bytes())));
+    }
+
     /// Ends the writer task after what is queued.
     pub fn close(&self) {
         let _ = self.tx.send(Msg::Close);

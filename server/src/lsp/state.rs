@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use dashmap::DashMap;
+use dashmap::{DashMap, DashSet};
 use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
 
@@ -48,6 +48,8 @@ pub struct Negotiated {
     /// Document symbols as a tree (`DocumentSymbol[]`), else a flat list.
     pub hierarchical_symbols: bool,
     pub prepare_rename: bool,
+    /// `codeAction/resolve` may fill in an action's edit (`resolveSupport.properties`).
+    pub code_action_resolve: bool,
     /// `workspace/inlayHint/refresh` and `workspace/codeLens/refresh` after settings change.
     pub inlay_hint_refresh: bool,
     pub code_lens_refresh: bool,
@@ -69,6 +71,14 @@ pub struct State {
     pub publisher: Publisher,
     /// Our own path to stdout, for the big notifications (output.rs).
     pub output: Output,
+    /// Documents whose text was lost (a didChange that could not be read, framing.rs): unknown
+    /// until the editor sends their whole text.
+    pub lost: DashSet<Uri>,
+    /// The latest completion request per document (a count), so older ones can give up.
+    completions: DashMap<Uri, u64>,
+    /// One search (workspace symbols, `((` block search) at a time; the rest wait their turn,
+    /// where a cancellation drops them before they cost anything.
+    searches: tokio::sync::Semaphore,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -94,6 +104,9 @@ impl State {
             index_ready: AtomicBool::new(false),
             index_generation: AtomicU64::new(0),
             shutdown_requested: AtomicBool::new(false),
+            lost: DashSet::new(),
+            completions: DashMap::new(),
+            searches: tokio::sync::Semaphore::new(1),
         })
     }
 
@@ -131,6 +144,22 @@ impl State {
     }
     pub fn set_root(&self, r: Option<PathBuf>) {
         *write(&self.root) = r;
+    }
+
+    /// Records a new completion request for `uri`; its number, for [`State::completion_current`].
+    pub fn completion_started(&self, uri: &Uri) -> u64 {
+        let mut n = self.completions.entry(uri.clone()).or_insert(0);
+        *n += 1;
+        *n
+    }
+    /// Whether completion `seq` is still the latest for `uri`.
+    pub fn completion_current(&self, uri: &Uri, seq: u64) -> bool {
+        self.completions.get(uri).is_some_and(|n| *n == seq)
+    }
+
+    /// Waits for the turn to run a search (see `searches`).
+    pub async fn search_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.searches.acquire().await.ok()
     }
 
     pub fn graph_rules_on(&self) -> bool {

@@ -182,7 +182,8 @@ impl Prepared {
     }
 }
 
-#[derive(Debug, Default)]
+/// Cloned only for fix-all, which tries texts on a copy instead of locking the shared one.
+#[derive(Debug, Default, Clone)]
 pub struct Graph {
     pub config: GraphConfig,
     pages: BTreeMap<String, Page>,

@@ -149,6 +149,26 @@ impl Outline {
     }
     /// Index one past block `i`'s last descendant. Nesting is a preorder (graph-parser builds it
     /// with a stack), so the subtree is the run of following blocks that are deeper than `i`.
+    /// [`Outline::subtree_end`] of every block, in one pass (calling it per block costs the
+    /// subtree's size each time: quadratic on a page of one block with many children).
+    pub fn subtree_ends(&self) -> Vec<usize> {
+        let n = self.blocks.len();
+        let mut ends = vec![n; n];
+        let mut open: Vec<usize> = Vec::new();
+        for (j, b) in self.blocks.iter().enumerate() {
+            // A block inside the top one is inside every block under it too.
+            while let Some(&k) = open.last() {
+                if b.level > self.blocks[k].level && b.kind != BlockKind::Pre {
+                    break;
+                }
+                ends[k] = j;
+                open.pop();
+            }
+            open.push(j);
+        }
+        ends
+    }
+
     pub fn subtree_end(&self, i: usize) -> usize {
         let level = self.blocks[i].level;
         let mut j = i + 1;

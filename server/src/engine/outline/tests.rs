@@ -104,4 +104,14 @@ fn display_math_closes_at_the_first_later_dollars() {
         );
     }
     assert_eq!(parse("- a\n  $$\n- b\n- c\n").blocks.len(), 3);
+
+/// The one-pass subtree ends (document symbols) agree with the per-block walk, on nesting that
+/// goes up and down, page properties, headings and a paragraph before the first bullet.
+#[test]
+fn subtree_ends_in_one_pass_equal_the_per_block_walk() {
+    let s = "title:: x\n\n- a\n\t- b\n\t\t- c\n\t- d\n- e\n  - f\n    - g\n- h\n# H\n- i\n\t- j\n";
+    let o = parse(s);
+    let per_block: Vec<usize> = (0..o.blocks.len()).map(|i| o.subtree_end(i)).collect();
+    assert!(o.blocks.len() > 8);
+    assert_eq!(o.subtree_ends(), per_block);
 }
