@@ -104,6 +104,7 @@ fn display_math_closes_at_the_first_later_dollars() {
         );
     }
     assert_eq!(parse("- a\n  $$\n- b\n- c\n").blocks.len(), 3);
+}
 
 /// The one-pass subtree ends (document symbols) agree with the per-block walk, on nesting that
 /// goes up and down, page properties, headings and a paragraph before the first bullet.
