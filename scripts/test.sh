@@ -21,7 +21,9 @@ echo "== mldoc 1.5.7, Logseq's parser (the outline oracle)"
 # Logseq 0.10.9's graph-parser on nbb-logseq (the graph oracle). shared/ is read-only, so it is
 # copied into .cache/ and installed there; the copy is remade when its package-lock.json changed.
 echo "== graph-parser, Logseq's database builder (the graph oracle)"
-GP_SRC="${LOGSEQ_SHARED:-$PWD/../shared}/oracle/graph-parser"
+SHARED="${LOGSEQ_SHARED:-$PWD/../shared}"
+[ -d "$SHARED" ] || [ -n "${LOGSEQ_SHARED:-}" ] || SHARED="$PWD/../../shared"
+GP_SRC="$SHARED/oracle/graph-parser"
 GP=.cache/graph-parser
 if [ -d "$GP_SRC" ]; then
   if ! cmp -s "$GP_SRC/package-lock.json" "$GP/package-lock.json"; then
