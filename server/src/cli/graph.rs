@@ -118,10 +118,12 @@ fn marker(src: &str, title: std::ops::Range<usize>) -> Option<&str> {
     MARKERS.iter().copied().find(|m| *m == first)
 }
 
-/// `SCHEDULED: <2024-01-31 Wed>` → 20240131 (block.cljs `with-timestamp` stores the day as a
-/// yyyymmdd int). mldoc reads planning only in the lines right after the title, among property
-/// lines and drawers; a text or blank line before it, or a date without a weekday, makes it text
-/// (checked on the graph-parser oracle).
+/// `SCHEDULED: <2024-01-31 Wed>` → 20240131 (block.cljs 0.10.9
+/// `timestamps->scheduled-and-deadline` stores the day as a yyyymmdd int). An approximation of
+/// mldoc, checked on the graph-parser oracle: planning is read in the lines right after the
+/// title, among property lines and drawers; a text or blank line before it, or a date without a
+/// weekday, makes it text. (Logseq also reads it after `#+END_…` blocks and fences; the
+/// differential test lists where this differs. The schedule work owns the real rule.)
 fn planning(body: &str) -> (Option<u32>, Option<u32>) {
     let (mut scheduled, mut deadline) = (None, None);
     let mut in_drawer = false;
