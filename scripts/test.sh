@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian machine with Rust, Python 3 and Node: installs what the tests
-# need (editors for the editor tests, Python packages in .venv, the mldoc oracle from npm),
-# builds the server, then runs the Rust tests and the end-to-end tests.
+# need (editors for the editor tests, Python packages in .venv, the mldoc and graph-parser oracles
+# from npm), builds the server, then runs the Rust tests and the end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +15,25 @@ echo "== Python packages (.venv)"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
 
-echo "== mldoc, Logseq's parser (the test oracle)"
+echo "== mldoc 1.5.7, Logseq's parser (the outline oracle)"
 (cd tests/mldoc && npm ci --no-audit --no-fund --loglevel=error)
+
+# Logseq 0.10.9's graph-parser on nbb-logseq (the graph oracle). shared/ is read-only, so it is
+# copied into .cache/ and installed there; the copy is remade when its package-lock.json changed.
+echo "== graph-parser, Logseq's database builder (the graph oracle)"
+SHARED="${LOGSEQ_SHARED:-$PWD/../shared}"
+[ -d "$SHARED" ] || [ -n "${LOGSEQ_SHARED:-}" ] || SHARED="$PWD/../../shared"
+GP_SRC="$SHARED/oracle/graph-parser"
+GP=.cache/graph-parser
+if [ -d "$GP_SRC" ]; then
+  if ! cmp -s "$GP_SRC/package-lock.json" "$GP/package-lock.json"; then
+    rm -rf "$GP" && mkdir -p .cache && cp -r "$GP_SRC" "$GP"
+    rm -rf "$GP/node_modules"
+  fi
+  [ -d "$GP/node_modules" ] || (cd "$GP" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "   $GP_SRC not found: the graph-parser differential tests will skip (fail when CI=true)"
+fi
 
 echo "== build"
 cargo build --release --locked

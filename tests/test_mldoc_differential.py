@@ -1,6 +1,6 @@
 """Differential test: the Rust outline parser against Logseq's own parser.
 
-The oracle is tests/mldoc/outline.js (mldoc 1.6.0 + graph-parser's block rules, see its header).
+The oracle is tests/mldoc/outline.js (mldoc 1.5.7, as Logseq 0.10.9 pins it, + graph-parser's block rules, see its header).
 For every Markdown file of three corpora it is compared with `logseq-lsp outline FILE --format json`
 on each block's start, level, pre_block and properties.
 

@@ -278,3 +278,89 @@ fn fix_writes_atomically_and_only_changed_files() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `graph` prints what Logseq 0.10.9's graph-parser stores; each expectation below was read off
+/// the graph-parser oracle (shared/oracle/graph-parser) on this very page: a marker needs a
+/// space after it (`NOW ` is one, a bare `TODO` is text), planning counts only right after the
+/// title (a weekday is required), a valid `id::` is the uuid (lower-cased). (Refs are left to the
+/// differential test: Logseq adds namespace parents and markers, which `graph_refs` does not yet.)
+#[test]
+fn graph_prints_the_database_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("logseq")).unwrap();
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    std::fs::create_dir_all(dir.path().join("journals")).unwrap();
+    std::fs::write(
+        dir.path().join("logseq/config.edn"),
+        "{:file/name-format :triple-lowbar}\n",
+    )
+    .unwrap();
+    let page = "- TODO x\n  SCHEDULED: <2024-01-02 Tue>\n- b\n  y\n  SCHEDULED: <2024-01-02 Tue>\n\
+                - TODO\n- NOW \n- e 🧠 #card\n  id:: 6543B1A2-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n  \
+                DEADLINE: <2024-01-03 Wed>\n\t- [[a/b]]\n";
+    std::fs::write(dir.path().join("pages/ns___x.md"), page).unwrap();
+    std::fs::write(dir.path().join("journals/2024_01_02.md"), "- j\n").unwrap();
+    let o = run(&["graph", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    let pages = v["pages"].as_array().unwrap();
+    assert_eq!(pages[0]["name"], "jan 2nd, 2024");
+    assert_eq!(pages[0]["journal_day"], 20240102);
+    assert_eq!(pages[1]["name"], "ns/x");
+    assert_eq!(pages[1]["namespace"], "ns");
+    let b: Vec<_> = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["page"] == "ns/x")
+        .collect();
+    let field = |k: &str| b.iter().map(|b| b[k].clone()).collect::<Vec<_>>();
+    use serde_json::json as j;
+    assert_eq!(
+        field("marker"),
+        [
+            j!("TODO"),
+            j!(null),
+            j!(null),
+            j!("NOW"),
+            j!(null),
+            j!(null)
+        ]
+    );
+    assert_eq!(
+        field("scheduled"),
+        [
+            j!(20240102),
+            j!(null),
+            j!(null),
+            j!(null),
+            j!(null),
+            j!(null)
+        ]
+    );
+    assert_eq!(
+        field("deadline"),
+        [
+            j!(null),
+            j!(null),
+            j!(null),
+            j!(null),
+            j!(20240103),
+            j!(null)
+        ]
+    );
+    assert_eq!(field("uuid")[4], "6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+    assert_eq!(
+        field("card"),
+        [
+            j!(false),
+            j!(false),
+            j!(false),
+            j!(false),
+            j!(true),
+            j!(false)
+        ]
+    );
+    assert_eq!(field("level"), [j!(1), j!(1), j!(1), j!(1), j!(1), j!(2)]);
+    assert_eq!(field("parent_pos")[5], 4);
+}

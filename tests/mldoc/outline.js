@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Test oracle: the block outline Logseq 0.10.15 builds for Markdown files, computed with
-// Logseq's own parser (npm mldoc 1.6.0) plus a JS re-expression of the graph-parser steps
-// that turn mldoc's flat AST into blocks.
+// Test oracle: the block outline Logseq 0.10.9 builds for Markdown files, computed with
+// Logseq's own parser (npm mldoc 1.5.7, the version Logseq 0.10.x pins) plus a JS
+// re-expression of the graph-parser steps that turn mldoc's flat AST into blocks.
 //
 //   node outline.js FILE...   → one JSON line per FILE, in order:
 //   {"path":F,"blocks":[{start,end,level,pre_block,properties,title_empty,unordered,mldoc_level}]}
@@ -23,8 +23,8 @@
 // (Read at commit 001e0d30 of block.cljs; master's `with-parent-and-order` has the same logic.)
 // Positions are UTF-8 byte offsets into the file as read (a BOM is kept, as Logseq's
 // `(.toString (fs/readFileSync path))` keeps it).
-// Runs unchanged on mldoc 1.5.7, the version Logseq 0.10.15 pins; cases/README.md lists the
-// only differences (`#+KEY: v` lines, table rows on a bullet line).
+// It ran on mldoc 1.6.0 before; cases/README.md lists the differences between the two
+// (`#+KEY: v` lines, table rows on a bullet line), and 1.5.7 is the one followed.
 "use strict";
 const fs = require("fs");
 const { Mldoc } = require("mldoc");

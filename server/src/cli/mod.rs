@@ -1,9 +1,11 @@
-//! The command line face: `check`, `fix`, `cards`, `outline`, `serve`. Thin: argument parsing and
+//! The command line face: `check`, `fix`, `cards`, `outline`, `graph`, `serve`. Thin: argument parsing and
 //! output formats over the engine.
 
 mod cards;
 mod check;
 mod fix;
+mod graph;
+mod graph_refs;
 mod outline;
 mod session;
 
@@ -56,6 +58,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
         format: OutlineFormat,
     },
+    /// Print every page and block of a graph as Logseq's database holds them (names, levels,
+    /// ids, page refs, markers, schedules, cards).
+    Graph {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
+        format: OutlineFormat,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +91,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Fix { paths, dry_run }) => fix::run(&paths, dry_run),
         Some(Command::Cards { paths, format }) => cards::run(&paths, format),
         Some(Command::Outline { file, format: _ }) => outline::run(&file),
+        Some(Command::Graph { dir, format: _ }) => graph::run(&dir),
     }
 }
 

@@ -59,7 +59,8 @@ fn line_key(text: &str) -> Option<(usize, usize)> {
     (rest.is_empty() || rest[0] == b' ').then_some((ks, i))
 }
 
-/// Org-style `#+key: value` (mldoc 1.6.0 reads it as a property line anywhere).
+/// Org-style `#+key: value` (mldoc 1.6.0 reads it as a property line anywhere; 1.5.7, which
+/// Logseq 0.10.x pins, reads a Directive: tests/mldoc/cases/README.md case 32).
 pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
     let ind = crate::engine::text::indent_len(text);
     let rest = text[ind..].strip_prefix("#+")?;

@@ -1,0 +1,207 @@
+//! `logseq-lsp graph DIR --format json`: the whole graph as Logseq's database names it, in the
+//! shape of the graph-parser oracle's dump (tests/test_graph_parser_differential.py compares the
+//! two): pages with a file, and every block by page and pre-order position.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde_json::{json, Value};
+
+use super::{graph_refs, EXIT_FAILURE};
+use crate::engine::graph::{names, Graph, GraphConfig, PageFacts};
+use crate::engine::ids::parse_uuid;
+use crate::engine::org;
+use crate::engine::outline::{self, BlockKind, Outline};
+
+pub fn run(dir: &Path) -> ExitCode {
+    if let Some(e) = crate::disk::refuse_root(dir) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    let loaded = crate::disk::load(dir);
+    for w in &loaded.config_warnings {
+        eprintln!("warning: {w}");
+    }
+    for p in &loaded.problems {
+        eprintln!("warning: {}: {}", p.path, p.message);
+    }
+    let graph = Graph::new(loaded.config.clone());
+    let mut pages = Vec::new();
+    let mut blocks = Vec::new();
+    for (path, text) in &loaded.files {
+        // The engine reads no Org outline (engine/org.rs: only its ids), so an Org page is listed
+        // without blocks.
+        if path.ends_with(".org") {
+            pages.push(page_json(&graph, &loaded.config, path, &org::facts(text)).1);
+            continue;
+        }
+        let o = outline::parse(text);
+        let facts = PageFacts::from_outline(text, &o);
+        let (name, page) = page_json(&graph, &loaded.config, path, &facts);
+        blocks.extend(blocks_json(text, &o, &name));
+        pages.push(page);
+    }
+    println!("{}", json!({ "pages": pages, "blocks": blocks }));
+    ExitCode::SUCCESS
+}
+
+/// (page name, page object). Journals are named by Logseq's default `:journal/page-title-format`
+/// "MMM do, yyyy" (graph-parser extract.cljc `get-page-name` → date/journal-title-formatters).
+fn page_json(
+    graph: &Graph,
+    config: &GraphConfig,
+    path: &str,
+    facts: &PageFacts,
+) -> (String, Value) {
+    let aliases: Vec<String> = facts.aliases.iter().map(|a| names::page_key(a)).collect();
+    let day = journal_day(config, path).filter(|_| facts.title_property.is_none());
+    let title = match day {
+        Some(d) => journal_title(d),
+        None => graph.title_for(path, facts),
+    };
+    let name = names::page_key(&title);
+    // extract.cljc `build-page-map`: a title with `/` (not a journal) belongs to its parent.
+    let namespace = match day {
+        Some(_) => None,
+        None => name.rsplit_once('/').map(|(p, _)| p.to_string()),
+    };
+    let page = json!({
+        "name": name, "original_name": title, "file": path,
+        "journal_day": day, "namespace": namespace, "aliases": aliases,
+    });
+    (name, page)
+}
+
+fn blocks_json(src: &str, o: &Outline, page: &str) -> Vec<Value> {
+    let refs = graph_refs::refs_and_cards(src, o);
+    o.blocks
+        .iter()
+        .enumerate()
+        .zip(refs)
+        .map(|((pos, b), (refs, card))| {
+            let (scheduled, deadline) = planning(&src[b.range.clone()]);
+            json!({
+                "page": page,
+                "pos": pos,
+                "level": b.level,
+                "parent_pos": b.parent,
+                "pre_block": b.kind == BlockKind::Pre,
+                "uuid": b.property("id").and_then(|p| parse_uuid(p.value_str(src))),
+                "refs": refs,
+                "marker": marker(src, b.title.clone()),
+                "scheduled": scheduled,
+                "deadline": deadline,
+                "card": card,
+            })
+        })
+        .collect()
+}
+
+/// mldoc's task markers: a title's first word when one of these is followed by a space or tab
+/// (a bare `TODO` line is text; `NOW ` is a marker: checked on the graph-parser oracle).
+fn marker(src: &str, title: std::ops::Range<usize>) -> Option<&str> {
+    const MARKERS: [&str; 11] = [
+        "TODO",
+        "DOING",
+        "DONE",
+        "LATER",
+        "NOW",
+        "WAITING",
+        "WAIT",
+        "CANCELED",
+        "CANCELLED",
+        "STARTED",
+        "IN-PROGRESS",
+    ];
+    let raw = src[title.start..].split(['\r', '\n']).next().unwrap_or("");
+    let (first, _) = raw.split_once([' ', '\t'])?;
+    MARKERS.iter().copied().find(|m| *m == first)
+}
+
+/// `SCHEDULED: <2024-01-31 Wed>` → 20240131 (block.cljs 0.10.9
+/// `timestamps->scheduled-and-deadline` stores the day as a yyyymmdd int). An approximation of
+/// mldoc, checked on the graph-parser oracle: planning is read in the lines right after the
+/// title, among property lines and drawers; a text or blank line before it, or a date without a
+/// weekday, makes it text. (Logseq also reads it after `#+END_…` blocks and fences; the
+/// differential test lists where this differs. The schedule work owns the real rule.)
+fn planning(body: &str) -> (Option<u32>, Option<u32>) {
+    let (mut scheduled, mut deadline) = (None, None);
+    let mut in_drawer = false;
+    for l in body.lines().skip(1) {
+        let t = l.trim();
+        if in_drawer {
+            in_drawer = !t.eq_ignore_ascii_case(":END:");
+            continue;
+        }
+        if t.len() > 2 && t.starts_with(':') && t.ends_with(':') && !t.contains(' ') {
+            in_drawer = true;
+            continue;
+        }
+        if crate::engine::properties::parse_line(t, 0).is_some() {
+            continue;
+        }
+        let mut found = false;
+        for (key, slot) in [("SCHEDULED:", &mut scheduled), ("DEADLINE:", &mut deadline)] {
+            if let Some(i) = t.find(key) {
+                if let Some(d) = timestamp_day(t[i + key.len()..].trim_start()) {
+                    *slot = Some(d);
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            break;
+        }
+    }
+    (scheduled, deadline)
+}
+
+/// `<2024-01-31 Wed…>` → 20240131.
+fn timestamp_day(s: &str) -> Option<u32> {
+    let rest = s.strip_prefix('<')?;
+    let after = rest.get(10..)?;
+    after
+        .strip_prefix(' ')?
+        .chars()
+        .next()
+        .filter(|c| c.is_alphabetic())?;
+    ymd(rest.get(..10)?, '-')
+}
+
+fn ymd(s: &str, sep: char) -> Option<u32> {
+    let mut it = s.split(sep);
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 || it.next().is_some() {
+        return None;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    Some(y * 10000 + m * 100 + d)
+}
+
+/// A file `journals/2024_01_31.md` or `.org` (Logseq's default `:journal/file-name-format` yyyy_MM_dd).
+fn journal_day(config: &GraphConfig, path: &str) -> Option<u32> {
+    let rest = path
+        .strip_prefix(config.journals_dir.as_str())?
+        .strip_prefix('/')?;
+    let stem = rest
+        .strip_suffix(".md")
+        .or_else(|| rest.strip_suffix(".org"))?;
+    ymd(stem, '_')
+}
+
+/// "MMM do, yyyy": `Jan 31st, 2024`.
+fn journal_title(day: u32) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = (day / 10000, (day / 100) % 100, day % 100);
+    let suffix = match d {
+        11..=13 => "th",
+        _ if d % 10 == 1 => "st",
+        _ if d % 10 == 2 => "nd",
+        _ if d % 10 == 3 => "rd",
+        _ => "th",
+    };
+    format!("{} {d}{suffix}, {y}", MONTHS[(m - 1) as usize])
+}
