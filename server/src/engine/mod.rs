@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod blocks;
 pub mod cards;
+pub mod cljs_time;
 pub mod completion;
 pub mod diagnostic;
 pub mod edit;

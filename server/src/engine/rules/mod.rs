@@ -44,14 +44,17 @@ pub fn check_graph(graph: &Graph, path: &str, facts: &PageFacts) -> Vec<Diagnost
     out
 }
 
-/// Applies the user's severities (dropping rules turned off) and sorts by position.
+/// Applies the user's severities (dropping rules turned off) and sorts by position. Without a
+/// user setting a diagnostic keeps the severity its rule gave it (a rule may lower its default,
+/// e.g. card-schedule-invalid on a value Logseq still uses).
 pub fn finish(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
-    diags.retain_mut(|d| match settings.severity_of(d.code) {
-        Some(s) => {
-            d.severity = s;
+    diags.retain_mut(|d| match settings.severity.get(&d.code) {
+        Some(Some(s)) => {
+            d.severity = *s;
             true
         }
-        None => false,
+        Some(None) => false,
+        None => true,
     });
     diags.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))

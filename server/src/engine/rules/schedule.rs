@@ -1,11 +1,12 @@
 //! card-schedule-invalid, card-schedule-orphan.
 
 use super::PageCtx;
-use crate::engine::diagnostic::{Code, Diagnostic};
+use crate::engine::diagnostic::{Code, Diagnostic, Severity};
 use crate::engine::outline::BlockKind;
-use crate::engine::schedule::{check_value, KEYS};
+use crate::engine::schedule::{check_value, this_year, KEYS};
 
 pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    let year = this_year();
     for (i, b) in ctx.outline.blocks.iter().enumerate() {
         if b.kind == BlockKind::Pre {
             continue;
@@ -31,22 +32,29 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for p in sched {
-            if let Err(why) = check_value(&p.name, p.value_str(ctx.src)) {
-                let r = if p.value.is_empty() {
-                    p.line.clone()
-                } else {
-                    p.value.clone()
-                };
-                out.push(Diagnostic::new(
+            let Some(f) = check_value(&p.name, p.value_str(ctx.src), year) else {
+                continue;
+            };
+            let r = if p.value.is_empty() {
+                p.line.clone()
+            } else {
+                p.value.clone()
+            };
+            let head = format!("`{}:: {}`", &ctx.src[p.key.clone()], p.value_str(ctx.src));
+            // "cannot use" only where Logseq falls back or reads nothing; else a hint.
+            let mut d = if f.unusable {
+                Diagnostic::new(
                     Code::CardScheduleInvalid,
                     r,
-                    format!(
-                        "`{}:: {}`: {why}. Logseq cannot use this value, so the card's schedule is wrong (it may come up every day).",
-                        &ctx.src[p.key.clone()],
-                        p.value_str(ctx.src)
-                    ),
-                ));
+                    format!("{head}: Logseq cannot use this value: {}.", f.why),
+                )
+            } else {
+                Diagnostic::new(Code::CardScheduleInvalid, r, format!("{head}: {}.", f.why))
+            };
+            if !f.unusable {
+                d.severity = Severity::Hint;
             }
+            out.push(d);
         }
     }
 }
