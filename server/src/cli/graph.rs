@@ -38,7 +38,7 @@ pub fn run(dir: &Path) -> ExitCode {
         let o = outline::parse(text);
         let facts = PageFacts::from_outline(text, &o);
         let (name, page) = page_json(&graph, &loaded.config, path, &facts);
-        blocks.extend(blocks_json(text, &o, &name));
+        blocks.extend(blocks_json(text, &o, &facts, &loaded.config.refs, &name));
         pages.push(page);
     }
     println!("{}", json!({ "pages": pages, "blocks": blocks }));
@@ -72,8 +72,14 @@ fn page_json(
     (name, page)
 }
 
-fn blocks_json(src: &str, o: &Outline, page: &str) -> Vec<Value> {
-    let refs = graph_refs::refs_and_cards(src, o);
+fn blocks_json(
+    src: &str,
+    o: &Outline,
+    facts: &PageFacts,
+    cfg: &crate::engine::refs::RefConfig,
+    page: &str,
+) -> Vec<Value> {
+    let refs = graph_refs::refs_and_cards(src, o, cfg);
     o.blocks
         .iter()
         .enumerate()
@@ -86,7 +92,8 @@ fn blocks_json(src: &str, o: &Outline, page: &str) -> Vec<Value> {
                 "level": b.level,
                 "parent_pos": b.parent,
                 "pre_block": b.kind == BlockKind::Pre,
-                "uuid": b.property("id").and_then(|p| parse_uuid(p.value_str(src))),
+                // The engine's id sites: `id::`, `custom-id::`/`custom_id::` and page-level ids.
+                "uuid": facts.ids.iter().find(|s| s.block == pos).map(|s| &s.id),
                 "refs": refs,
                 "marker": marker(src, b.title.clone()),
                 "scheduled": scheduled,
