@@ -228,7 +228,7 @@ impl Scanner<'_> {
                     None => i += 1,
                 },
                 // mldoc 1.5.7: a tag may follow any character (`Def#card`, `##card` is `#` then
-                // `card`), but a `#` in a bare URL or in a link's `(target)` is part of the link.
+                // `card`), but a `#` in a bare URL is part of the link.
                 // `\#x` is an escaped `#`, plain text.
                 b'#' if i > 0 && b[i - 1] == b'\\' => i += 1,
                 b'#' => match link_part_end(b, words.of(b, i), i) {
@@ -340,8 +340,9 @@ impl WordStart {
 }
 
 /// If the `#` at `i` (in the word starting at `ws`) is part of a bare URL (`https://a.com/#x`,
-/// `<http://…>`) or of a Markdown link's target (`[t](#a)`, `![i](a.png#x)`): where that part
-/// ends. mldoc reads a URL only at a word's start (`(http://a/#x)` is text and a tag).
+/// `<http://…>`): where the URL ends. mldoc reads a URL only at a word's start
+/// (`(http://a/#x)` is text and a tag). A `#` in a link target (`[t](#a)`) never gets here:
+/// `markdown_link` consumed the link.
 fn link_part_end(b: &[u8], ws: usize, i: usize) -> Option<usize> {
     let word = &b[ws..i];
     let url = word.strip_prefix(b"<").unwrap_or(word);
@@ -349,19 +350,12 @@ fn link_part_end(b: &[u8], ws: usize, i: usize) -> Option<usize> {
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
         .count();
-    if scheme > 0 && url[0].is_ascii_alphabetic() && url[scheme..].starts_with(b"://") {
-        return Some(
-            i + b[i..]
-                .iter()
-                .take_while(|c| !c.is_ascii_whitespace())
-                .count(),
-        );
-    }
-    let open = word.windows(2).rposition(|w| w == b"](")?;
-    if word[open..].contains(&b')') {
-        return None;
-    }
-    Some(find_from(b, i, b")").map_or(b.len(), |c| c + 1))
+    (scheme > 0 && url[0].is_ascii_alphabetic() && url[scheme..].starts_with(b"://")).then(|| {
+        i + b[i..]
+            .iter()
+            .take_while(|c| !c.is_ascii_whitespace())
+            .count()
+    })
 }
 
 /// `[label](target)` starting at the `[` at `i`: the target's range (inside the parentheses).

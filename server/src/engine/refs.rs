@@ -126,17 +126,29 @@ const MARKERS: &[&str] = &[
 /// graph-parser skips (`Custom "query"`); every other kind (QUOTE, NOTE, TIP, …) is parsed.
 const INERT_CONTAINERS: &[&str] = &["src", "example", "export", "comment", "query"];
 
-/// Whether the inline at `k` lies inside a closed macro other than `embed`: macro arguments are
+/// For each inline, whether it lies inside a closed macro other than `embed`: macro arguments are
 /// strings in mldoc's AST, so `{{cloze [[card]]}}` references nothing (block.cljs
-/// `get-page-reference` reads only `embed` arguments).
-pub fn in_inert_macro(src: &str, inlines: &[Inline], k: usize) -> bool {
-    let r = &inlines[k].range;
-    inlines[..k].iter().any(|m| match &m.kind {
-        InlineKind::Macro {
-            name, closed: true, ..
-        } => &src[name.clone()] != "embed" && m.range.start <= r.start && r.end <= m.range.end,
-        _ => false,
-    })
+/// `get-page-reference` reads only `embed` arguments). One pass: the scanner emits a macro before
+/// what it found inside it.
+pub fn inert_macro_mask(src: &str, inlines: &[Inline]) -> Vec<bool> {
+    let mut until = 0;
+    inlines
+        .iter()
+        .map(|x| {
+            if x.range.start < until && x.range.end <= until {
+                return true;
+            }
+            if let InlineKind::Macro {
+                name, closed: true, ..
+            } = &x.kind
+            {
+                if &src[name.clone()] != "embed" {
+                    until = until.max(x.range.end);
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 /// The page `:block/refs` of block `i`, lower-case, each once (first occurrence), in text order.
@@ -156,12 +168,14 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
     // Inline references of the text. Those of the first property group were read above by the
     // property rules; a later group is a properties node that extract-blocks drops (only the
     // first is kept), so its `tags:: card` references nothing.
+    let inert = inert_macro_mask(src, &b.inlines);
+    let prop_lines = property_lines(b, 0);
     for (k, x) in b.inlines.iter().enumerate() {
         // `[#A]` is the priority, not the tag `A]`.
         let in_priority = priority
             .as_ref()
             .is_some_and(|p| p.start <= x.range.start && x.range.end <= p.end);
-        if in_priority || in_property_group(b, &x.range) || in_inert_macro(src, &b.inlines, k) {
+        if in_priority || inert[k] || within(&prop_lines, &x.range) {
             continue;
         }
         if let Some(n) = ref_name(src, x) {
@@ -212,15 +226,20 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
     out
 }
 
-/// Whether `r` lies on a property line of any of the block's property groups.
-pub fn in_property_group(b: &Block, r: &Range<usize>) -> bool {
-    b.groups.iter().any(|g| {
-        g.range().start <= r.start
-            && r.end <= g.range().end
-            && g.props
-                .iter()
-                .any(|p| p.line.start <= r.start && r.end <= p.line.end)
-    })
+/// The property lines of the block's groups after the first `skip` ones, in page order.
+pub fn property_lines(b: &Block, skip: usize) -> Vec<Range<usize>> {
+    b.groups
+        .iter()
+        .skip(skip)
+        .flat_map(|g| g.props.iter().map(|p| p.line.clone()))
+        .collect()
+}
+
+/// Whether `r` lies within one of `lines` (sorted, disjoint): a binary search, as a block may hold
+/// thousands of inlines and property lines.
+pub fn within(lines: &[Range<usize>], r: &Range<usize>) -> bool {
+    let k = lines.partition_point(|l| l.start <= r.start);
+    k > 0 && r.end <= lines[k - 1].end
 }
 
 /// A page reference's or tag's page name (`#[[x]]` is `x`).
@@ -296,8 +315,9 @@ fn property_refs(src: &str, p: &Property, cfg: &RefConfig, out: &mut Vec<(String
     // The raw value's top-level links and tags (`extract-refs-from-mldoc-ast`).
     let mut xs = Vec::new();
     inline::scan(v, p.value.start, &mut xs);
+    let nested = nested_mask(&xs);
     for (k, x) in xs.iter().enumerate() {
-        if !in_inert_macro(src, &xs, k) && !nested(&xs, k) {
+        if !nested[k] {
             // text.cljs `extract-refs-from-mldoc-ast` trims (an inline `[[x ]]` keeps its space).
             if let Some(n) = ref_name(src, x) {
                 out.push((n.trim().to_string(), x.range.clone()));
@@ -321,12 +341,17 @@ fn property_refs(src: &str, p: &Property, cfg: &RefConfig, out: &mut Vec<(String
     }
 }
 
-/// Nested inlines (those inside a macro) are not top-level nodes of the value.
-fn nested(xs: &[Inline], k: usize) -> bool {
-    let r = &xs[k].range;
-    xs[..k]
-        .iter()
-        .any(|m| m.range.start <= r.start && r.end <= m.range.end && m.range != *r)
+/// For each inline, whether it lies inside an earlier one (what the scanner found in a macro):
+/// not a top-level node of the value.
+fn nested_mask(xs: &[Inline]) -> Vec<bool> {
+    let mut until = 0;
+    xs.iter()
+        .map(|x| {
+            let inside = x.range.start < until && x.range.end <= until;
+            until = until.max(x.range.end);
+            inside
+        })
+        .collect()
 }
 
 /// The comma-separated items of `v[from..to]` (plain text between references).
@@ -395,8 +420,9 @@ fn container_refs(src: &str, b: &Block, out: &mut Vec<(String, Range<usize>)>) {
         }
         inline::scan(raw, start, &mut xs);
     }
+    let inert = inert_macro_mask(src, &xs);
     for (k, x) in xs.iter().enumerate() {
-        if !in_inert_macro(src, &xs, k) {
+        if !inert[k] {
             if let Some(n) = ref_name(src, x) {
                 out.push((n.to_string(), x.range.clone()));
             }

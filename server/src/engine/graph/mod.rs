@@ -89,17 +89,13 @@ impl PageFacts {
                     });
                 }
             }
+            // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later property
+            // groups (refs.rs).
+            let inert = refs::inert_macro_mask(src, &b.inlines);
+            let later = refs::property_lines(b, 1);
             for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
-                    // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later
-                    // property groups (refs.rs).
-                    InlineKind::BlockRef { .. }
-                        if refs::in_inert_macro(src, &b.inlines, k)
-                            || b.groups.iter().skip(1).any(|g| {
-                                g.props.iter().any(|p| {
-                                    p.line.start <= x.range.start && x.range.end <= p.line.end
-                                })
-                            }) => {}
+                    InlineKind::BlockRef { .. } if inert[k] || refs::within(&later, &x.range) => {}
                     InlineKind::BlockRef { inner, in_embed } => {
                         // Inline refs are not trimmed; the embed path trims (dialect doc §2.7).
                         let t = &src[inner.clone()];
