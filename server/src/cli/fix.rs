@@ -105,21 +105,45 @@ fn summary(codes: &[Code]) -> String {
         .join(", ")
 }
 
+/// A uniquely named temporary file in the same directory (so the rename stays on one file
+/// system), then `persist`: two writes of one file in one process no longer share a name.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("page");
-    let tmp = dir.join(format!(".{name}.logseq-lsp-{}.tmp", std::process::id()));
-    let res = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let _ = std::fs::set_permissions(&tmp, meta.permissions());
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut f = tempfile::Builder::new()
+        .prefix(".logseq-lsp-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    f.write_all(text.as_bytes())?;
+    f.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(f.path(), meta.permissions());
     }
-    res
+    f.persist(path).map(|_| ()).map_err(|e| e.error)
+}
+
+#[cfg(test)]
+mod write_tests {
+    /// Two writers of one file in one process: with one temp name per process, one writer's
+    /// rename took the other's file away (ENOENT). Each write now has its own temp file.
+    #[test]
+    fn concurrent_writes_of_one_file_do_not_collide() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("page.md");
+        std::fs::write(&p, "- a\n").unwrap();
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let p = &p;
+                s.spawn(move || {
+                    for i in 0..200 {
+                        super::write_atomically(p, &format!("- {t} {i}\n")).unwrap();
+                    }
+                });
+            }
+        });
+        assert!(std::fs::read_to_string(&p).unwrap().starts_with("- "));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    }
 }

@@ -35,11 +35,23 @@ impl Default for GraphConfig {
 }
 
 impl GraphConfig {
-    /// Reads config.edn text; on a parse error returns the defaults and the error.
+    /// Reads config.edn text. A text Logseq would not read (it shows an error and keeps its
+    /// defaults: frontend/handler/common/config_edn.cljs `validate-config-edn`, 0.10.9) gives
+    /// the defaults and one message naming the line; an empty file is the defaults, silently.
     pub fn from_edn(text: &str) -> (GraphConfig, Option<String>) {
         let v = match edn::parse(text) {
-            Ok(v) => v,
-            Err(e) => return (GraphConfig::default(), Some(e)),
+            Ok(v @ edn::Edn::Map(_)) => v,
+            Ok(edn::Edn::Nil) => return (GraphConfig::default(), None),
+            Ok(_) => {
+                let e = "it is not a map (Logseq expects the config wrapped in `{}`)".to_string();
+                return (GraphConfig::default(), Some(e));
+            }
+            Err(e) => {
+                return (
+                    GraphConfig::default(),
+                    Some(format!("Logseq cannot read it: {e}")),
+                )
+            }
         };
         let mut c = GraphConfig::default();
         if let Some(h) = v.get("hidden") {

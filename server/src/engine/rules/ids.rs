@@ -1,12 +1,14 @@
 //! id-invalid, id-duplicate, id-ignored, id-before-title, id-not-lowercase.
 
+use std::collections::HashMap;
+
 use super::PageCtx;
 use crate::engine::diagnostic::{Code, Diagnostic, Related};
 use crate::engine::graph::{Graph, PageFacts};
 use crate::engine::ids::parse_uuid;
 use crate::engine::outline::{BlockKind, LineKind};
 
-pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     for b in &ctx.outline.blocks {
         if b.kind == BlockKind::Pre {
             continue;
@@ -64,32 +66,54 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub(super) fn check_duplicates(
+/// At most this many other blocks are listed as related locations of one `id-duplicate`; the
+/// message gives the full count. Listing all made 10,000 copies of an id quadratic in time,
+/// memory and output (each copy listing every other).
+pub const MAX_RELATED_DUPLICATES: usize = 3;
+
+pub(crate) fn check_duplicates(
     graph: &Graph,
     path: &str,
     facts: &PageFacts,
     out: &mut Vec<Diagnostic>,
 ) {
+    // The sites of each duplicated id, looked up once per id (not once per copy).
+    let mut sites_of: HashMap<&str, Vec<(&str, std::ops::Range<usize>)>> = HashMap::new();
     for s in &facts.ids {
         if graph.id_count(&s.id) < 2 {
             continue;
         }
-        let related: Vec<Related> = graph
-            .id_sites(&s.id)
-            .into_iter()
-            .filter(|(p, o)| !(p.path == path && o.value == s.value))
-            .map(|(p, o)| Related {
-                path: p.path.clone(),
-                range: o.value.clone(),
+        let sites = sites_of.entry(&s.id).or_insert_with(|| {
+            graph
+                .id_sites(&s.id)
+                .into_iter()
+                .map(|(p, o)| (p.path.as_str(), o.value.clone()))
+                .collect()
+        });
+        let others = || sites.iter().filter(|(p, v)| !(*p == path && *v == s.value));
+        let n = sites.len().saturating_sub(1);
+        let related: Vec<Related> = others()
+            .take(MAX_RELATED_DUPLICATES)
+            .map(|(p, v)| Related {
+                path: p.to_string(),
+                range: v.clone(),
                 message: "the same id".into(),
             })
             .collect();
-        let n = related.len();
+        let more = if n > related.len() {
+            format!(
+                " ({} listed, {} more not)",
+                related.len(),
+                n - related.len()
+            )
+        } else {
+            String::new()
+        };
         let mut d = Diagnostic::new(
             Code::IdDuplicate,
             s.value.clone(),
             format!(
-                "This id is on {} other block{} of the graph. Logseq keeps it on one block and gives the others new ids, so references may silently point at the wrong block.",
+                "This id is on {} other block{} of the graph{more}. Logseq keeps it on one block and gives the others new ids, so references may silently point at the wrong block.",
                 n,
                 if n == 1 { "" } else { "s" }
             ),

@@ -4,7 +4,7 @@
 mod cards;
 mod cloze;
 pub use cloze::is_anki_cloze;
-mod ids;
+pub mod ids;
 mod properties;
 mod refs;
 mod schedule;
