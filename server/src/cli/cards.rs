@@ -48,7 +48,7 @@ pub fn run(paths: &[PathBuf], format: CardsFormat) -> ExitCode {
                     })),
                     CardsFormat::Tsv => {
                         let q = cards::masked(text, c);
-                        let ans = if c.clozes.is_empty() { c.answer.clone() } else { cards::revealed(text, &c.question, c) + if c.answer.is_empty() { "" } else { "\n" } + &c.answer };
+                        let ans = if c.clozes.is_empty() { c.answer.clone() } else { cards::revealed(text, c) + if c.answer.is_empty() { "" } else { "\n" } + &c.answer };
                         let tags: Vec<String> = c.tags.iter().map(|t| t.replace(' ', "_")).collect();
                         tsv.push_str(&format!("{}\t{}\t{}\n", tsv_field(&q), tsv_field(&ans), tags.join(" ")));
                     }

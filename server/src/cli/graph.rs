@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 
 use super::{graph_refs, EXIT_FAILURE};
 use crate::engine::graph::{names, Graph, GraphConfig, PageFacts};
-use crate::engine::ids::parse_uuid;
 use crate::engine::org;
 use crate::engine::outline::{self, BlockKind, Outline};
 

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::engine::edit::TextEdit;
-use crate::engine::outline::{LineKind, Outline};
+use crate::engine::outline::{drawer_end, drawer_open, Block, LineKind, Outline};
 
 /// The block's title: the text after the bullet, or, when the bullet line holds only a property
 /// (`- id:: …`, as Readwise writes) or nothing, the first line of text after it. Trimmed; empty
@@ -36,6 +36,75 @@ pub fn title_range(src: &str, o: &Outline, bi: usize) -> Option<Range<usize>> {
         let t = t.trim();
         (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
     })
+}
+
+/// Per line of `b`, whether Logseq shows it as text of the block: not property lines, blank lines,
+/// `SCHEDULED:`/`DEADLINE:` (rendered as dates) or drawers such as `:LOGBOOK:` … `:END:` (hidden
+/// or folded). Everything else is content: the card fixes never move the rest, and a card's front
+/// is the shown lines.
+pub fn shown_lines(src: &str, b: &Block) -> Vec<bool> {
+    let mut out = Vec::with_capacity(b.lines.len());
+    let mut in_drawer = false;
+    for (k, l) in b.lines.iter().enumerate() {
+        let t = l.line.text(src).trim();
+        let shown = match l.kind {
+            LineKind::Property | LineKind::DrawerMark | LineKind::FrontMatter | LineKind::Blank => {
+                false
+            }
+            // A closed drawer is an inert region; a `:NAME:` line opening a run of code lines
+            // starts one (a fence's content never starts such a run: the fence line does).
+            LineKind::Code if in_drawer => {
+                in_drawer = !drawer_end(t);
+                false
+            }
+            LineKind::Code
+                if drawer_open(t).is_some()
+                    && (k == 0 || b.lines[k - 1].kind != LineKind::Code) =>
+            {
+                in_drawer = true;
+                false
+            }
+            LineKind::First | LineKind::Text => !is_timestamp_line(t),
+            _ => true,
+        };
+        out.push(shown);
+    }
+    out
+}
+
+/// `SCHEDULED: <…>` / `DEADLINE: <…>` on a line of their own: block metadata, not text
+/// (frontend/util/property.cljs@0.10.9 `insert-property` keeps them with the title the same way).
+pub fn is_timestamp_line(t: &str) -> bool {
+    let t = t.trim_start();
+    ["SCHEDULED:", "DEADLINE:"].iter().any(|p| {
+        t.strip_prefix(p)
+            .is_some_and(|r| r.trim_start().starts_with('<'))
+    })
+}
+
+/// For a block whose first line is a property (`- id:: …`): the line that would be its title,
+/// when it has one to lose. Logseq writes properties first itself when the block's content starts
+/// with anything but a paragraph (frontend/util/property.cljs@0.10.9 `with-built-in-properties`
+/// puts them before the body unless `mldoc/block-with-title?`, i.e. a Paragraph, Heading or
+/// HTML): so math, code, `#+BEGIN_…`, lists, quotes and drawers are no title. The line is the
+/// first non-blank one after the property group, so moving it up reorders nothing else.
+pub fn title_after_properties(src: &str, b: &Block) -> Option<usize> {
+    if b.lines.first()?.kind != LineKind::Property {
+        return None;
+    }
+    let group = b
+        .lines
+        .iter()
+        .take_while(|l| l.kind == LineKind::Property)
+        .count();
+    let k = (group..b.lines.len()).find(|&k| b.lines[k].kind != LineKind::Blank)?;
+    let t = b.lines[k].line.text(src).trim();
+    (b.lines[k].kind == LineKind::Text
+        && !t.starts_with("$$")
+        && !t.starts_with('|')
+        && !is_timestamp_line(t)
+        && drawer_open(t).is_none())
+    .then_some(k)
 }
 
 /// A block's visible text: its lines without property lines, trimmed.

@@ -3,8 +3,9 @@
 
 use std::ops::Range;
 
+use crate::engine::blocks;
 use crate::engine::inline::{Inline, InlineKind};
-use crate::engine::outline::{Block, LineKind, Outline};
+use crate::engine::outline::{Block, BodyLine, LineKind, Outline};
 use crate::engine::refs::{self, RefConfig};
 use crate::engine::schedule::{self, Schedule};
 
@@ -14,6 +15,8 @@ pub const NATIVE_TAG: &str = "card";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cloze {
     pub range: Range<usize>,
+    /// What "Show clozes" reveals: srs.cljs@0.10.9 `cloze-parse` of the arguments joined with
+    /// `", "` (not trimmed when there is no cue).
     pub answer: String,
     pub cue: Option<String>,
 }
@@ -28,11 +31,21 @@ pub struct Card {
     pub tag_range: Range<usize>,
     /// Whether Logseq's review sees it (it references `card`).
     pub native: bool,
+    /// The front: every line of the card block Logseq shows (srs.cljs@0.10.9 `show-cycle`
+    /// phase 1 renders the whole block), one per line, trimmed, tags and clozes as written.
     pub question: String,
+    /// Byte ranges of those lines (the title for the first line).
+    pub front: Vec<Range<usize>>,
+    /// Whether the front holds anything but the card tags.
+    pub front_has_text: bool,
+    /// The back: the child blocks ("Show answers", phase 2), as an outline.
     pub answer: String,
-    /// Lines of the block after the question (not property lines, not blank): the inline answer.
-    pub answer_lines: Vec<Range<usize>>,
+    /// Shown lines of the block after the line with the first card tag. On a card with no
+    /// children and no cloze they are on the front like the rest, with nothing left to reveal.
+    pub lines_after_tag: Vec<Range<usize>>,
     pub has_children: bool,
+    /// The clozes of the card block that Logseq renders as clozes (mldoc 1.5.7 reads them as
+    /// the macro `cloze`).
     pub clozes: Vec<Cloze>,
     /// Whether the card or a descendant contains `{{cloze ` (srs.cljs `has-cloze?`).
     pub has_cloze_phase: bool,
@@ -156,57 +169,53 @@ pub fn cards_in(
                 card_tags.push(t.clone());
             }
         }
-        // The question runs to the end of the line carrying the first card tag; a tag in a
-        // property (`tags:: card`) makes the title the question.
+        // The line carrying the first card tag; a tag in a property (`tags:: card`) counts as
+        // the title's line.
         let tag_line = b
             .lines
             .iter()
             .position(|l| l.line.start <= tag_range.start && tag_range.start <= l.line.end);
-        let q_last = match tag_line {
+        let tag_line = match tag_line {
             Some(k) if b.lines[k].kind != LineKind::Property => k,
             _ => 0,
         };
-        // Question and answer are built in `buf`, not as a `Vec` of lines joined: every card of
-        // every page is built on every analysis.
-        let question = &mut buf;
-        question.clear();
-        let mut answer_lines = Vec::new();
+        let shown = blocks::shown_lines(src, b);
+        let mut front = Vec::new();
+        let mut lines_after_tag = Vec::new();
+        let mut front_has_text = false;
         for (k, bl) in b.lines.iter().enumerate() {
-            if matches!(bl.kind, LineKind::Property | LineKind::FrontMatter) {
+            if !shown[k] {
                 continue;
             }
-            let r = if bl.kind == LineKind::First {
-                b.title.clone()
-            } else {
-                bl.line.range()
-            };
-            if k <= q_last {
-                strip_ranges(src, r, &found, &mut scratch);
-                let mut words = scratch.split_whitespace();
-                if let Some(w) = words.next() {
-                    if !question.is_empty() {
-                        question.push('\n');
-                    }
-                    question.push_str(w);
-                    for w in words {
-                        question.push(' ');
-                        question.push_str(w);
-                    }
-                }
-            } else if bl.kind != LineKind::Blank {
-                answer_lines.push(bl.line.range());
+            let r = trimmed(src, line_text(b, bl));
+            if r.is_empty() {
+                continue;
+            }
+            if !front_has_text {
+                strip_ranges(src, r.clone(), &found, &mut scratch);
+                front_has_text = !scratch.trim().is_empty();
+            }
+            if k > tag_line {
+                lines_after_tag.push(r.clone());
+            }
+            front.push(r);
+        }
+        let mut clozes = Vec::new();
+        let mut prev_end = None;
+        for x in &b.inlines {
+            if let Some(z) = as_cloze(src, b, x, prev_end) {
+                clozes.push(z);
+            }
+            if !matches!(x.kind, InlineKind::Macro { closed: false, .. }) {
+                prev_end = Some(x.range.end);
             }
         }
-        let question = question.as_str().to_owned();
+        let question = render_front(src, &front, &clozes, &mut buf, |_, z| {
+            src[z.range.clone()].to_string()
+        });
         let answer = &mut buf;
         answer.clear();
         let mut first_answer_line = true;
-        for r in &answer_lines {
-            if !std::mem::replace(&mut first_answer_line, false) {
-                answer.push('\n');
-            }
-            answer.push_str(src[r.clone()].trim());
-        }
         let end = outline.subtree_end(i);
         for j in i + 1..end {
             let c = &outline.blocks[j];
@@ -237,19 +246,6 @@ pub fn cards_in(
                 answer.push('-');
             }
         }
-        let mut clozes = Vec::new();
-        for x in &b.inlines {
-            if let InlineKind::Macro {
-                name,
-                args,
-                closed: true,
-            } = &x.kind
-            {
-                if &src[name.clone()] == "cloze" && !args.is_empty() {
-                    clozes.push(parse_cloze(src, x.range.clone(), args.clone()));
-                }
-            }
-        }
         let has_cloze_phase = src
             [b.range.start..outline.blocks.get(end).map_or(src.len(), |n| n.range.start)]
             .contains("{{cloze ");
@@ -259,8 +255,10 @@ pub fn cards_in(
             tags: card_tags,
             tag_range,
             question,
+            front,
+            front_has_text,
             answer: answer.as_str().to_owned(),
-            answer_lines,
+            lines_after_tag,
             has_children: end > i + 1,
             clozes,
             has_cloze_phase,
@@ -291,44 +289,191 @@ fn push_pad(s: &mut String, levels: usize) {
     }
 }
 
-/// `{{cloze answer \\ cue}}`: the last `\\` separates the cue (srs.cljs `cloze-cue-separator`).
-pub fn parse_cloze(src: &str, range: Range<usize>, args: Range<usize>) -> Cloze {
-    let a = &src[args];
-    match a.rfind("\\\\") {
+/// The text range of a body line: the title for the first line.
+fn line_text(b: &Block, bl: &BodyLine) -> Range<usize> {
+    if bl.kind == LineKind::First {
+        b.title.clone()
+    } else {
+        bl.line.range()
+    }
+}
+
+/// `r` without its leading and trailing whitespace.
+fn trimmed(src: &str, r: Range<usize>) -> Range<usize> {
+    let t = &src[r.clone()];
+    let lead = t.len() - t.trim_start().len();
+    r.start + lead..r.start + lead + t.trim().len()
+}
+
+/// The front's lines joined with `\n`, cloze `k` replaced by `show(k, cloze)`.
+fn render_front(
+    src: &str,
+    front: &[Range<usize>],
+    clozes: &[Cloze],
+    buf: &mut String,
+    show: impl Fn(usize, &Cloze) -> String,
+) -> String {
+    buf.clear();
+    let mut zs = clozes.iter().enumerate().peekable();
+    for (k, r) in front.iter().enumerate() {
+        if k > 0 {
+            buf.push('\n');
+        }
+        let mut pos = r.start;
+        while let Some(&(n, z)) = zs.peek().filter(|(_, z)| z.range.start < r.end) {
+            if z.range.start >= pos && z.range.end <= r.end {
+                buf.push_str(&src[pos..z.range.start]);
+                buf.push_str(&show(n, z));
+                pos = z.range.end;
+            }
+            zs.next();
+        }
+        buf.push_str(&src[pos..r.end]);
+    }
+    buf.as_str().to_owned()
+}
+
+/// `x` as a cloze, if Logseq renders it as one. mldoc 1.5.7 reads `{{cloze …}}` (and
+/// `{{{cloze …}}}`) as the macro `cloze` only at the start of the text, after a space or tab, or
+/// right after another inline (`a{{cloze x}}` and `({{cloze x}})` are plain text); with a space
+/// after the name (`{{cloze<TAB>x}}` is the macro `cloze<TAB>x`); and with arguments its macro
+/// grammar accepts (`{{cloze a}b}}` is plain text). `prev_end` is the end of the inline before.
+fn as_cloze(src: &str, b: &Block, x: &Inline, prev_end: Option<usize>) -> Option<Cloze> {
+    let InlineKind::Macro {
+        name,
+        args,
+        closed: true,
+    } = &x.kind
+    else {
+        return None;
+    };
+    let bytes = src.as_bytes();
+    let mut range = x.range.clone();
+    match &src[name.clone()] {
+        "cloze" => {}
+        // `{{{cloze x}}}`: the scanner sees the macro `{cloze` closed one `}` early.
+        "{cloze" if bytes.get(range.end) == Some(&b'}') => range.end += 1,
+        _ => return None,
+    }
+    if bytes.get(name.end) == Some(&b'\t') {
+        return None;
+    }
+    let after_space = range.start > 0 && matches!(bytes[range.start - 1], b' ' | b'\t');
+    let at_start = || {
+        b.lines
+            .iter()
+            .any(|l| trimmed(src, line_text(b, l)).start == range.start)
+    };
+    if !(after_space || prev_end == Some(range.start) || at_start()) {
+        return None;
+    }
+    let parts = macro_args(&src[args.clone()])?;
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parse_cloze(range, &parts.join(", ")))
+}
+
+/// mldoc 1.5.7's macro arguments: separated by `,`, leading spaces dropped (trailing ones kept);
+/// an argument that starts with `[[…]]` or `((…))` is that link alone; `"…"` is kept with its
+/// quotes; other text stops at `}`. None when mldoc reads no macro at all (an empty argument,
+/// text after a leading link, a `}` in the text). Learnt from mldoc 1.5.7's output (tests below).
+pub fn macro_args(a: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    if a.trim().is_empty() {
+        return Some(out);
+    }
+    let mut rest = a;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t']);
+        let link = [("[[", "]]"), ("((", "))")]
+            .iter()
+            .find(|(o, _)| rest.starts_with(o))
+            .and_then(|(_, c)| rest.find(c).map(|p| p + 2));
+        let (arg, after) = if let Some(e) = link {
+            (&rest[..e], rest[e..].trim_start_matches([' ', '\t']))
+        } else if let Some(q) = rest.strip_prefix('"').and_then(|r| r.find('"')) {
+            (
+                &rest[..q + 2],
+                rest[q + 2..].trim_start_matches([' ', '\t']),
+            )
+        } else {
+            let e = rest.find(',').unwrap_or(rest.len());
+            (&rest[..e], &rest[e..])
+        };
+        if arg.is_empty() || arg.contains('}') {
+            return None;
+        }
+        out.push(arg);
+        match after.strip_prefix(',') {
+            Some(r) => rest = r,
+            None if after.is_empty() => return Some(out),
+            None => return None,
+        }
+    }
+}
+
+/// srs.cljs@0.10.9 `cloze-parse`: the last `\\` separates the cue; with a cue the answer is
+/// right-trimmed and the cue trimmed, without one the text is the answer as it is.
+pub fn parse_cloze(range: Range<usize>, content: &str) -> Cloze {
+    match content.rfind("\\\\") {
         Some(p) => Cloze {
             range,
-            answer: a[..p].trim().to_string(),
-            cue: Some(a[p + 2..].trim().to_string()).filter(|c| !c.is_empty()),
+            answer: content[..p].trim_end().to_string(),
+            cue: Some(content[p + 2..].trim().to_string()).filter(|c| !c.is_empty()),
         },
         None => Cloze {
             range,
-            answer: a.trim().to_string(),
+            answer: content.to_string(),
             cue: None,
         },
     }
 }
 
-/// The question with every cloze hidden: `[...]`, or `(cue)` when it has one.
-pub fn masked(src: &str, card: &Card) -> String {
-    let mut q = card.question.clone();
-    for c in &card.clozes {
-        let raw = &src[c.range.clone()];
-        let shown = match &c.cue {
-            Some(cue) => format!("({cue})"),
-            None => "[...]".to_string(),
+/// A short name for the card (outline and workspace symbols): its first line of text without
+/// the card tag.
+pub fn name(src: &str, card: &Card) -> String {
+    let mut s = String::new();
+    for r in &card.front {
+        let t = &src[r.clone()];
+        let t = if r.start <= card.tag_range.start && card.tag_range.end <= r.end {
+            let (a, b) = (card.tag_range.start - r.start, card.tag_range.end - r.start);
+            format!("{} {}", &t[..a], &t[b..])
+        } else {
+            t.to_string()
         };
-        q = q.replacen(raw, &shown, 1);
+        s = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !s.is_empty() {
+            break;
+        }
     }
-    q
+    s
 }
 
-/// The text with every cloze revealed as `[answer]`.
-pub fn revealed(src: &str, text: &str, card: &Card) -> String {
-    let mut t = text.to_string();
-    for c in &card.clozes {
-        t = t.replacen(&src[c.range.clone()], &format!("[{}]", c.answer), 1);
-    }
-    t
+/// The front as phase 1 of the review shows it: every cloze hidden as `[...]`, or `(cue)`
+/// (srs.cljs@0.10.9 `cloze-macro-show`).
+pub fn masked(src: &str, card: &Card) -> String {
+    render_front(
+        src,
+        &card.front,
+        &card.clozes,
+        &mut String::new(),
+        |_, z| match &z.cue {
+            Some(cue) => format!("({cue})"),
+            None => "[...]".to_string(),
+        },
+    )
+}
+
+/// The front as "Show clozes" (phase 3) shows it: every cloze as `[answer]`.
+pub fn revealed(src: &str, card: &Card) -> String {
+    render_front(
+        src,
+        &card.front,
+        &card.clozes,
+        &mut String::new(),
+        |_, z| format!("[{}]", z.answer),
+    )
 }
 
 #[cfg(test)]
@@ -340,37 +485,63 @@ mod tests {
         vec!["card".into(), "flashcard".into()]
     }
 
+    // srs.cljs@0.10.9 `show-cycle`: phase 1 renders the whole card block, children come with
+    // "Show answers".
     #[test]
     fn native_card_with_child_answer() {
         let s = "- What is X? #card\n  id:: 6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n\t- X is Y.\n";
         let c = &cards(s, &parse(s), &tags())[0];
         assert!(c.native && c.has_children);
-        assert_eq!(c.question, "What is X?");
+        assert_eq!(c.question, "What is X? #card");
         assert_eq!(c.answer, "- X is Y.");
         assert!(c.schedule.is_new());
     }
 
     #[test]
-    fn readwise_card_with_inline_answer() {
-        let s = "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n   What is NoOps? #flashcard \n    Ideally 😀 devs deploy.\n  \n    (link)\n-\n";
+    fn every_shown_line_is_on_the_front() {
+        let s = "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n   What is NoOps? #flashcard \n    Ideally 😀 devs deploy.\n  \n    (link)\n    SCHEDULED: <2024-01-01 Mon>\n    :LOGBOOK:\n    CLOCK: [2024-01-01 Mon 10:00]\n    :END:\n-\n";
         let c = &cards(s, &parse(s), &tags())[0];
         assert!(!c.native && !c.has_children);
-        assert_eq!(c.question, "What is NoOps?");
-        assert_eq!(c.answer, "Ideally 😀 devs deploy.\n(link)");
-        assert_eq!(c.answer_lines.len(), 2);
+        assert_eq!(
+            c.question,
+            "What is NoOps? #flashcard\nIdeally 😀 devs deploy.\n(link)"
+        );
+        assert_eq!(c.answer, "");
+        assert_eq!(c.lines_after_tag.len(), 2);
     }
 
+    // srs.cljs@0.10.9 `cloze-macro-show` / `cloze-parse`.
     #[test]
     fn clozes_and_masking() {
-        let s = "- The {{cloze capital \\\\ city}} of France is {{cloze Paris}} #card\n";
+        let s = "- The {{cloze capital \\\\ city}} of France is {{cloze  Paris }} #card\n  and {{{cloze x}}}, {{cloze a, b}}\n";
         let c = &cards(s, &parse(s), &tags())[0];
-        assert_eq!(c.clozes.len(), 2);
+        assert_eq!(c.clozes.len(), 4);
         assert_eq!(c.clozes[0].cue.as_deref(), Some("city"));
-        assert_eq!(masked(s, c), "The (city) of France is [...]");
+        assert_eq!(c.clozes[1].answer, "Paris ");
         assert_eq!(
-            revealed(s, &c.question, c),
-            "The [capital] of France is [Paris]"
+            masked(s, c),
+            "The (city) of France is [...] #card\nand [...], [...]"
         );
+        assert_eq!(
+            revealed(s, c),
+            "The [capital] of France is [Paris ] #card\nand [x], [a, b]"
+        );
+    }
+
+    // mldoc 1.5.7 reads none of these as the macro `cloze` (checked with its parseJson).
+    #[test]
+    fn not_clozes_in_mldoc() {
+        for s in [
+            "- {{cloze a}b}} #card\n",
+            "- {{cloze\tx}} #card\n",
+            "- a{{cloze x}} #card\n",
+            "- ({{cloze x}}) #card\n",
+            "- {{cloze [[a]] b}} #card\n",
+            "- {{cloze a ,, b}} #card\n",
+        ] {
+            let c = &cards(s, &parse(s), &tags())[0];
+            assert!(c.clozes.is_empty(), "{s:?}");
+        }
     }
 
     #[test]

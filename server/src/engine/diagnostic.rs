@@ -59,9 +59,9 @@ macro_rules! codes {
 }
 
 codes! {
-    CardNoAnswer = "card-no-answer", Warning, "a card with nothing to reveal: no answer lines, no child blocks, no cloze";
-    CardAnswerInline = "card-answer-inline", Information, "the answer is on continuation lines and the card has no child blocks, so Logseq shows it on the front";
-    CardEmptyQuestion = "card-empty-question", Error, "the card's question is empty";
+    CardNoAnswer = "card-no-answer", Warning, "a one-line card with no child blocks and no cloze: Logseq's review has nothing to reveal";
+    CardAnswerInline = "card-answer-inline", Information, "lines after the card tag on a card with no child blocks and no cloze: Logseq shows them on the front, nothing is hidden";
+    CardEmptyQuestion = "card-empty-question", Warning, "a card block holding nothing but the card tag (and properties)";
     CardTagNotNative = "card-tag-not-native", Hint, "a card only through a non-native tag such as #flashcard, which Logseq's review never shows";
     ClozeMalformed = "cloze-malformed", Error, "{{cloze}} with no text, {{cloze: x}}, Anki-style {{c1::x}}, or an unclosed {{cloze";
     CardScheduleInvalid = "card-schedule-invalid", Error, "a card-* value Logseq cannot parse, or out of range";

@@ -79,7 +79,7 @@ pub fn hover(
     })
 }
 
-/// The card preview: masked question, revealed answer, tag, schedule.
+/// The card preview as Logseq's review shows it, then the tag and schedule.
 pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
     let mut s = String::new();
     let kind = if c.native {
@@ -95,23 +95,20 @@ pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     ));
-    s.push_str("**Question**\n\n");
+    // The three phases of srs.cljs@0.10.9 `show-cycle`: the whole block with clozes hidden,
+    // then the child blocks, then the clozes revealed.
+    s.push_str("**Front**\n\n");
     s.push_str(&quote(&cards::masked(src, c)));
-    s.push_str("\n\n**Answer**\n\n");
-    let mut answer = String::new();
+    if c.has_children {
+        s.push_str("\n\n**Show answers**\n\n");
+        s.push_str(&quote(&c.answer));
+    }
     if !c.clozes.is_empty() {
-        answer.push_str(&cards::revealed(src, &c.question, c));
+        s.push_str("\n\n**Show clozes**\n\n");
+        s.push_str(&quote(&cards::revealed(src, c)));
     }
-    if !c.answer.is_empty() {
-        if !answer.is_empty() {
-            answer.push('\n');
-        }
-        answer.push_str(&c.answer);
-    }
-    if answer.is_empty() {
-        s.push_str("_(nothing to reveal)_");
-    } else {
-        s.push_str(&quote(&answer));
+    if !c.has_children && c.clozes.is_empty() {
+        s.push_str("\n\n_Nothing hidden: no child blocks and no cloze._");
     }
     s.push_str("\n\n");
     s.push_str(&schedule_words(c, now));

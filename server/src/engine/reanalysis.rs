@@ -58,7 +58,7 @@ fn splice_cards(cards: &mut Vec<Card>, fresh: Vec<Card>, sp: &Splice) {
     for c in &mut cards[tail..] {
         c.block = sp.block(c.block);
         c.tag_range = sp.offset(c.tag_range.start)..sp.offset(c.tag_range.end);
-        for r in &mut c.answer_lines {
+        for r in c.lines_after_tag.iter_mut().chain(c.front.iter_mut()) {
             *r = sp.offset(r.start)..sp.offset(r.end);
         }
         for z in &mut c.clozes {

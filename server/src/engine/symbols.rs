@@ -121,10 +121,8 @@ fn block_symbol(
         }
         _ => (SymbolKind::Block, None),
     };
-    let name = match card {
-        Some(c) if !c.question.trim().is_empty() => c.question.lines().next().unwrap_or(""),
-        _ => &src[title.clone()],
-    };
+    let card_name = card.map(|c| cards::name(src, c)).filter(|n| !n.is_empty());
+    let name = card_name.as_deref().unwrap_or(&src[title.clone()]);
     Some(Symbol {
         name: blocks::clip(name.trim(), NAME_CHARS),
         detail,
@@ -255,7 +253,7 @@ fn search_cards(
             out.push((
                 s,
                 WorkspaceSymbol {
-                    name: blocks::clip(c.question.lines().next().unwrap_or("").trim(), NAME_CHARS),
+                    name: blocks::clip(&cards::name(&p.text, c), NAME_CHARS),
                     kind: if c.native {
                         SymbolKind::Card
                     } else {

@@ -3,7 +3,7 @@
 use super::util::{block_at, child_indent, continuation_indent, full_line};
 use super::{diff_edit, ids, Fix, FixCtx};
 use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::blocks::newline;
+use crate::engine::blocks::{self, newline};
 use crate::engine::cards::NATIVE_TAG;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::edit::{self, TextEdit};
@@ -11,13 +11,15 @@ use crate::engine::outline::LineKind;
 use crate::engine::schedule::KEYS;
 use crate::engine::settings::Settings;
 
-/// Moves the answer lines of a card into a child block, indented the way the file indents.
+/// Moves the lines after the card tag into a child block, indented the way the file indents,
+/// so that Logseq hides them until "Show answers". What is not shown text (properties,
+/// `SCHEDULED:`/`DEADLINE:`, `:LOGBOOK:` and other drawers) stays on the card block, in order.
 pub(super) fn answer_to_child(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
     let Some(edit) = answer_edit(ctx.src, ctx.analysis, d.range.start) else {
         return Vec::new();
     };
     vec![Fix {
-        title: "Move the answer into a child block, so Logseq hides it until \"Show answers\""
+        title: "Move these lines into a child block, so Logseq hides them until \"Show answers\""
             .into(),
         code: d.code,
         edits: vec![edit],
@@ -28,52 +30,48 @@ pub(super) fn answer_to_child(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
 fn answer_edit(src: &str, a: &PageAnalysis, at: usize) -> Option<TextEdit> {
     let bi = a.outline.block_at(at)?;
     let card = a.cards.iter().find(|c| c.block == bi)?;
-    if card.answer_lines.is_empty() || card.has_children {
+    if card.lines_after_tag.is_empty() || card.has_children || !card.clozes.is_empty() {
         return None;
     }
     let b = &a.outline.blocks[bi];
-    let start = card.answer_lines[0].start;
-    let end = card.answer_lines[card.answer_lines.len() - 1].end;
-    let lines: Vec<_> = b
-        .lines
-        .iter()
-        .filter(|l| l.line.start >= start && l.line.end <= end)
-        .collect();
+    let start = card.lines_after_tag[0].start;
+    let shown = blocks::shown_lines(src, b);
+    // From the first moved line to the end of the block: moved lines go into the child, the
+    // others stay on the block; blank lines between moved lines stay between them.
+    let from = b.lines.iter().position(|l| l.line.end >= start)?;
+    let end = b.lines[b.lines.len() - 1].line.end;
+    let line_start = b.lines[from].line.start;
     let nl = newline(src);
     let child = child_indent(src, &a.outline, b);
     let cont = format!("{child}  ");
-    // Continuation lines keep their indentation relative to the least indented answer line.
-    let common = lines
+    let moved: Vec<usize> = (from..b.lines.len()).filter(|&k| shown[k]).collect();
+    // Continuation lines keep their indentation relative to the least indented moved line.
+    let common = moved
         .iter()
-        .filter(|l| !matches!(l.kind, LineKind::Blank | LineKind::Property))
         .skip(1)
-        .map(|l| crate::engine::text::indent_len(l.line.text(src)))
+        .map(|&k| crate::engine::text::indent_len(b.lines[k].line.text(src)))
         .min()
         .unwrap_or(0);
-    let mut props = Vec::new();
+    let last_moved = *moved.last()?;
+    let mut kept = Vec::new();
     let mut body = Vec::new();
-    let mut first = true;
-    for l in lines {
+    for (k, l) in b.lines.iter().enumerate().skip(from) {
         let t = l.line.text(src);
-        match l.kind {
-            LineKind::Property => props.push(t.to_string()),
-            LineKind::Blank => body.push(String::new()),
-            _ if first => {
+        if shown[k] {
+            if body.is_empty() {
                 body.push(format!("{child}- {}", t.trim_start()));
-                first = false;
-            }
-            _ => {
+            } else {
                 let ind = crate::engine::text::indent_len(t).min(common);
                 body.push(format!("{cont}{}", &t[ind..]));
             }
+        } else if l.kind == LineKind::Blank && !body.is_empty() && k < last_moved {
+            body.push(String::new());
+        } else if l.kind != LineKind::Blank {
+            kept.push(t.to_string());
         }
     }
-    while body.last().is_some_and(|l| l.is_empty()) {
-        body.pop();
-    }
-    let mut out: Vec<String> = props;
-    out.extend(body);
-    Some(TextEdit::replace(start..end, out.join(nl)))
+    kept.extend(body);
+    Some(TextEdit::replace(line_start..end, kept.join(nl)))
 }
 
 /// Converts a card made with a non-native tag (`#flashcard`) into a Logseq card: `#card` after
@@ -221,12 +219,28 @@ pub(super) fn orphan_schedule(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         })
         .map(|l| TextEdit::delete(full_line(&l.line)))
         .collect();
-    out.push(Fix {
-        title: "Remove the card-* properties".into(),
-        code: d.code,
-        edits: deletes,
-        safe: false,
+    // Removing them erases the review history: offer it only where nothing in the block could
+    // make it a card in Logseq. Every way is a reference to the page `card` (graph-parser
+    // block.cljs@0.10.9 `get-block-refs`): a tag or link (`#card`, `#[[card]]`, `[[card/x]]`,
+    // also where our scanner sees none, as mldoc 1.5.7 reads `Def#card`) or a property naming it
+    // (`card:: x`, `tags:: card`). Prose that mentions a card is no reference.
+    let names_card = b.lines.iter().any(|l| {
+        let t = l.line.text(ctx.src).to_ascii_lowercase();
+        let t = t.trim_start().trim_start_matches("- ");
+        if l.kind == LineKind::Property {
+            !KEYS.iter().any(|k| t.starts_with(&format!("{k}::"))) && t.contains("card")
+        } else {
+            ["#card", "[[card"].iter().any(|r| t.contains(r))
+        }
     });
+    if !names_card {
+        out.push(Fix {
+            title: "Remove the card-* properties (this erases the review history)".into(),
+            code: d.code,
+            edits: deletes,
+            safe: false,
+        });
+    }
     if !b.title.is_empty() {
         out.push(Fix {
             title: "Make this block a card (add #card)".into(),

@@ -52,23 +52,14 @@ pub(super) fn before_title(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
     let Some((_, b)) = block_at(ctx, d.range.start) else {
         return Vec::new();
     };
-    if b.lines[0].kind != LineKind::Property {
-        return Vec::new();
-    }
+    let Some(q) = crate::engine::blocks::title_after_properties(src, b) else {
+        return Vec::new(); // no text title: Logseq writes this layout itself
+    };
     let group_len = b
         .lines
         .iter()
         .take_while(|l| l.kind == LineKind::Property)
         .count();
-    let Some(q) = b
-        .lines
-        .iter()
-        .skip(group_len)
-        .position(|l| l.kind == LineKind::Text)
-        .map(|k| k + group_len)
-    else {
-        return Vec::new(); // nothing to become the title
-    };
     let nl = newline(src);
     let cont = continuation_indent(src, b);
     let first = &b.lines[0].line;

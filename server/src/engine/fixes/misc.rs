@@ -1,9 +1,12 @@
 //! Small textual fixes: block reference spaces, a property's missing space, cloze syntax.
 
+use super::util::block_at;
 use super::{Fix, FixCtx};
 use crate::engine::diagnostic::Diagnostic;
 use crate::engine::edit::TextEdit;
 use crate::engine::ids::parse_uuid;
+use crate::engine::inline::InlineKind;
+use crate::engine::outline::LineKind;
 use crate::engine::properties::looks_malformed;
 
 pub(super) fn block_ref_spaces(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
@@ -55,14 +58,7 @@ pub(super) fn cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         }]
     };
     let Some(inner) = body.strip_suffix("}}") else {
-        // Unclosed: close it at the end of its text.
-        let end = d.range.start + t.trim_end().len();
-        return vec![Fix {
-            title: "Close the cloze with }}".into(),
-            code: d.code,
-            edits: vec![TextEdit::insert(end, "}}")],
-            safe: true,
-        }];
+        return close_cloze(ctx, d);
     };
     if crate::engine::rules::is_anki_cloze(inner.split_whitespace().next().unwrap_or(""))
         || crate::engine::rules::is_anki_cloze(inner)
@@ -88,4 +84,75 @@ pub(super) fn cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         );
     }
     Vec::new()
+}
+
+/// An unclosed `{{cloze` (the diagnostic runs from `{{` to the end of its line). When a later
+/// text line of the block holds the `}}`, the cloze was written over several lines, which mldoc
+/// never reads as one macro: join those lines (only line breaks and indentation change). Else
+/// close it before the tags and links that end the line, so `{{cloze Paris #card` keeps its tag
+/// (inside a macro it would be text, and the block would stop being a card).
+fn close_cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
+    let src = ctx.src;
+    let Some((_, b)) = block_at(ctx, d.range.start) else {
+        return Vec::new();
+    };
+    let Some(k) = b
+        .lines
+        .iter()
+        .position(|l| l.line.start <= d.range.start && d.range.start <= l.line.end)
+    else {
+        return Vec::new();
+    };
+    let mut joins = Vec::new();
+    for j in k + 1..b.lines.len() {
+        let l = &b.lines[j];
+        if l.kind != LineKind::Text {
+            break;
+        }
+        let prev = &b.lines[j - 1].line;
+        let t = l.line.text(src);
+        let from = prev.start + prev.text(src).trim_end().len();
+        let to = l.line.start + (t.len() - t.trim_start().len());
+        joins.push(TextEdit::replace(from..to, " "));
+        if t.contains("}}") {
+            return vec![Fix {
+                title: "Join the cloze's lines into one: Logseq reads a cloze only on one line"
+                    .into(),
+                code: d.code,
+                edits: joins,
+                safe: true,
+            }];
+        }
+    }
+    let args_start = d.range.start + src[d.range.clone()].find(' ').unwrap_or(0);
+    let mut end = d.range.start + src[d.range.clone()].trim_end().len();
+    let refs: Vec<_> = b
+        .inlines
+        .iter()
+        .filter(|x| x.range.start > d.range.start && x.range.end <= d.range.end)
+        .filter(|x| {
+            matches!(
+                x.kind,
+                InlineKind::Tag { .. } | InlineKind::PageRef { .. } | InlineKind::BlockRef { .. }
+            )
+        })
+        .collect();
+    while let Some(x) = refs.iter().rev().find(|x| x.range.end == end) {
+        end = x.range.start;
+        end = d.range.start + src[d.range.start..end].trim_end().len();
+    }
+    if end <= args_start {
+        return Vec::new(); // nothing but references after `{{cloze`: no answer to close
+    }
+    let inside = refs.iter().any(|x| x.range.start < end);
+    vec![Fix {
+        title: if inside {
+            "Close the cloze with }} (the references inside it become text)".into()
+        } else {
+            "Close the cloze with }}".into()
+        },
+        code: d.code,
+        edits: vec![TextEdit::insert(end, "}}")],
+        safe: !inside,
+    }]
 }

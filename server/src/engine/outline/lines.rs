@@ -77,7 +77,7 @@ fn html_open(line: &str) -> Option<&str> {
 }
 
 /// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`.
-fn drawer_open(line: &str) -> Option<&str> {
+pub fn drawer_open(line: &str) -> Option<&str> {
     let t = line.trim();
     let name = t.strip_prefix(':')?.strip_suffix(':')?;
     (!name.is_empty()
@@ -88,7 +88,7 @@ fn drawer_open(line: &str) -> Option<&str> {
     .then_some(name)
 }
 
-fn drawer_end(line: &str) -> bool {
+pub fn drawer_end(line: &str) -> bool {
     line.trim().eq_ignore_ascii_case(":END:")
 }
 

@@ -1,4 +1,8 @@
 //! card-no-answer, card-answer-inline, card-empty-question, card-tag-not-native.
+//!
+//! What Logseq's review shows (srs.cljs@0.10.9 `Sided-Cloze-Card` `show-cycle`): phase 1 the
+//! whole card block, every line, with clozes hidden; "Show answers" adds the child blocks; "Show
+//! clozes" reveals the clozes. A card with neither children nor a cloze has nothing to hide.
 
 use super::PageCtx;
 use crate::engine::cards::NATIVE_TAG;
@@ -7,27 +11,28 @@ use crate::engine::diagnostic::{Code, Diagnostic};
 pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     for c in ctx.cards {
         let tag = ctx.src[c.tag_range.clone()].to_string();
-        if c.question.trim().is_empty() && c.clozes.is_empty() {
+        if !c.front_has_text && c.clozes.is_empty() {
             out.push(Diagnostic::new(
                 Code::CardEmptyQuestion,
                 c.tag_range.clone(),
-                format!("This card has no question: nothing but `{tag}` on its question line. Logseq would show an empty front in review."),
+                format!("This card's block holds nothing but `{tag}`: Logseq's review shows the whole block as the front, so the front is only the tag."),
             ));
         }
-        if c.answer_lines.is_empty() && !c.has_children && c.clozes.is_empty() {
+        let nothing_hidden = !c.has_children && c.clozes.is_empty();
+        if nothing_hidden && c.lines_after_tag.is_empty() {
             out.push(Diagnostic::new(
                 Code::CardNoAnswer,
                 c.tag_range.clone(),
-                "This card has nothing to reveal: no answer lines, no child blocks and no {{cloze}}. Add the answer as a child block.",
+                "This card has no child blocks and no {{cloze}}: Logseq's review shows the whole block as the front and \"Show answers\" reveals nothing more. Add the answer as a child block.",
             ));
         }
-        if !c.answer_lines.is_empty() && !c.has_children {
-            let first = c.answer_lines[0].start;
-            let last = c.answer_lines[c.answer_lines.len() - 1].end;
+        if nothing_hidden && !c.lines_after_tag.is_empty() {
+            let first = c.lines_after_tag[0].start;
+            let last = c.lines_after_tag[c.lines_after_tag.len() - 1].end;
             out.push(Diagnostic::new(
                 Code::CardAnswerInline,
                 first..last,
-                "The answer is on continuation lines of the card block. Logseq shows every line of the block on the front of the card, so the answer is visible before \"Show answers\"; only child blocks are hidden.",
+                "These lines are on the front of the card: Logseq's review shows every line of the card block at once, and this card has no child blocks and no {{cloze}}, so \"Show answers\" reveals nothing. Only child blocks are hidden until then.",
             ));
         }
         if !c.native {

@@ -6,7 +6,7 @@ use super::PageCtx;
 use crate::engine::diagnostic::{Code, Diagnostic, Related};
 use crate::engine::graph::{Graph, PageFacts};
 use crate::engine::ids::parse_uuid;
-use crate::engine::outline::{BlockKind, LineKind};
+use crate::engine::outline::BlockKind;
 
 pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     for b in &ctx.outline.blocks {
@@ -49,7 +49,7 @@ pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if b.lines[0].kind == LineKind::Property {
+        if crate::engine::blocks::title_after_properties(ctx.src, b).is_some() {
             if let Some(p) = b
                 .groups
                 .first()
@@ -59,7 +59,7 @@ pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     Code::IdBeforeTitle,
                     p.line.clone(),
-                    "id:: is on the bullet line, so this block has no title: a ((reference)) to it shows the whole block, and Logseq moves the id under the first line the next time the block is edited.",
+                    "id:: is on the bullet line, above the block's first line of text: Logseq reads a block whose content starts with a property as having no title, so a ((reference)) to it shows the whole block. Logseq itself writes properties under the first line.",
                 ));
             }
         }
