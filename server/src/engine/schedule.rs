@@ -51,7 +51,7 @@ impl Stored {
         }
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(n) = v.parse::<i64>() {
-                if n <= (1i64 << 53) - 1 {
+                if n < (1i64 << 53) {
                     return Stored::Long(n);
                 }
             }
