@@ -232,7 +232,7 @@ fn parse_with(pattern: &str, value: &[char], this_year: i64) -> Option<f64> {
             }
             break;
         }
-        let Some(t) = toks.get(i) else { return None };
+        let t = toks.get(i)?;
         i += 1;
         s = match t {
             Tok::Quoted(q) => quoted(&s, q)?,

@@ -51,7 +51,7 @@ impl Stored {
         }
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(n) = v.parse::<i64>() {
-                if n <= (1i64 << 53) - 1 {
+                if n < (1i64 << 53) {
                     return Stored::Long(n);
                 }
             }
@@ -353,7 +353,12 @@ pub fn read(src: &str, group: Option<&PropertyGroup>) -> Schedule {
         ease_factor: get("card-ease-factor")
             .and_then(parse_double)
             .filter(|x| x.is_finite()),
-        next_schedule: get("card-next-schedule").and_then(|v| parse_time_at(v, this_year)),
+        // As stored: `2030` is a number to graph-parser, and from-string reads no number.
+        next_schedule: raw("card-next-schedule")
+            .map(Stored::of)
+            .and_then(|v| v.time(this_year))
+            .filter(|ms| !ms.is_nan())
+            .and_then(|ms| DateTime::from_timestamp_millis(ms as i64)),
         last_reviewed: get("card-last-reviewed").and_then(|v| parse_time_at(v, this_year)),
         last_score: get("card-last-score").and_then(|v| v.parse().ok()),
         repeats_stored: raw("card-repeats").map(Stored::of),
