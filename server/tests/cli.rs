@@ -118,13 +118,21 @@ fn cards_and_outline() {
     assert_eq!(cards.len(), 58);
     let c = cards
         .iter()
-        .find(|c| c["question"] == "What is NoOps?")
+        .find(|c| {
+            c["question"]
+                .as_str()
+                .unwrap()
+                .starts_with("What is NoOps? #flashcard\n")
+        })
         .unwrap();
     assert_eq!(c["id"], "63c66a0c-59bc-4f1b-9492-d21bd5eff3cc");
-    assert!(c["answer"]
+    // Logseq's review shows the whole block as the front and the children as the back
+    // (srs.cljs@0.10.9 `show-cycle`): the exported highlight is on the front, the back is empty.
+    assert!(c["question"]
         .as_str()
         .unwrap()
-        .starts_with("Ideally, you want the developers"));
+        .contains("\nIdeally, you want the developers"));
+    assert_eq!(c["answer"], "");
     assert_eq!(c["due"], true);
     let tsv = run(&["cards", root.to_str().unwrap(), "--format", "tsv"]);
     let tsv = String::from_utf8(tsv.stdout).unwrap();

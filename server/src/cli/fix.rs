@@ -144,6 +144,10 @@ mod write_tests {
             }
         });
         assert!(std::fs::read_to_string(&p).unwrap().starts_with("- "));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }
