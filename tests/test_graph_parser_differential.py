@@ -95,6 +95,10 @@ def graphs(graph_parser, shared_corpora, lsp_bin, tmp_path_factory):
     return get
 
 
+SRS_BUILT_IN = {"card-last-interval", "card-repeats", "card-last-reviewed", "card-next-schedule",
+                "card-ease-factor", "card-last-score"}
+
+
 def shape(b):
     return (b["level"], b["parent_pos"], bool(b["pre_block"]))
 
@@ -169,7 +173,15 @@ def test_structure(corpus, graphs):
 
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_refs(corpus, graphs):
-    oblocks, bad, aligned = compare(corpus, graphs, lambda b, _: sorted(set(b["refs"] or [])))
+    def refs(b, side):
+        r = set(b["refs"] or [])
+        if side == "oracle":
+            # The app registers the six card-* properties as built-in (srs.cljs@0.10.9 line 763,
+            # `gp-property/register-built-in-properties`), so they make no refs there; the
+            # oracle runs graph-parser without srs.cljs and lists them.
+            r -= SRS_BUILT_IN
+        return sorted(r)
+    oblocks, bad, aligned = compare(corpus, graphs, refs)
     report(corpus, "refs", oblocks, bad, aligned)
 
 
