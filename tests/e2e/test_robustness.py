@@ -35,7 +35,7 @@ async def test_a_panicking_handler_answers_an_error_and_the_server_keeps_serving
     uri = s.open(EMOJI_PAGE)
     assert "id-invalid" in codes(await s.diags(uri, lambda ds: "id-invalid" in codes(ds)))
     h = await s.hover(uri, T.Position(2, 8))
-    assert h is not None and "Question" in h.contents.value
+    assert h is not None and "**Front**" in h.contents.value
     s.insert(bad, 0, "- more\n")
     await s.diags(bad, lambda ds: "id-invalid" in codes(ds))
     assert await s.stop() == 0
