@@ -769,8 +769,9 @@ pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageN
             }
         }
     }
-    // Referenced names without a page (Logseq lists them as pages too), just below real pages
-    // of the same score.
+    // Referenced names without a page (Logseq lists them as pages too), after every real page:
+    // the text being typed is such a name itself (`[[kub]]` auto-closed by the editor), and
+    // ranking it first made Enter keep what was typed (issue 12).
     let mut referenced: Vec<(i64, &str)> = Vec::new();
     for p in graph.pages() {
         for (_, r) in &p.facts.page_refs {
@@ -791,7 +792,12 @@ pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageN
             added += 1;
         }
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    out.sort_by(|a, b| {
+        let new_page = |p: &PageName| p.kind == ItemKind::NewPage;
+        (new_page(&a.1).cmp(&new_page(&b.1)))
+            .then_with(|| b.0.cmp(&a.0))
+            .then_with(|| a.1.name.cmp(&b.1.name))
+    });
     out.truncate(limit);
     out
 }

@@ -222,6 +222,14 @@ fn pages_aliases_and_tags() {
     assert_eq!(c.items[0].kind, ItemKind::NewPage);
     let (_, c) = complete_at(&g, None, "- #contai|");
     assert_eq!(labels(&c), ["containers"]);
+    // What is being typed is itself a name without a page (the editor closed `[[my` to
+    // `[[my]]`, and the open page is in the graph): real pages rank above it.
+    let mut g = g;
+    g.upsert_text("pages/typing.md".to_string(), Arc::from("- [[my]]\n"));
+    let (src, c) = complete_at(&g, Some("pages/typing.md"), "- [[my|]]");
+    assert_eq!(c.items[0].label, "My Page 😀");
+    assert_eq!(c.items.last().unwrap().kind, ItemKind::NewPage);
+    assert_eq!(apply(&src, &[c.items[0].edit.clone()]), "- [[My Page 😀]]");
 }
 
 #[test]
