@@ -8,8 +8,10 @@
 --       rules = { ["card-tag-not-native"] = "off", ["id-not-lowercase"] = "warning" },
 --       ignore = { "archive" },
 --     },
---     on_attach = function(client, bufnr) end, -- optional
+--     on_attach = function(client, bufnr) end, -- optional, runs after the plugin's own
 --     capabilities = nil,                      -- optional, e.g. from nvim-cmp
+--     omnifunc = true,                         -- <C-x><C-o> completes pages, tags and blocks
+--     mappings = true,                         -- buffer-local K, gd, gr (false: none)
 --   })
 --
 -- On Neovim 0.11+ this registers the server with vim.lsp.config() and vim.lsp.enable(); on older
@@ -30,6 +32,10 @@ local defaults = {
   handlers = nil,
   -- Use vim.lsp.config/vim.lsp.enable when Neovim has them (0.11+). false: always the 0.7 path.
   use_native_config = true,
+  -- Set the buffer's 'omnifunc' to this plugin's (see completion.lua for why not vim.lsp's).
+  omnifunc = true,
+  -- Buffer-local mappings, only where the user has none: K hover, gd definition, gr references.
+  mappings = true,
 }
 
 M.config = vim.deepcopy(defaults)
@@ -107,6 +113,43 @@ local function check_cmd()
   return false
 end
 
+--- 'omnifunc' for the buffers this plugin attaches (v:lua.require'logseq_lsp'.omnifunc).
+function M.omnifunc(findstart, base)
+  return require("logseq_lsp.completion").omnifunc(findstart, base)
+end
+
+local MAPPINGS = {
+  { "K", function() vim.lsp.buf.hover() end, "logseq-lsp: hover (a card's question and answer)" },
+  { "gd", function() vim.lsp.buf.definition() end, "logseq-lsp: go to the page or block" },
+  { "gr", function() vim.lsp.buf.references() end, "logseq-lsp: references" },
+}
+
+--- What the plugin sets up in a buffer it attaches, before the user's on_attach.
+local function on_attach(client, bufnr)
+  if M.config.omnifunc then
+    vim.bo[bufnr].omnifunc = "v:lua.require'logseq_lsp'.omnifunc"
+    local group = vim.api.nvim_create_augroup("logseq_lsp_buffer_" .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd("CompleteDone", {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        require("logseq_lsp.completion").on_complete_done(bufnr)
+      end,
+    })
+  end
+  if M.config.mappings then
+    for _, m in ipairs(MAPPINGS) do
+      -- A mapping the user made for this buffer wins.
+      if vim.fn.maparg(m[1], "n", false, true).buffer ~= 1 then
+        vim.keymap.set("n", m[1], m[2], { buffer = bufnr, desc = m[3] })
+      end
+    end
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
 -- Neovim 0.7–0.10 -----------------------------------------------------------------------------
 
 local function start_client(root)
@@ -131,7 +174,7 @@ local function start_client(root)
     settings = settings,
     capabilities = M.config.capabilities,
     handlers = M.config.handlers,
-    on_attach = M.config.on_attach,
+    on_attach = on_attach,
     on_init = function(client)
       -- Neovim 0.10+ sends this by itself when `settings` is not empty.
       if vim.fn.has("nvim-0.10") == 0 then
@@ -187,7 +230,7 @@ function M.lsp_config()
     settings = settings,
     capabilities = M.config.capabilities,
     handlers = M.config.handlers,
-    on_attach = M.config.on_attach,
+    on_attach = on_attach,
   }
 end
 
@@ -205,34 +248,48 @@ function M.client_ids()
   return ids
 end
 
---- Stops every logseq-lsp client; with `restart`, attaches the open graph buffers again.
+local function reattach_all()
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) then
+      if has_native_config() then
+        -- vim.lsp.enable's FileType autocommand starts servers: re-run it for this buffer.
+        vim.api.nvim_exec_autocmds("FileType", { buffer = b, modeline = false })
+      else
+        M.attach(b)
+      end
+    end
+  end
+end
+
+--- Stops every logseq-lsp client; with `restart`, attaches the open graph buffers again once the
+--- old servers have exited (polled on a timer: the UI never waits).
 function M.stop(restart)
   local ids = M.client_ids()
   for _, id in ipairs(ids) do
     vim.lsp.stop_client(id)
   end
   clients = {}
-  if restart then
-    vim.wait(5000, function()
-      for _, id in ipairs(ids) do
-        local c = vim.lsp.get_client_by_id(id)
-        if c and not c:is_stopped() then
-          return false
-        end
-      end
-      return true
-    end, 20)
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) then
-        if has_native_config() then
-          -- vim.lsp.enable's FileType autocommand starts servers: re-run it for this buffer.
-          vim.api.nvim_exec_autocmds("FileType", { buffer = b, modeline = false })
-        else
-          M.attach(b)
-        end
+  if not restart then
+    return
+  end
+  local tries = 0
+  local function again()
+    tries = tries + 1
+    for _, id in ipairs(ids) do
+      local c = vim.lsp.get_client_by_id(id)
+      if c and not c:is_stopped() and tries < 250 then
+        vim.defer_fn(again, 20)
+        return
       end
     end
+    reattach_all()
   end
+  again()
+end
+
+--- Opens Neovim's LSP log, where the server's log messages go.
+function M.open_log()
+  vim.cmd("edit " .. vim.fn.fnameescape(vim.lsp.get_log_path()))
 end
 
 function M.setup(opts)
@@ -244,10 +301,13 @@ function M.setup(opts)
     M.config.filetypes = opts.filetypes
   end
 
-  vim.cmd([[
-    command! LogseqLspRestart lua require('logseq_lsp').stop(true)
-    command! LogseqLspStop lua require('logseq_lsp').stop(false)
-  ]])
+  vim.api.nvim_create_user_command("LogseqLspRestart", function()
+    M.stop(true)
+  end, { desc = "Restart the logseq-lsp servers" })
+  vim.api.nvim_create_user_command("LogseqLspStop", function()
+    M.stop(false)
+  end, { desc = "Stop the logseq-lsp servers" })
+  vim.api.nvim_create_user_command("LogseqLspLog", M.open_log, { desc = "Open the LSP log" })
 
   if has_native_config() then
     vim.lsp.config(NAME, M.lsp_config())
@@ -255,12 +315,14 @@ function M.setup(opts)
     return
   end
 
-  vim.cmd(([[
-    augroup logseq_lsp
-      autocmd!
-      autocmd FileType %s lua require('logseq_lsp').attach(tonumber(vim.fn.expand('<abuf>')))
-    augroup END
-  ]]):format(table.concat(M.config.filetypes, ",")))
+  local group = vim.api.nvim_create_augroup("logseq_lsp", { clear = true })
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(ev)
+      M.attach(ev.buf)
+    end,
+  })
   -- Buffers opened before setup().
   for _, b in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(b) then
