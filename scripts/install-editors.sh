@@ -3,7 +3,8 @@
 #   apt      Debian packages: neovim (0.7.2), emacs-nox + elpa-eglot, chromium, libkrb5-dev, ripgrep
 #   code     code-server 4.100.3 (VS Code 1.100.3) from npm, under .cache/code-server, built with no
 #            GitHub access (its postinstall would download ripgrep and prebuilds)
-#   vscode   the extension's npm dependencies, compiled and packaged into editors/vscode/*.vsix
+#   vscode   the extension's npm dependencies and compiled code; packaged with the server into
+#            editors/vscode/logseq-lsp-<platform>-*.vsix by scripts/package-vscode.sh once it is built
 # With no argument it does all three. Slow results are cached under .cache/ (gitignored); a step
 # whose result is already there is skipped, so a second run takes seconds.
 # Recipe and reasons: docs of the shared editor-clients study, §3 (code-server) and §4 (eglot).
@@ -86,17 +87,14 @@ if want vscode; then
       npm ci --no-audit --no-fund --loglevel=error
       touch node_modules/.installed-lock
     fi
-    vsix=$(ls ./logseq-lsp-*.vsix 2>/dev/null | head -1 || true)  # none yet on a fresh clone
-    if [ -n "$vsix" ] && [ -z "$(find src package.json package-lock.json README.md LICENSE .vscodeignore \
-                                   tsconfig.json -newer "$vsix" 2>/dev/null)" ]; then
-      echo "$vsix is up to date"
-    else
-      rm -f ./*.vsix
-      npm run --silent compile
-      mkdir -p "$CACHE"
-      npx --no-install vsce package --out . >"$CACHE/vsce.log" 2>&1 || { cat "$CACHE/vsce.log"; exit 1; }
-      ls ./*.vsix
-    fi
+    npm run --silent compile
   )
+  # The .vsix carries the server, so it is packaged once the server is built (scripts/test.sh
+  # runs this after cargo build).
+  if [ -x target/release/logseq-lsp ]; then
+    ./scripts/package-vscode.sh
+  else
+    echo "   target/release/logseq-lsp not built yet: scripts/package-vscode.sh packages the .vsix after the build"
+  fi
 fi
 say "done"

@@ -38,6 +38,9 @@ fi
 echo "== build"
 cargo build --release --locked
 
+echo "== the VS Code extension for this platform, with the server inside (scripts/package-vscode.sh)"
+./scripts/package-vscode.sh
+
 echo "== Rust tests"
 cargo test --release --locked --workspace
 

@@ -1,11 +1,13 @@
-"""VS Code 1.100 (code-server 4.100.3) in headless Chromium, with the packaged extension
-(editors/vscode/*.vsix) installed: the extension's self-test (env LOGSEQ_LSP_SELFTEST_*) opens a
+"""VS Code 1.100 (code-server 4.100.3) in headless Chromium, with the platform extension
+(editors/vscode/logseq-lsp-<platform>-*.vsix, the server inside) installed fresh: no serverPath
+and no logseq-lsp on PATH, so the bundled server runs. The extension's self-test (env LOGSEQ_LSP_SELFTEST_*) opens a
 page of a copy of the example graph, waits for the server's diagnostics, hovers a card, applies a
 quick fix, and leaves a card hover on screen; the test checks what it wrote, checks through
 Chromium's DevTools protocol that the hover widget really shows the question and answer, and takes a
 screenshot (saved to LOGSEQ_LSP_SCREENSHOT when that is set; docs/vscode-hover.png was made so).
 
-Install: ./scripts/install-editors.sh (code-server under .cache/, Debian's chromium, the .vsix)."""
+Install: ./scripts/install-editors.sh (code-server under .cache/, Debian's chromium), then
+./scripts/package-vscode.sh after the release build (the .vsix)."""
 from __future__ import annotations
 
 import base64
@@ -121,10 +123,10 @@ def test_vscode_extension(lsp_bin, tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         missing_tool("chromium (Debian package)")
-    vsix = sorted(VSCODE_EXT.glob("logseq-lsp-*.vsix"))
+    vsix = sorted(VSCODE_EXT.glob("logseq-lsp-*-*.vsix"))
     if not vsix:
-        missing_tool("the packaged extension (editors/vscode/logseq-lsp-*.vsix)",
-                     "./scripts/install-editors.sh vscode")
+        missing_tool("the packaged extension for this platform (editors/vscode/logseq-lsp-<platform>-*.vsix)",
+                     "./scripts/install-editors.sh vscode && ./scripts/package-vscode.sh")
     try:
         import websocket  # noqa: F401
     except ImportError:
@@ -135,10 +137,10 @@ def test_vscode_extension(lsp_bin, tmp_path):
     ext_dir, user_data, home = tmp_path / "extensions", tmp_path / "user-data", tmp_path / "home"
     (user_data / "User").mkdir(parents=True)
     home.mkdir()
-    # The extension's settings as a user would set them; no workspace trust prompt (an untrusted
-    # workspace keeps the extension disabled); a quiet, fixed-size workbench for the screenshot.
+    # A fresh install: no logseqLsp.serverPath, and no logseq-lsp on PATH (checked below), so
+    # the server that runs is the one the platform .vsix bundles. One setting as a user would
+    # set it; no workspace trust prompt; a quiet, fixed-size workbench for the screenshot.
     (user_data / "User" / "settings.json").write_text(json.dumps({
-        "logseqLsp.serverPath": str(lsp_bin),
         "logseqLsp.rules": {OFF_RULE: "off"},
         "security.workspace.trust.enabled": False,
         "workbench.startupEditor": "none",
@@ -159,6 +161,8 @@ def test_vscode_extension(lsp_bin, tmp_path):
     }, indent=2), encoding="utf-8")
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
            "XDG_DATA_HOME": str(home / ".local/share")}
+    env["PATH"] = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
+                                  if d and not (Path(d) / "logseq-lsp").exists())
 
     t = time.monotonic()
     r = subprocess.run([str(CODE_SERVER), "--extensions-dir", str(ext_dir), "--user-data-dir", str(user_data),
@@ -236,6 +240,11 @@ def test_vscode_extension(lsp_bin, tmp_path):
           f"total {time.monotonic() - t_start:.1f} s; self-test {result['ms']} ms: {result['steps']}\n"
           f"missing-server notification: {missing_msg!r}")
 
+    # The bundled server: inside the installed extension, the build's binary without debug info.
+    server = Path(result["server"] or "")
+    assert server.name == "logseq-lsp" and ext_dir in server.parents, result["server"]
+    version = subprocess.run([str(server), "--version"], capture_output=True, text=True).stdout
+    assert version == subprocess.run([str(lsp_bin), "--version"], capture_output=True, text=True).stdout
     codes = [d["code"] for d in result["diagnostics"]]
     check_diagnostics(codes, lsp_bin, graph)
     check_hover("\n".join(result["hover"]))

@@ -16,8 +16,12 @@ import { runSelfTest } from './selfTest';
 const SECTION = 'logseqLsp';
 // Plain text: notifications do not render Markdown.
 const INSTALL_HINT =
-  'Install it with "cargo install --path server" in a clone of the logseq-lsp repository ' +
-  '(or put the logseq-lsp binary on your PATH), or set logseqLsp.serverPath.';
+  'Install the extension for your platform (it bundles the server), or install the server with ' +
+  '"cargo install --path server" in a clone of the logseq-lsp repository and put it on your PATH, ' +
+  'or set logseqLsp.serverPath.';
+const EXE = process.platform === 'win32' ? 'logseq-lsp.exe' : 'logseq-lsp';
+/** Where a platform .vsix carries the server (scripts/package-vscode.sh puts it there). */
+let bundledServer: string | undefined;
 
 /** Graph root (as a normalised fs path) → its client. */
 const clients = new Map<string, LanguageClient>();
@@ -26,6 +30,7 @@ let missingServerReported = false;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Logseq LSP', { log: true });
+  bundledServer = path.join(context.extensionPath, 'server', EXE);
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('logseqLsp.restartServer', restartAll),
@@ -87,17 +92,21 @@ async function startForWorkspaceGraphs(): Promise<void> {
   }
 }
 
-/** `logseqLsp.serverPath` if set, else `logseq-lsp` on PATH, else undefined. */
+/** `logseqLsp.serverPath` if set, else the server this platform's .vsix bundles, else
+ * `logseq-lsp` on PATH, else undefined. A set serverPath that is not executable gives
+ * undefined: the user asked for that one, so no other is used in its place. */
 export function resolveServer(): string | undefined {
   const configured = (vscode.workspace.getConfiguration(SECTION).get<string>('serverPath') ?? '').trim();
   if (configured) {
     const p = configured.startsWith('~') ? path.join(process.env.HOME ?? '', configured.slice(1)) : configured;
     return isExecutable(p) ? p : undefined;
   }
-  const exe = process.platform === 'win32' ? 'logseq-lsp.exe' : 'logseq-lsp';
+  if (bundledServer && isExecutable(bundledServer)) {
+    return bundledServer;
+  }
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, exe))) {
-      return path.join(dir, exe);
+    if (dir && isExecutable(path.join(dir, EXE))) {
+      return path.join(dir, EXE);
     }
   }
   return undefined;
@@ -224,6 +233,9 @@ async function restartAll(): Promise<void> {
   for (const root of roots) {
     await startClient(root);
   }
+  // Graphs that had no server (it was missing until the setting changed) start now too,
+  // without waiting for a page to be opened.
+  await startForWorkspaceGraphs();
   for (const doc of vscode.workspace.textDocuments) {
     await ensureClientFor(doc);
   }

@@ -7,6 +7,7 @@
 //   LOGSEQ_LSP_SELFTEST_FIX_TITLE   start of the quick fix's title
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { resolveServer } from './extension';
 
 type Json = Record<string, unknown>;
 
@@ -78,6 +79,8 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
     const fixCode = process.env.LOGSEQ_LSP_SELFTEST_FIX_CODE ?? 'id-before-title';
     const fixTitle = process.env.LOGSEQ_LSP_SELFTEST_FIX_TITLE ?? '';
 
+    // Which server runs: with no settings and nothing on PATH, the one the .vsix bundles.
+    out.server = resolveServer() ?? null;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     step(`opened ${doc.uri.toString()} (${doc.languageId})`);
