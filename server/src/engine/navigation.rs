@@ -289,16 +289,30 @@ pub fn block_ref_hints(
                     page.title.clone(),
                 )
             };
-            if title.is_empty() || title.chars().count() > max_chars {
+            if title.is_empty() {
                 continue;
             }
+            // A long title is cut with `…` (the tooltip has all of it): dropping the hint made
+            // long blocks look like references to nothing (issue 12).
+            let label = truncate_chars(&title, max_chars);
             out.push(Hint {
                 offset: x.range.end,
                 tooltip: format!("{title}\n\n(in {page_title})"),
-                label: title,
+                label,
             });
         }
     }
+    out
+}
+
+/// `s` cut to at most `max` characters, the last being `…` when anything was cut.
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
     out
 }
 

@@ -18,7 +18,7 @@ pub struct Settings {
     pub max_file_bytes: usize,
     /// Inlay hints after `((uuid))` references with the target block's title.
     pub inlay_hints: bool,
-    /// Titles longer than this many characters get no inlay hint.
+    /// Inlay hints longer than this many characters are cut with `…`.
     pub inlay_hint_max_length: usize,
     /// A code lens on each page with cards: how many, due, new.
     pub code_lens: bool,

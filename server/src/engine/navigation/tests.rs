@@ -104,13 +104,21 @@ fn hints_after_block_refs() {
     let g = graph();
     let (src, a, _) = at(&g, "pages/b.md", "", 0);
     let h = block_ref_hints(&g, Some("pages/b.md"), &src, &a, 0..src.len(), 20);
-    // The long title gets no hint; both references to the short one do.
+    // The long title is cut to 20 characters with `…`; the tooltip keeps all of it.
     let got: Vec<(&str, &str)> = h
         .iter()
         .map(|h| (&src[h.offset - 2..h.offset], h.label.as_str()))
         .collect();
-    assert_eq!(got, [("))", "😀 target block"), ("))", "😀 target block")]);
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0], ("))", "😀 target block"));
     assert!(h[0].tooltip.contains("My Page 😀"));
+    let long = h
+        .iter()
+        .find(|h| h.label.ends_with('…'))
+        .expect("a cut title");
+    assert!(long.label.chars().count() <= 20, "{:?}", long.label);
+    let full = long.tooltip.split("\n\n").next().unwrap();
+    assert!(full.chars().count() > 20 && full.starts_with(long.label.trim_end_matches('…')));
     let h = block_ref_hints(&g, Some("pages/b.md"), &src, &a, 0..src.len(), 100);
     assert_eq!(h.len(), 3);
     // Only the references in the requested range.
