@@ -298,3 +298,37 @@ def test_a_plain_code_action_does_not_compute_fix_all_and_resolve_does(lsp_bin, 
     s.send({"jsonrpc": "2.0", "id": 42, "method": "codeAction/resolve", "params": lazy})
     assert s.answer(42)["error"]["code"] == -32801
     assert s.stop()[0] == 0
+
+
+def test_completion_during_indexing_is_marked_incomplete(lsp_bin, tmp_path):
+    """A list answered while the graph is still being indexed may lack pages, blocks and property
+    names found later: it must say isIncomplete, so the editor asks again instead of filtering it
+    (issue 12: the first ~100 ms returned partial lists marked complete). Property-name lists
+    are otherwise complete, so the same request after indexing must say isIncomplete: false."""
+    root = tmp_path / "big"
+    (root / "logseq").mkdir(parents=True)
+    (root / "logseq" / "config.edn").write_text("{}\n")
+    pages = root / "pages"
+    pages.mkdir()
+    for i in range(20000):  # enough that indexing outlasts the first request by far
+        (pages / f"p{i}.md").write_text(f"- block {i} #t{i % 97}\n  prop{i % 13}:: v\n")
+    uri = (pages / "typing.md").as_uri()
+    s = Raw(lsp_bin, root)
+    text = "- a\n  pro"
+    compl = {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 5}}
+    s.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                "uri": uri, "languageId": "markdown", "version": 1, "text": text}}},
+           {"jsonrpc": "2.0", "id": 50, "method": "textDocument/completion", "params": compl})
+    early = s.answer(50)
+    indexed = s.wait(lambda m: m.get("method") == "window/logMessage"
+                     and "indexed" in m["params"]["message"], timeout=120)
+    order = s.messages()
+    assert order.index(early) < order.index(indexed), (
+        "indexing ended before the first completion was answered: this test needs a bigger graph")
+    assert early["result"]["isIncomplete"] is True, early
+    s.send({"jsonrpc": "2.0", "id": 51, "method": "textDocument/completion", "params": compl})
+    late = s.answer(51)
+    labels = [i["label"] for i in late["result"]["items"]]
+    assert "prop0" in labels, labels
+    assert late["result"]["isIncomplete"] is False, late["result"]["isIncomplete"]
+    assert s.stop()[0] == 0

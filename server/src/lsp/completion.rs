@@ -8,6 +8,7 @@
 //! through `additionalTextEdits`, in another page through a command the client runs on accept
 //! (`logseq-lsp.addBlockId`), which asks the client to apply the edit (`workspace/applyEdit`).
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
@@ -97,7 +98,11 @@ pub async fn completion(
             )?
         }
     };
-    Some(CompletionResponse::List(to_lsp(&snap, c, enc, &neg)))
+    let mut list = to_lsp(&snap, c, enc, &neg);
+    // While the graph is still being indexed every list may lack pages, blocks or property
+    // names found later: the editor must ask again rather than filter this one (issue 12).
+    list.is_incomplete |= st.root().is_some() && !st.index_ready.load(Ordering::Acquire);
+    Some(CompletionResponse::List(list))
 }
 
 fn kind(k: ItemKind) -> CompletionItemKind {
