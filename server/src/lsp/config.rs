@@ -30,6 +30,10 @@ pub struct Config {
     pub debounce: Duration,
     /// The effective settings every request uses.
     pub settings: Arc<Settings>,
+    /// Warnings about the client's layers already shown: editors send the same settings as
+    /// initializationOptions and again through workspace/configuration, and one bad key was
+    /// reported twice (issue 12).
+    reported: Vec<String>,
 }
 
 impl Default for Config {
@@ -40,6 +44,7 @@ impl Default for Config {
             changed: Value::Null,
             debounce: DEFAULT_DEBOUNCE,
             settings: Arc::new(Settings::default()),
+            reported: Vec::new(),
         }
     }
 }
@@ -76,12 +81,18 @@ impl Config {
         let mut s = self.file.clone();
         let w_init = s.apply_json(&self.init);
         let w_changed = s.apply_json(&self.changed);
-        // Report only the warnings of the layer that was just set, so they are not repeated.
-        let warnings = match source {
-            Source::Init => w_init,
-            Source::Changed => w_changed,
-            Source::File => Vec::new(),
+        // Report only what the layer just set says and is not already on screen.
+        let fresh = match source {
+            Source::Init => &w_init,
+            Source::Changed => &w_changed,
+            Source::File => &Vec::new(),
         };
+        let warnings: Vec<String> = fresh
+            .iter()
+            .filter(|w| !self.reported.contains(w))
+            .cloned()
+            .collect();
+        self.reported = w_init.into_iter().chain(w_changed).collect();
         self.debounce = [&self.changed, &self.init]
             .into_iter()
             .find_map(debounce_of)
@@ -140,5 +151,21 @@ mod tests {
         assert!(!a.changed);
         let a = c.set_client_settings(&json!({"rules": 3}));
         assert_eq!(a.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_setting_sent_twice_is_reported_once() {
+        // VS Code and Neovim send the same settings as initializationOptions and again as
+        // workspace/configuration or didChangeConfiguration.
+        let mut c = Config::default();
+        let bad = json!({"logseq-lsp": {"bogus": 1}});
+        assert_eq!(c.set_initialization_options(Some(&bad)).warnings.len(), 1);
+        assert!(c.set_client_settings(&bad).warnings.is_empty());
+        assert!(c.set_client_settings(&bad).warnings.is_empty());
+        // Another bad value is new, so it is reported.
+        let other = json!({"logseq-lsp": {"bogus": 1, "rules": 3}});
+        let a = c.set_client_settings(&other);
+        assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
+        assert!(a.warnings[0].contains("rules"), "{:?}", a.warnings);
     }
 }
