@@ -115,17 +115,28 @@ pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
     s
 }
 
+/// `t` as a Markdown quote that keeps its lines apart, as Logseq shows a block's lines: plain
+/// `> a` / `> b` lines are one paragraph in Markdown, so each non-empty line but the last ends
+/// in two spaces (a hard break; invisible where the client shows the raw text).
 fn quote(t: &str) -> String {
-    t.lines()
-        .map(|l| {
-            if l.is_empty() {
-                ">".to_string()
-            } else {
-                format!("> {l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let lines: Vec<&str> = t.lines().collect();
+    let mut out = String::with_capacity(t.len() + 4 * lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if l.is_empty() {
+            out.push('>');
+            continue;
+        }
+        out.push_str("> ");
+        out.push_str(l);
+        let next_is_text = lines.get(i + 1).is_some_and(|n| !n.is_empty());
+        if next_is_text {
+            out.push_str("  ");
+        }
+    }
+    out
 }
 
 /// The schedule in plain words.
@@ -280,4 +291,37 @@ fn page(graph: &Graph, name: &str) -> String {
         s.push_str("_(no blocks)_");
     }
     s.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::analysis::analyze;
+
+    fn card_hover(src: &str) -> String {
+        let settings = Settings::default();
+        let a = analyze(src, &settings);
+        let g = Graph::new(Default::default());
+        let at = src.find("What").unwrap();
+        hover(&g, src, &a, at, &settings, Utc::now())
+            .unwrap()
+            .markdown
+    }
+
+    #[test]
+    fn a_cards_lines_stay_lines() {
+        // srs.cljs 0.10.9 `show-cycle` phase 1 shows the whole block; Logseq renders each line
+        // of a block on its own line, so the hover must not run them into one sentence.
+        let md = card_hover(
+            "- What is a pod? 🐳 #card\n  The question goes on here\n  - The smallest unit\n",
+        );
+        assert!(
+            md.contains("> What is a pod? 🐳 #card  \n> The question goes on here\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("**Show answers**\n\n> - The smallest unit"),
+            "{md}"
+        );
+    }
 }
