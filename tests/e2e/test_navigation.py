@@ -491,3 +491,51 @@ async def test_capabilities_are_declared(start):
     assert c.document_symbol_provider and c.workspace_symbol_provider
     assert c.folding_range_provider and c.inlay_hint_provider and c.code_lens_provider
     assert list(c.execute_command_provider.commands) == ["logseq-lsp.addBlockId"]
+
+
+# --- document links and highlights (issue 14) ------------------------------------------------------
+
+LINKS_TEXT = (
+    "- 😀 [docs](https://docs.logseq.com/#/page/a) and ![🐳](../assets/my%20pic.png)\n"
+    "- see [[My Page 😀]], #[[Mon Alias]], [[Missing Page]] and https://logseq.com/blog.\n"
+    "- `[not](a link)` {{pdf ../assets/book.pdf}}\n"
+)
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+async def test_document_links_to_urls_assets_and_pages(start, nav_graph, client):
+    s = await start(client)
+    uri = s.open("pages/Links.md", LINKS_TEXT)
+    links = await s.client.text_document_document_link_async(
+        T.DocumentLinkParams(T.TextDocumentIdentifier(uri)))
+    text = s.texts[uri]
+    got = [(text[index_at(s, text, l.range.start):index_at(s, text, l.range.end)], u(l.target)) for l in links]
+    assert got == [
+        ("https://docs.logseq.com/#/page/a", "https://docs.logseq.com/#/page/a"),
+        ("../assets/my%20pic.png", u((nav_graph / "assets" / "my pic.png").as_uri())),
+        ("[[My Page 😀]]", u((nav_graph / MY).as_uri())),
+        ("#[[Mon Alias]]", u((nav_graph / MY).as_uri())),   # an alias links to its page
+        ("https://logseq.com/blog", "https://logseq.com/blog"),
+        ("../assets/book.pdf", u((nav_graph / "assets" / "book.pdf").as_uri())),
+    ], got
+    assert not any("Missing" in t for t, _ in got), "a page that does not exist got a link"
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+async def test_document_highlight_marks_the_other_uses_here(start, client):
+    s = await start(client)
+    uri = s.open(REFS, REFS_TEXT)
+    hs = await s.client.text_document_document_highlight_async(
+        T.DocumentHighlightParams(T.TextDocumentIdentifier(uri), at(s, uri, "[[My Page", 3)))
+    text = s.texts[uri]
+    got = sorted(text[index_at(s, text, h.range.start):index_at(s, text, h.range.end)] for h in hs)
+    assert got == sorted(["[[My Page 😀]]", "#[[My Page 😀]]", "#[[Mon Alias]]"]), got
+    # On the block ref: it and the embed of the same id.
+    hs = await s.client.text_document_document_highlight_async(
+        T.DocumentHighlightParams(T.TextDocumentIdentifier(uri), at(s, uri, f"(({ID}", 4)))
+    assert len(hs) == 2 and all(h.kind == T.DocumentHighlightKind.Read for h in hs), hs
+
+
+def index_at(s: Session, text: str, pos: T.Position) -> int:
+    from support import index_of
+    return index_of(text, pos, s.enc)

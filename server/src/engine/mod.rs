@@ -15,6 +15,7 @@ pub mod graph;
 pub mod hover;
 pub mod ids;
 pub mod inline;
+pub mod links;
 pub mod navigation;
 pub mod org;
 pub mod outline;

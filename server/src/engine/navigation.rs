@@ -200,6 +200,32 @@ pub fn references(
     out
 }
 
+/// The other uses, in this page, of what is under the cursor (`textDocument/documentHighlight`):
+/// the references [`references`] finds that lie in `this_path`, each with whether it is the
+/// definition (an `id::` value) rather than a use.
+pub fn highlights(
+    graph: &Graph,
+    this_path: &str,
+    src: &str,
+    a: &PageAnalysis,
+    offset: usize,
+) -> Vec<(Range<usize>, bool)> {
+    let ids: Vec<Range<usize>> = a
+        .outline
+        .blocks
+        .iter()
+        .filter_map(|b| b.id_property().map(|p| p.value.clone()))
+        .collect();
+    references(graph, Some(this_path), src, a, offset, true)
+        .into_iter()
+        .filter(|l| l.path == this_path && !l.range.is_empty())
+        .map(|l| {
+            let definition = ids.contains(&l.range);
+            (l.range, definition)
+        })
+        .collect()
+}
+
 /// Every reference to the page `name` names (through its title or any alias).
 pub fn page_references(graph: &Graph, name: &str, declaration: bool) -> Vec<Location> {
     let keys = page_keys(graph, name);

@@ -16,6 +16,7 @@ mod documents;
 mod framing;
 mod hover;
 mod index;
+mod links;
 mod log;
 mod navigation;
 mod output;
@@ -226,6 +227,11 @@ fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
         }),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         rename_provider: Some(if neg.prepare_rename {
             OneOf::Right(RenameOptions {
                 prepare_provider: Some(true),
@@ -731,6 +737,25 @@ impl LanguageServer for Backend {
         let st = self.st.clone();
         off_thread(self.client(), "foldingRange", move || {
             symbols::folding_ranges(&st, params)
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let st = self.st.clone();
+        off_thread(self.client(), "documentLink", move || {
+            links::document_links(&st, params)
+        })
+        .await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let st = self.st.clone();
+        off_thread(self.client(), "documentHighlight", move || {
+            links::document_highlights(&st, params)
         })
         .await
     }

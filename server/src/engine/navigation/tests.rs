@@ -172,3 +172,28 @@ fn every_offset_is_safe() {
         assert!(h.iter().all(|h| page.is_char_boundary(h.offset)));
     }
 }
+
+#[test]
+fn highlights_are_the_uses_in_this_page() {
+    let g = graph();
+    // On `[[My Page 😀]]`: the link, the alias tag and the bracketed tag of that page, in b.md.
+    let (src, a, off) = at(&g, "pages/b.md", "[[My Page", 4);
+    let h = highlights(&g, "pages/b.md", &src, &a, off);
+    let got: Vec<(&str, bool)> = h.iter().map(|(r, d)| (&src[r.clone()], *d)).collect();
+    assert_eq!(
+        got,
+        [
+            ("[[My Page 😀]]", false),
+            ("#Mine", false),
+            ("#[[my page 😀]]", false)
+        ]
+    );
+    // On a block ref: both references to that id here; in the page holding the id, its
+    // `id::` value is the definition.
+    let (src, a, off) = at(&g, "pages/b.md", "((6543", 3);
+    assert_eq!(highlights(&g, "pages/b.md", &src, &a, off).len(), 2);
+    let (src, a, off) = at(&g, MY, "target block", 2);
+    let h = highlights(&g, MY, &src, &a, off);
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!((&src[h[0].0.clone()], h[0].1), (ID, true));
+}
