@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::{session, CheckFormat, EXIT_FAILURE};
 use crate::engine::analysis;
-use crate::engine::diagnostic::{Diagnostic, Severity};
-use crate::engine::text::{Encoding, LineIndex};
+use crate::engine::diagnostic::{capped, Diagnostic, Severity};
+use crate::engine::text::{Encoding, LineIndex, Positions};
 
 pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     let sessions = match session::open_with(paths, session::Keep::Diagnostics) {
@@ -49,7 +49,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                     let facts = &s.graph.page(p).expect("every page is in the graph").facts;
                     let diags =
                         analysis::diagnostics_of(&s.graph, p, &a.local, facts, &s.loaded.settings);
-                    format_page(s, p, t, &diags, format)
+                    format_page(s, p, t, diags, format)
                 })
                 .collect();
             files += per_page.len();
@@ -96,13 +96,14 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     }
 }
 
-/// One page's diagnostics as output text (human lines, or JSON items joined with commas) and
-/// their number per severity.
+/// One page's diagnostics as output text (human lines, or JSON items joined with commas; at
+/// most `MAX_PER_LINE` per line and `MAX_PER_PAGE` per page, the rest counted) and their number
+/// per severity (all of them: a cut never turns an error into a pass).
 fn format_page(
     s: &session::Session,
     path: &str,
     text: &str,
-    diags: &[Diagnostic],
+    diags: Vec<Diagnostic>,
     format: CheckFormat,
 ) -> ([usize; 4], String) {
     let mut counts = [0usize; 4];
@@ -110,17 +111,28 @@ fn format_page(
     if diags.is_empty() {
         return (counts, out);
     }
+    for d in &diags {
+        counts[d.severity as usize] += 1;
+    }
     let idx = LineIndex::new(text);
     let shown = match format {
         CheckFormat::Human => session::display_path(&s.loaded.root, path),
         CheckFormat::Json => String::new(),
     };
-    for d in diags {
-        counts[d.severity as usize] += 1;
+    // Positions from the previous one (linear on a long line), in one unit per format.
+    let mut pos = Positions::new(
+        text,
+        &idx,
+        match format {
+            CheckFormat::Json => Encoding::Utf16,
+            CheckFormat::Human => Encoding::Utf32,
+        },
+    );
+    for d in capped(diags, &idx) {
         match format {
             CheckFormat::Json => {
-                let (sl, sc) = idx.position(text, d.range.start, Encoding::Utf16);
-                let (el, ec) = idx.position(text, d.range.end, Encoding::Utf16);
+                let (sl, sc) = pos.at(d.range.start);
+                let (el, ec) = pos.at(d.range.end);
                 if !out.is_empty() {
                     out.push(',');
                 }
@@ -136,7 +148,7 @@ fn format_page(
                 );
             }
             CheckFormat::Human => {
-                let (l, c) = idx.position(text, d.range.start, Encoding::Utf32);
+                let (l, c) = pos.at(d.range.start);
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {}[{}]: {}",
