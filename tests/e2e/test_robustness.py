@@ -230,3 +230,15 @@ def test_a_plain_code_action_does_not_compute_fix_all_and_resolve_does(lsp_bin, 
     s.send({"jsonrpc": "2.0", "id": 42, "method": "codeAction/resolve", "params": lazy})
     assert s.answer(42)["error"]["code"] == -32801
     assert s.stop()[0] == 0
+
+
+def test_the_clients_size_cap_applies_to_a_full_index_as_to_a_single_read(lsp_bin, graph):
+    # Before: the full index read with logseq-lsp.toml's cap (10 MB by default) while a changed
+    # or closed file was read with the client's: the same page was in the graph or not
+    # depending on how it was read.
+    s = Raw(lsp_bin, graph, options={"maxFileSize": 1000})
+    s.wait(lambda m: m.get("method") == "window/logMessage"
+           and m["params"]["message"].startswith("indexed "))
+    rc, err = s.stop()
+    assert rc == 0
+    assert "Kubernetes in Action.md: 41 KB is over the size limit of 1 KB (setting max_file_size); skipped" in err

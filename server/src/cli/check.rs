@@ -36,8 +36,17 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     if format == CheckFormat::Json {
         emit(out.write_all(b"["));
     }
+    let mut org_pages = 0;
     for s in &sessions {
         session::report_problems(s);
+        org_pages += s.org_pages;
+        for f in &s.not_pages {
+            eprintln!(
+                "warning: {}: not a page of the graph at {} (pages are its .md and .org files that are not hidden or ignored); not checked",
+                f.display(),
+                s.loaded.root.display()
+            );
+        }
         // Pages in parallel, a chunk at a time, each page's diagnostics formatted in the parallel
         // step too (that was a sixth of the run, on one core): the output keeps the pages' order
         // and only one chunk's text is held at once.
@@ -80,10 +89,23 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                 counts[Severity::Information as usize],
                 plural(counts[Severity::Hint as usize], "hint"),
                 plural(files, "page"),
-            ))
+            ));
+            if org_pages > 0 {
+                // Said, not left as "0 pages": Org pages are read (for links and ids) but no rule
+                // checks them.
+                emit(writeln!(
+                    out,
+                    "{} read for the graph, not checked: the rules are for Markdown pages",
+                    plural(org_pages, "Org page")
+                ));
+            }
         }
     }
     emit(out.flush());
+    if format == CheckFormat::Json && org_pages > 0 {
+        // Human output says it in its summary line; JSON output's stdout is the list alone.
+        eprintln!("note: {org_pages} Org page(s) read for the graph, not checked: the rules are for Markdown pages");
+    }
     // Freeing every page's analysis one by one took 7% of the run; the process ends here anyway.
     std::mem::forget(sessions);
     if written.is_err() {

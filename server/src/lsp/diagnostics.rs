@@ -153,7 +153,7 @@ impl Publisher {
 async fn work(state: Weak<State>, uri: Uri) {
     loop {
         let Some(st) = state.upgrade() else { return };
-        let debounce = st.config().debounce;
+        let debounce = st.config().debounce();
         let Some((dirty, closed)) = st.publisher.next(&uri, debounce).await else {
             return;
         };
