@@ -70,11 +70,19 @@ pub struct Loaded {
 
 /// Reads config, settings and every page of the graph at `root`, files in parallel.
 pub fn load(root: &Path) -> Loaded {
+    load_layered(root, &Settings::clone)
+}
+
+/// [`load`], with the pages listed and read under `layer(the file's settings)`: the server's
+/// settings from the client (`maxFileSize`, `ignore`) apply to a full re-index as they do to a
+/// single file's read. `Loaded::settings` stays the file's.
+pub fn load_layered(root: &Path, layer: &dyn Fn(&Settings) -> Settings) -> Loaded {
     let (config, settings, config_warnings) = read_config(root);
-    let (paths, listing_problems) = list_pages_and_problems(root, &config, &settings);
+    let effective = layer(&settings);
+    let (paths, listing_problems) = list_pages_and_problems(root, &config, &effective);
     let results: Vec<Result<(String, Arc<str>), Problem>> = paths
         .par_iter()
-        .map(|(rel, abs)| read_page_capped(rel, abs, settings.max_file_bytes))
+        .map(|(rel, abs)| read_page(rel, abs, effective.max_file_bytes))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = listing_problems;
@@ -238,13 +246,10 @@ pub fn list_pages_and_problems(
     (out, problems)
 }
 
-/// Reads one page as UTF-8 text, with the default size cap.
-pub fn read_page(rel: &str, abs: &Path) -> Result<(String, Arc<str>), Problem> {
-    read_page_capped(rel, abs, crate::engine::settings::DEFAULT_MAX_FILE_BYTES)
-}
-
-/// Reads a page; a file over `max` bytes, unreadable or not UTF-8 is a problem, not an error.
-pub fn read_page_capped(rel: &str, abs: &Path, max: usize) -> Result<(String, Arc<str>), Problem> {
+/// Reads a page; a file over `max` bytes (the setting `max_file_size`, the one cap of every
+/// read: a full index, a changed file, a closed page, an opened one), unreadable or not UTF-8 is
+/// a problem, not an error.
+pub fn read_page(rel: &str, abs: &Path, max: usize) -> Result<(String, Arc<str>), Problem> {
     let problem = |message: String| Problem {
         path: rel.to_string(),
         message,
@@ -310,8 +315,7 @@ mod tests {
     #[test]
     fn a_page_deleted_between_listing_and_reading_is_a_problem() {
         let dir = std::env::temp_dir().join(format!("logseq-lsp-gone-{}", std::process::id()));
-        let err =
-            read_page_capped("pages/gone.md", &dir.join("pages/gone.md"), 1 << 20).unwrap_err();
+        let err = read_page("pages/gone.md", &dir.join("pages/gone.md"), 1 << 20).unwrap_err();
         assert_eq!(err.path, "pages/gone.md");
         assert!(err.message.starts_with("cannot read:"), "{}", err.message);
     }

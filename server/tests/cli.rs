@@ -206,7 +206,15 @@ fn a_huge_page_is_skipped_with_a_notice() {
         "--format",
         "json",
     ]);
-    assert_eq!(json(&o).as_array().unwrap().len(), 300_000);
+    // Read: its 300,000 findings are the first 5,000 and one saying how many more there are.
+    let d = json(&o);
+    let d = d.as_array().unwrap();
+    assert_eq!(d.len(), 5_001);
+    assert_eq!(d[5_000]["code"], "diagnostics-omitted");
+    assert!(d[5_000]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("295000 more diagnostics on this page are not shown"));
 }
 
 #[cfg(unix)]
@@ -371,4 +379,34 @@ fn graph_prints_the_database_fields() {
     );
     assert_eq!(field("level"), [j!(1), j!(1), j!(1), j!(1), j!(1), j!(2)]);
     assert_eq!(field("parent_pos")[5], 4);
+}
+
+#[test]
+fn check_says_what_it_read_of_an_org_page_or_a_file_that_is_no_page() {
+    // Before: "0 pages", silently, for an Org page and for a file that is no page at all.
+    let (_dir, root) = example_copy();
+    std::fs::write(root.join("pages/notes.org"), "* Heading\n** child\n").unwrap();
+    std::fs::write(root.join("notes.txt"), "text").unwrap();
+    let o = run(&["check", root.join("pages/notes.org").to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("in 0 pages\n1 Org page read for the graph, not checked: the rules are for Markdown pages\n"),
+        "{out}"
+    );
+    let o = run(&[
+        "check",
+        root.join("pages/notes.org").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&o), serde_json::json!([]));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("note: 1 Org page(s) read for the graph, not checked"));
+    let o = run(&["check", root.join("notes.txt").to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("notes.txt: not a page of the graph at"),
+        "{err}"
+    );
+    assert!(err.contains("not checked"), "{err}");
 }

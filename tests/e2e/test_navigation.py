@@ -425,13 +425,17 @@ async def test_inlay_hints_show_the_target_title(start, client):
     first_ref_end = text.index("))") + 2
     assert h[0].position == position_of(text, first_ref_end, s.enc)
     assert "My Page 😀" in h[0].tooltip
-    # Off for titles longer than the limit, and off altogether.
+    # Titles longer than the limit are cut with `…` (the tooltip keeps the whole title); off
+    # altogether with inlayHints = false.
     s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
         settings={"logseq-lsp": {"inlayHintMaxLength": 10}}))
     deadline = time.monotonic() + 5
-    while await hints():
+    while [x.label for x in await hints()] == [TARGET_TITLE, TARGET_TITLE]:
         assert time.monotonic() < deadline
         await asyncio.sleep(0.05)
+    h = await hints()
+    assert all(x.label.endswith("…") and len(x.label) <= 10 for x in h), [x.label for x in h]
+    assert TARGET_TITLE in h[0].tooltip
     s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
         settings={"logseq-lsp": {"inlayHints": False}}))
     await asyncio.sleep(0.1)

@@ -10,6 +10,7 @@ import time
 from lsprotocol import types as T
 import pytest
 
+from raw import Raw, frame, read_messages
 from support import EMOJI_PAGE, Session, codes
 
 
@@ -39,24 +40,6 @@ async def test_a_panicking_handler_answers_an_error_and_the_server_keeps_serving
     s.insert(bad, 0, "- more\n")
     await s.diags(bad, lambda ds: "id-invalid" in codes(ds))
     assert await s.stop() == 0
-
-
-def frame(obj_or_bytes):
-    body = obj_or_bytes if isinstance(obj_or_bytes, bytes) else json.dumps(obj_or_bytes).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def read_messages(data: bytes):
-    msgs, i = [], 0
-    while True:
-        j = data.find(b"\r\n\r\n", i)
-        if j < 0:
-            return msgs
-        n = int(data[i:j].split(b":")[1])
-        if j + 4 + n > len(data):
-            return msgs  # the rest of this frame is still on its way
-        msgs.append(json.loads(data[j + 4:j + 4 + n]))
-        i = j + 4 + n
 
 
 def test_malformed_json_rpc_is_answered_and_survived(lsp_bin, graph):
@@ -139,57 +122,6 @@ async def test_the_server_never_writes_a_file(lsp_bin, graph):
     await asyncio.sleep(0.3)
     assert await s.stop() == 0
     assert snapshot(graph) == before
-
-
-class Raw:
-    """The server over stdio with hand-made frames: for messages no LSP client library would
-    send, and for a client that never answers the server's own requests."""
-
-    def __init__(self, lsp_bin, graph, capabilities=None):
-        self.p = subprocess.Popen([str(lsp_bin)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE)
-        os.set_blocking(self.p.stdout.fileno(), False)
-        self.out = b""
-        self.graph = graph
-        self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                   "params": {"processId": None, "rootUri": graph.as_uri(),
-                              "capabilities": capabilities or {}}})
-        self.wait(lambda m: m.get("id") == 1 and "result" in m)
-        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-
-    def send(self, *msgs):
-        self.p.stdin.write(b"".join(m if isinstance(m, bytes) else frame(m) for m in msgs))
-        self.p.stdin.flush()
-
-    def messages(self):
-        self.out += self.p.stdout.read() or b""
-        return read_messages(self.out)
-
-    def wait(self, pred, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            found = [m for m in self.messages() if pred(m)]
-            if found:
-                return found[0]
-            time.sleep(0.05)
-        raise AssertionError(f"no such message in {timeout} s; got {self.messages()[-5:]}")
-
-    def answer(self, msg_id):
-        return self.wait(lambda m: m.get("id") == msg_id and ("result" in m or "error" in m))
-
-    def stop(self):
-        self.send({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"})
-        self.answer("bye")
-        self.send({"jsonrpc": "2.0", "method": "exit"})
-        self.p.stdin.close()
-        rc = self.p.wait(timeout=20)
-        return rc, self.p.stderr.read().decode("utf-8", "replace")
-
-    def hover(self, msg_id, rel, line=0, ch=0):
-        self.send({"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/hover",
-                   "params": {"textDocument": {"uri": (self.graph / rel).as_uri()},
-                              "position": {"line": line, "character": ch}}})
-        return self.answer(msg_id)
 
 
 def test_every_malformed_message_class_is_answered_or_dropped_and_the_server_keeps_serving(lsp_bin, graph):
@@ -332,3 +264,15 @@ def test_completion_during_indexing_is_marked_incomplete(lsp_bin, tmp_path):
     assert "prop0" in labels, labels
     assert late["result"]["isIncomplete"] is False, late["result"]["isIncomplete"]
     assert s.stop()[0] == 0
+
+
+def test_the_clients_size_cap_applies_to_a_full_index_as_to_a_single_read(lsp_bin, graph):
+    # Before: the full index read with logseq-lsp.toml's cap (10 MB by default) while a changed
+    # or closed file was read with the client's: the same page was in the graph or not
+    # depending on how it was read.
+    s = Raw(lsp_bin, graph, options={"maxFileSize": 1000})
+    s.wait(lambda m: m.get("method") == "window/logMessage"
+           and m["params"]["message"].startswith("indexed "))
+    rc, err = s.stop()
+    assert rc == 0
+    assert "Kubernetes in Action.md: 41 KB is over the size limit of 1 KB (setting max_file_size); skipped" in err

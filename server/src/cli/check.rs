@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::{session, CheckFormat, EXIT_FAILURE};
 use crate::engine::analysis;
-use crate::engine::diagnostic::{Diagnostic, Severity};
-use crate::engine::text::{Encoding, LineIndex};
+use crate::engine::diagnostic::{capped, Diagnostic, Severity};
+use crate::engine::text::{Encoding, LineIndex, Positions};
 
 pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     let sessions = match session::open_with(paths, session::Keep::Diagnostics) {
@@ -36,8 +36,17 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     if format == CheckFormat::Json {
         emit(out.write_all(b"["));
     }
+    let mut org_pages = 0;
     for s in &sessions {
         session::report_problems(s);
+        org_pages += s.org_pages;
+        for f in &s.not_pages {
+            eprintln!(
+                "warning: {}: not a page of the graph at {} (pages are its .md and .org files that are not hidden or ignored); not checked",
+                f.display(),
+                s.loaded.root.display()
+            );
+        }
         // Pages in parallel, a chunk at a time, each page's diagnostics formatted in the parallel
         // step too (that was a sixth of the run, on one core): the output keeps the pages' order
         // and only one chunk's text is held at once.
@@ -49,7 +58,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                     let facts = &s.graph.page(p).expect("every page is in the graph").facts;
                     let diags =
                         analysis::diagnostics_of(&s.graph, p, &a.local, facts, &s.loaded.settings);
-                    format_page(s, p, t, &diags, format)
+                    format_page(s, p, t, diags, format)
                 })
                 .collect();
             files += per_page.len();
@@ -80,10 +89,23 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                 counts[Severity::Information as usize],
                 plural(counts[Severity::Hint as usize], "hint"),
                 plural(files, "page"),
-            ))
+            ));
+            if org_pages > 0 {
+                // Said, not left as "0 pages": Org pages are read (for links and ids) but no rule
+                // checks them.
+                emit(writeln!(
+                    out,
+                    "{} read for the graph, not checked: the rules are for Markdown pages",
+                    plural(org_pages, "Org page")
+                ));
+            }
         }
     }
     emit(out.flush());
+    if format == CheckFormat::Json && org_pages > 0 {
+        // Human output says it in its summary line; JSON output's stdout is the list alone.
+        eprintln!("note: {org_pages} Org page(s) read for the graph, not checked: the rules are for Markdown pages");
+    }
     // Freeing every page's analysis one by one took 7% of the run; the process ends here anyway.
     std::mem::forget(sessions);
     if written.is_err() {
@@ -96,13 +118,14 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     }
 }
 
-/// One page's diagnostics as output text (human lines, or JSON items joined with commas) and
-/// their number per severity.
+/// One page's diagnostics as output text (human lines, or JSON items joined with commas; at
+/// most `MAX_PER_LINE` per line and `MAX_PER_PAGE` per page, the rest counted) and their number
+/// per severity (all of them: a cut never turns an error into a pass).
 fn format_page(
     s: &session::Session,
     path: &str,
     text: &str,
-    diags: &[Diagnostic],
+    diags: Vec<Diagnostic>,
     format: CheckFormat,
 ) -> ([usize; 4], String) {
     let mut counts = [0usize; 4];
@@ -110,17 +133,28 @@ fn format_page(
     if diags.is_empty() {
         return (counts, out);
     }
+    for d in &diags {
+        counts[d.severity as usize] += 1;
+    }
     let idx = LineIndex::new(text);
     let shown = match format {
         CheckFormat::Human => session::display_path(&s.loaded.root, path),
         CheckFormat::Json => String::new(),
     };
-    for d in diags {
-        counts[d.severity as usize] += 1;
+    // Positions from the previous one (linear on a long line), in one unit per format.
+    let mut pos = Positions::new(
+        text,
+        &idx,
+        match format {
+            CheckFormat::Json => Encoding::Utf16,
+            CheckFormat::Human => Encoding::Utf32,
+        },
+    );
+    for d in capped(diags, &idx) {
         match format {
             CheckFormat::Json => {
-                let (sl, sc) = idx.position(text, d.range.start, Encoding::Utf16);
-                let (el, ec) = idx.position(text, d.range.end, Encoding::Utf16);
+                let (sl, sc) = pos.at(d.range.start);
+                let (el, ec) = pos.at(d.range.end);
                 if !out.is_empty() {
                     out.push(',');
                 }
@@ -136,7 +170,7 @@ fn format_page(
                 );
             }
             CheckFormat::Human => {
-                let (l, c) = idx.position(text, d.range.start, Encoding::Utf32);
+                let (l, c) = pos.at(d.range.start);
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {}[{}]: {}",

@@ -14,8 +14,13 @@ use crate::engine::outline::Outline;
 pub struct Session {
     pub loaded: Loaded,
     pub graph: Graph,
-    /// (path, text, analysis) for the pages under the requested paths.
+    /// (path, text, analysis) for the Markdown pages under the requested paths.
     pub pages: Vec<(String, Arc<str>, PageAnalysis)>,
+    /// How many Org pages are under the requested paths: in the graph, but no rule reads them.
+    pub org_pages: usize,
+    /// Files asked for by name that are not pages of the graph (not `.md`/`.org`, hidden or
+    /// ignored; a file too big or unreadable is a problem, reported as such).
+    pub not_pages: Vec<PathBuf>,
 }
 
 /// What a command needs of each page's analysis.
@@ -94,25 +99,41 @@ fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
     for entry in prepared {
         graph.upsert_prepared(entry);
     }
-    for (p, t) in org {
+    for (p, t) in &org {
         graph.upsert(p.clone(), t.clone(), org::facts(t));
     }
     let wanted_rel: Vec<String> = wanted
         .iter()
         .filter_map(|w| disk::rel_path(root, w))
         .collect();
-    let pages = analysed
+    let is_wanted = |p: &str| {
+        wanted_rel
+            .iter()
+            .any(|w| w.is_empty() || p == w || p.starts_with(&format!("{w}/")))
+    };
+    let org_pages = org.iter().filter(|(p, _)| is_wanted(p)).count();
+    let pages: Vec<Analysed> = analysed
         .into_iter()
-        .filter(|(p, _, _)| {
-            wanted_rel
-                .iter()
-                .any(|w| w.is_empty() || p == w || p.starts_with(&format!("{w}/")))
+        .filter(|(p, _, _)| is_wanted(p))
+        .collect();
+    // A file asked for by name that is no page at all would otherwise be "0 pages", silently.
+    let not_pages = wanted
+        .iter()
+        .filter(|w| w.is_file())
+        .filter(|w| {
+            let rel = disk::rel_path(root, w).unwrap_or_default();
+            !pages.iter().any(|(p, _, _)| *p == rel)
+                && !org.iter().any(|(p, _)| *p == rel)
+                && !loaded.problems.iter().any(|p| p.path == rel)
         })
+        .cloned()
         .collect();
     Session {
         loaded,
         graph,
         pages,
+        org_pages,
+        not_pages,
     }
 }
 

@@ -167,7 +167,7 @@ pub fn complete(r: &Request, new_id: &mut dyn FnMut() -> String) -> Option<Compl
             query,
             range,
             style,
-        } => page_items(r.graph, query, range, *style, &typed(range)),
+        } => page_items(&page_names(r.graph), query, range, *style, &typed(range)),
         Context::Macro { query, range } => macro_items(query, range, r.snippets, &typed(range)),
         Context::PropertyKey {
             query,
@@ -423,6 +423,33 @@ pub struct PageText {
     pub path: String,
     pub title: String,
     pub text: Arc<str>,
+}
+
+/// What the searches of page names, aliases, referenced names and card questions read of one
+/// page, copied out of the graph (cheap: the text is shared) so that a search runs without the
+/// index's lock, which every keystroke's write waits for.
+#[derive(Debug, Clone)]
+pub struct PageNames {
+    pub path: String,
+    pub title: String,
+    pub aliases: Vec<String>,
+    /// Where its page references are in `text`.
+    pub refs: Vec<Range<usize>>,
+    pub text: Arc<str>,
+}
+
+/// Every page of the graph, for [`search_pages`] and workspace symbols.
+pub fn page_names(graph: &Graph) -> Vec<PageNames> {
+    graph
+        .pages()
+        .map(|p| PageNames {
+            path: p.path.clone(),
+            title: p.title.clone(),
+            aliases: p.facts.aliases.clone(),
+            refs: p.facts.page_refs.iter().map(|(_, r)| r.clone()).collect(),
+            text: p.text.clone(),
+        })
+        .collect()
 }
 
 /// The Markdown pages of the graph, for [`search_blocks`].
@@ -748,7 +775,7 @@ pub struct PageName {
 }
 
 /// Page titles, aliases and names only referenced so far, matching `query`, best first.
-pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageName)> {
+pub fn search_pages(pages: &[PageNames], query: &str, limit: usize) -> Vec<(i64, PageName)> {
     let q = Query::new(query);
     let mut seen: HashSet<String> = HashSet::new();
     let mut out: Vec<(i64, PageName)> = Vec::new();
@@ -758,11 +785,11 @@ pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageN
             out.push((score, PageName { name, kind, detail }));
         }
     };
-    for p in graph.pages() {
+    for p in pages {
         if let Some(s) = q.score(&p.title) {
             add(&mut seen, s, &p.title, ItemKind::Page, p.path.clone());
         }
-        for a in &p.facts.aliases {
+        for a in &p.aliases {
             if let Some(s) = q.score(a) {
                 let detail = format!("alias of {}", p.title);
                 add(&mut seen, s, a, ItemKind::Alias, detail);
@@ -773,8 +800,8 @@ pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageN
     // the text being typed is such a name itself (`[[kub]]` auto-closed by the editor), and
     // ranking it first made Enter keep what was typed (issue 12).
     let mut referenced: Vec<(i64, &str)> = Vec::new();
-    for p in graph.pages() {
-        for (_, r) in &p.facts.page_refs {
+    for p in pages {
+        for r in &p.refs {
             let name = p.text.get(r.clone()).map_or("", ref_name);
             if let Some(s) = (!name.is_empty()).then(|| q.score(name)).flatten() {
                 referenced.push((s - 1, name));
@@ -782,12 +809,22 @@ pub fn search_pages(graph: &Graph, query: &str, limit: usize) -> Vec<(i64, PageN
         }
     }
     referenced.sort_by_key(|r| std::cmp::Reverse(r.0));
+    // The names pages answer to (titles and aliases), as the graph's name map holds them.
+    let named = || -> HashSet<String> {
+        pages
+            .iter()
+            .flat_map(|p| std::iter::once(&p.title).chain(&p.aliases))
+            .map(|n| names::page_key(n))
+            .collect()
+    };
+    let mut named_keys: Option<HashSet<String>> = None;
     let mut added = 0;
     for (s, name) in referenced {
         if added == limit {
             break;
         }
-        if !seen.contains(&names::page_key(name)) && graph.page_by_name(name).is_none() {
+        let key = names::page_key(name);
+        if !seen.contains(&key) && !named_keys.get_or_insert_with(named).contains(&key) {
             add(&mut seen, s, name, ItemKind::NewPage, "no page yet".into());
             added += 1;
         }
@@ -820,14 +857,15 @@ pub fn page_ref_text(name: &str, style: RefStyle) -> String {
     }
 }
 
-fn page_items(
-    graph: &Graph,
+/// Completion of a page name (`[[`, `#`), from the pages' names copied out of the graph.
+pub fn page_items(
+    pages: &[PageNames],
     query: &str,
     range: &Range<usize>,
     style: RefStyle,
     typed: &str,
 ) -> Completion {
-    let items = search_pages(graph, query, LIMIT)
+    let items = search_pages(pages, query, LIMIT)
         .into_iter()
         .map(|(_, p)| Item {
             edit: TextEdit::replace(range.clone(), page_ref_text(&p.name, style)),

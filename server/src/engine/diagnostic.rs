@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use super::text::LineIndex;
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
@@ -78,6 +80,7 @@ codes! {
     IndentMixed = "indent-mixed", Warning, "tabs and spaces mixed in block indentation so that the nesting differs from how it looks";
     HeadingSplitsBlock = "heading-splits-block", Warning, "an indented line starting with # and a space, which Logseq turns into a new top-level block";
     FenceUnclosed = "fence-unclosed", Warning, "a ``` fence that is never closed: Logseq reads its lines as text and bullets";
+    DiagnosticsOmitted = "diagnostics-omitted", Information, "more diagnostics on one line or page than are shown: how many were left out";
 }
 
 /// Where rule documentation lives (LSP `codeDescription`).
@@ -116,5 +119,134 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
         }
+    }
+}
+
+/// At most this many diagnostics are shown for one line, and for one page: past that an editor
+/// shows nothing useful, and each one costs its conversion and its bytes on every keystroke (a
+/// 0.5 MB line of `((x))` gave 20,000). The rest are counted in one `diagnostics-omitted`.
+pub const MAX_PER_LINE: usize = 100;
+pub const MAX_PER_PAGE: usize = 5_000;
+
+/// The diagnostics to report of a page's sorted list (`rules::finish`): the first
+/// [`MAX_PER_LINE`] of each line and the first [`MAX_PER_PAGE`] of the page, each cut marked by
+/// one diagnostic at the first left out, saying how many were, as severe as the worst of them.
+pub fn capped(diags: Vec<Diagnostic>, index: &LineIndex) -> Vec<Diagnostic> {
+    if diags.len() <= MAX_PER_LINE {
+        return diags;
+    }
+    // (diagnostic, how many it stands for: 1, or a summary's count).
+    let mut shown: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut left: Option<(Diagnostic, usize, Severity)> = None;
+    let mut line = usize::MAX;
+    let mut on_line = 0;
+    let flush = |left: &mut Option<(Diagnostic, usize, Severity)>, shown: &mut Vec<_>| {
+        if let Some((first, n, worst)) = left.take() {
+            shown.push((summary(&first, n, worst, "line", MAX_PER_LINE), n));
+        }
+    };
+    for d in diags {
+        let l = index.line_of(d.range.start);
+        if l != line {
+            flush(&mut left, &mut shown);
+            line = l;
+            on_line = 0;
+        }
+        on_line += 1;
+        if on_line <= MAX_PER_LINE {
+            shown.push((d, 1));
+        } else if let Some((_, n, worst)) = &mut left {
+            *n += 1;
+            *worst = (*worst).min(d.severity);
+        } else {
+            let sev = d.severity;
+            left = Some((d, 1, sev));
+        }
+    }
+    flush(&mut left, &mut shown);
+    let mut real = 0;
+    let Some(cut) = shown.iter().position(|(_, n)| {
+        real += usize::from(*n == 1);
+        real > MAX_PER_PAGE
+    }) else {
+        return shown.into_iter().map(|(d, _)| d).collect();
+    };
+    let rest = shown.split_off(cut);
+    let n = rest.iter().map(|(_, n)| n).sum();
+    let worst = rest
+        .iter()
+        .map(|(d, _)| d.severity)
+        .min()
+        .unwrap_or(Severity::Information);
+    let page = summary(&rest[0].0, n, worst, "page", MAX_PER_PAGE);
+    shown.into_iter().map(|(d, _)| d).chain([page]).collect()
+}
+
+fn summary(first: &Diagnostic, n: usize, worst: Severity, of: &str, max: usize) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::DiagnosticsOmitted,
+        first.range.clone(),
+        format!(
+            "{n} more diagnostic{} on this {of} {} not shown (at most {max} per {of}); the first is {}: {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            first.code.as_str(),
+            first.message
+        ),
+    );
+    d.severity = worst;
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(d: &[Diagnostic], c: Code) -> usize {
+        d.iter().filter(|d| d.code == c).count()
+    }
+
+    #[test]
+    fn a_long_line_and_a_long_page_are_cut_with_a_count() {
+        // 150 on line 0, then 6,000 lines of one each.
+        let mut src = "x".repeat(150);
+        let mut diags: Vec<Diagnostic> = (0..150)
+            .map(|i| Diagnostic::new(Code::BlockRefMalformed, i..i + 1, "m"))
+            .collect();
+        for i in 0..6_000 {
+            src.push('\n');
+            let at = src.len();
+            src.push('y');
+            let mut d = Diagnostic::new(Code::IdInvalid, at..at + 1, format!("{i}"));
+            d.severity = Severity::Error;
+            diags.push(d);
+        }
+        let out = capped(diags, &LineIndex::new(&src));
+        let omitted: Vec<_> = out
+            .iter()
+            .filter(|d| d.code == Code::DiagnosticsOmitted)
+            .collect();
+        assert_eq!(out.len() - omitted.len(), MAX_PER_PAGE);
+        assert_eq!(count(&out, Code::BlockRefMalformed), MAX_PER_LINE);
+        assert_eq!(omitted.len(), 2);
+        assert!(omitted[0]
+            .message
+            .starts_with("50 more diagnostics on this line are not shown"));
+        assert_eq!(omitted[0].range, 100..101);
+        assert_eq!(omitted[0].severity, Severity::Warning);
+        // Every diagnostic is shown or counted.
+        let page_left = 150 + 6_000 - 50 - MAX_PER_PAGE;
+        assert!(omitted[1].message.starts_with(&format!(
+            "{page_left} more diagnostics on this page are not shown"
+        )));
+        assert_eq!(omitted[1].severity, Severity::Error);
+    }
+
+    #[test]
+    fn few_are_left_alone() {
+        let d: Vec<_> = (0..MAX_PER_LINE)
+            .map(|i| Diagnostic::new(Code::BlockRefMalformed, i..i + 1, "m"))
+            .collect();
+        assert_eq!(capped(d.clone(), &LineIndex::new(&"x".repeat(200))), d);
     }
 }

@@ -22,12 +22,18 @@ pub struct Settings {
     pub inlay_hint_max_length: usize,
     /// A code lens on each page with cards: how many, due, new.
     pub code_lens: bool,
+    /// The server waits until edits pause this long before it sends diagnostics (at most 500 ms
+    /// after the first edit). 0 sends after every change.
+    pub debounce_ms: u64,
     /// From `logseq/config.edn` (not a user setting): what makes a page reference, hence a card.
     pub refs: crate::engine::refs::RefConfig,
 }
 
 /// Default longest title shown as an inlay hint.
 pub const DEFAULT_INLAY_HINT_MAX_LENGTH: usize = 60;
+
+/// Default debounce of the server's diagnostics.
+pub const DEFAULT_DEBOUNCE_MS: u64 = 50;
 
 /// Default size cap: far above any real page (the largest in the docs graph is 60 KB).
 pub const DEFAULT_MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -42,6 +48,7 @@ impl Default for Settings {
             inlay_hints: true,
             inlay_hint_max_length: DEFAULT_INLAY_HINT_MAX_LENGTH,
             code_lens: true,
+            debounce_ms: DEFAULT_DEBOUNCE_MS,
             refs: crate::engine::refs::RefConfig::default(),
         }
     }
@@ -138,8 +145,12 @@ impl Settings {
                     Some(b) => self.code_lens = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
+                "debounceMs" | "debounce_ms" | "debounce-ms" => match val.as_u64() {
+                    Some(n) => self.debounce_ms = n,
+                    None => warnings.push(format!("`{k}` must be a number of milliseconds")),
+                },
                 // Keys other faces own (the editor extensions pass their whole section).
-                "serverPath" | "trace" | "debounceMs" | "debounce_ms" => {}
+                "serverPath" | "trace" => {}
                 other => warnings.push(format!("unknown setting `{other}`")),
             }
         }

@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use crate::engine::analysis::PageAnalysis;
 use crate::engine::blocks;
 use crate::engine::cards::{self, Card};
-use crate::engine::completion::has_card_tag;
+use crate::engine::completion::{has_card_tag, PageNames};
 use crate::engine::fuzzy::{Query, TopN};
-use crate::engine::graph::{Graph, Page};
+
 use crate::engine::outline::{self, BlockKind};
 use crate::engine::text;
 
@@ -154,16 +154,16 @@ pub struct WorkspaceSymbol {
 /// Pages (by title and alias) and cards (by question) matching `query`, best first. Cards are
 /// searched only in pages that mention a card tag, and only when the query is not empty.
 pub fn workspace_symbols(
-    graph: &Graph,
+    pages: &[PageNames],
     query: &str,
     card_tags: &[String],
     limit: usize,
 ) -> Vec<WorkspaceSymbol> {
     let q = Query::new(query);
     let mut scored: Vec<(i64, WorkspaceSymbol)> = Vec::new();
-    for p in graph.pages() {
+    for p in pages {
         let best = std::iter::once(p.title.as_str())
-            .chain(p.facts.aliases.iter().map(String::as_str))
+            .chain(p.aliases.iter().map(String::as_str))
             .filter_map(|n| q.score(n))
             .max();
         if let Some(s) = best {
@@ -180,7 +180,7 @@ pub fn workspace_symbols(
         }
     }
     if !q.is_empty() {
-        scored.extend(search_cards(graph, &q, card_tags, limit));
+        scored.extend(search_cards(pages, &q, card_tags, limit));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     scored.truncate(limit);
@@ -190,15 +190,12 @@ pub fn workspace_symbols(
 /// Cards whose question matches. A line scan picks the lines that carry a card tag and match
 /// the query (a card's question ends on the line of its tag); only their pages are parsed.
 fn search_cards(
-    graph: &Graph,
+    pages: &[PageNames],
     q: &Query,
     tags: &[String],
     limit: usize,
 ) -> Vec<(i64, WorkspaceSymbol)> {
-    let pages: Vec<&Page> = graph
-        .pages()
-        .filter(|p| !p.path.ends_with(".org"))
-        .collect();
+    let pages: Vec<&PageNames> = pages.iter().filter(|p| !p.path.ends_with(".org")).collect();
     let keep = limit * 2;
     let found = pages
         .par_iter()
@@ -319,7 +316,7 @@ pub fn card_counts_label(c: &CardCounts) -> String {
 mod tests {
     use super::*;
     use crate::engine::analysis::analyze;
-    use crate::engine::graph::GraphConfig;
+    use crate::engine::graph::{Graph, GraphConfig};
     use crate::engine::settings::Settings;
     use std::sync::Arc;
 
@@ -376,7 +373,7 @@ mod tests {
         g.upsert_text("pages/deck.md".into(), Arc::from(PAGE));
         g.upsert_text("pages/Pods.md".into(), Arc::from("- x\n"));
         let tags = Settings::default().card_tags;
-        let r = workspace_symbols(&g, "pod", &tags, 10);
+        let r = workspace_symbols(&crate::engine::completion::page_names(&g), "pod", &tags, 10);
         let got: Vec<_> = r.iter().map(|s| (s.name.as_str(), s.kind)).collect();
         assert_eq!(
             got,
@@ -387,6 +384,9 @@ mod tests {
         );
         assert_eq!(r[1].container.as_deref(), Some("Deck 😀"));
         assert_eq!(&PAGE[r[1].range.clone()], "What is a pod? #card");
-        assert_eq!(workspace_symbols(&g, "", &tags, 10).len(), 2);
+        assert_eq!(
+            workspace_symbols(&crate::engine::completion::page_names(&g), "", &tags, 10).len(),
+            2
+        );
     }
 }

@@ -180,6 +180,46 @@ impl LineIndex {
     }
 }
 
+/// Converts many offsets of one text to (line, column), each from the previous one: offsets
+/// that come near each other (a sorted list of diagnostics) cost the distance between them, not
+/// the distance from their line's start (which made 20,000 diagnostics on one 0.5 MB line take
+/// seconds).
+pub struct Positions<'a> {
+    src: &'a str,
+    index: &'a LineIndex,
+    enc: Encoding,
+    /// The last offset converted, its line and column.
+    last: (usize, usize, usize),
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(src: &'a str, index: &'a LineIndex, enc: Encoding) -> Self {
+        Positions {
+            src,
+            index,
+            enc,
+            last: (0, 0, 0),
+        }
+    }
+
+    /// What [`LineIndex::position`] gives for `offset`.
+    pub fn at(&mut self, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(self.src, offset.min(self.index.len));
+        let line = self.index.line_of(offset);
+        let start = self.index.starts[line];
+        let (lo, lline, lcol) = self.last;
+        let col = if lline != line || offset.abs_diff(lo) > offset - start {
+            column_units(&self.src[start..offset], self.enc)
+        } else if offset >= lo {
+            lcol + column_units(&self.src[lo..offset], self.enc)
+        } else {
+            lcol - column_units(&self.src[offset..lo], self.enc)
+        };
+        self.last = (offset, line, col);
+        (line as u32, col as u32)
+    }
+}
+
 pub fn char_units(ch: char, enc: Encoding) -> usize {
     match enc {
         Encoding::Utf8 => ch.len_utf8(),
@@ -303,6 +343,22 @@ mod tests {
                 }
             }
             assert_eq!(LineIndex::new(&s).starts, starts, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_cursor_equals_position(
+            s in "[a-c😀é\r\n]{0,40}",
+            offsets in proptest::collection::vec(0usize..60, 0..20),
+        ) {
+            let idx = LineIndex::new(&s);
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let mut cur = Positions::new(&s, &idx, enc);
+                for &o in &offsets {
+                    proptest::prop_assert_eq!(cur.at(o), idx.position(&s, o, enc));
+                }
+            }
         }
     }
 

@@ -97,13 +97,12 @@ pub fn code_actions(
         // sends none (a plain "code actions here" request) gets fixes for what overlaps the range.
         let pairs: Vec<(lsp::Diagnostic, &Diagnostic)> = if params.context.diagnostics.is_empty() {
             let r = range_to_offsets(&snap.text, &snap.index, params.range, enc);
-            engine
-                .iter()
-                .filter(|d| overlaps(&d.range, &r))
-                .filter_map(|d| {
-                    let l = to_lsp(st, &uri, &snap, std::slice::from_ref(d)).pop()?;
-                    Some((l, d))
-                })
+            let hit: Vec<&Diagnostic> = engine.iter().filter(|d| overlaps(&d.range, &r)).collect();
+            // Converted together: positions along a long line are found in one walk.
+            let owned: Vec<Diagnostic> = hit.iter().map(|d| (*d).clone()).collect();
+            to_lsp(st, &uri, &snap, &owned)
+                .into_iter()
+                .zip(hit)
                 .collect()
         } else {
             params

@@ -64,7 +64,7 @@ pub async fn completion(
                 (engine::page_texts(&ix.graph), title)
             };
             let s = snap.clone();
-            let r = tokio::task::spawn_blocking(move || {
+            blocking(move || {
                 let req = engine::BlockRequest {
                     path: s.path.graph_path(),
                     title,
@@ -75,12 +75,20 @@ pub async fn completion(
                 };
                 engine::complete_blocks(&pages, &req, &query, &range, &mut new_uuid)
             })
-            .await;
-            match r {
-                Ok(c) => c,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => return None,
+            .await?
+        }
+        Context::Page {
+            query,
+            range,
+            style,
+        } => {
+            if !fresh() {
+                return None;
             }
+            // Names copied under the lock, searched without it (as the `((` search).
+            let pages = engine::page_names(&st.index().graph);
+            let typed = snap.text[range.start..offset.max(range.start)].to_string();
+            blocking(move || engine::page_items(&pages, &query, &range, style, &typed)).await?
         }
         _ => {
             let ix = st.index();
@@ -103,6 +111,16 @@ pub async fn completion(
     // names found later: the editor must ask again rather than filter this one (issue 12).
     list.is_incomplete |= st.root().is_some() && !st.index_ready.load(Ordering::Acquire);
     Some(CompletionResponse::List(list))
+}
+
+/// Runs a search on the blocking pool (a runtime thread stays free for the next message); a
+/// panic there is re-raised here, for the handler's guard.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(c) => Some(c),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => None,
+    }
 }
 
 fn kind(k: ItemKind) -> CompletionItemKind {

@@ -9,8 +9,6 @@ use serde_json::Value;
 
 use crate::engine::settings::Settings;
 
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(50);
-
 /// Editors nest settings under the server's name (`"logseq-lsp"` in VS Code's settings.json,
 /// `logseqLsp` in Lua/JS configs) or send them bare: accept all three.
 pub fn section(v: &Value) -> Value {
@@ -27,7 +25,6 @@ pub struct Config {
     file: Settings,
     init: Value,
     changed: Value,
-    pub debounce: Duration,
     /// The effective settings every request uses.
     pub settings: Arc<Settings>,
     /// Warnings about the client's layers already shown: editors send the same settings as
@@ -42,7 +39,6 @@ impl Default for Config {
             file: Settings::default(),
             init: Value::Null,
             changed: Value::Null,
-            debounce: DEFAULT_DEBOUNCE,
             settings: Arc::new(Settings::default()),
             reported: Vec::new(),
         }
@@ -57,6 +53,11 @@ pub struct Applied {
 }
 
 impl Config {
+    /// How long edits must pause before diagnostics are sent (`debounce_ms`, any layer).
+    pub fn debounce(&self) -> Duration {
+        Duration::from_millis(self.settings.debounce_ms)
+    }
+
     pub fn set_initialization_options(&mut self, v: Option<&Value>) -> Applied {
         self.init = v.map(section).unwrap_or(Value::Null);
         self.recompute(Source::Init)
@@ -93,10 +94,6 @@ impl Config {
             .cloned()
             .collect();
         self.reported = w_init.into_iter().chain(w_changed).collect();
-        self.debounce = [&self.changed, &self.init]
-            .into_iter()
-            .find_map(debounce_of)
-            .unwrap_or(DEFAULT_DEBOUNCE);
         let changed = *self.settings != s;
         self.settings = Arc::new(s);
         Applied { warnings, changed }
@@ -107,14 +104,6 @@ enum Source {
     Init,
     Changed,
     File,
-}
-
-fn debounce_of(v: &Value) -> Option<Duration> {
-    ["debounceMs", "debounce_ms"]
-        .into_iter()
-        .find_map(|k| v.get(k))
-        .and_then(Value::as_u64)
-        .map(Duration::from_millis)
 }
 
 /// Settings the client layers give on top of `file` (used when indexing re-reads the toml).
@@ -139,13 +128,13 @@ mod tests {
         ));
         assert!(a.changed);
         assert_eq!(a.warnings, ["unknown setting `bogus`"]);
-        assert_eq!(c.debounce, Duration::ZERO);
+        assert_eq!(c.debounce(), Duration::ZERO);
         assert_eq!(c.settings.severity_of(Code::IdInvalid), None);
         // A later layer wins key by key; the earlier layer's other keys stay.
         let a = c.set_client_settings(&json!({"logseq-lsp": {"rules": {"id-invalid": "hint"}}}));
         assert!(a.changed && a.warnings.is_empty());
         assert!(c.settings.severity_of(Code::IdInvalid).is_some());
-        assert_eq!(c.debounce, Duration::ZERO);
+        assert_eq!(c.debounce(), Duration::ZERO);
         // Bare settings are accepted too; the same settings again change nothing.
         let a = c.set_client_settings(&json!({"rules": {"id-invalid": "hint"}}));
         assert!(!a.changed);
@@ -167,5 +156,24 @@ mod tests {
         let a = c.set_client_settings(&other);
         assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
         assert!(a.warnings[0].contains("rules"), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn debounce_from_the_toml_file_and_a_bad_value_warns() {
+        // Before, `debounce_ms` in logseq-lsp.toml was accepted and ignored.
+        let mut file = Settings::default();
+        assert!(file.apply_toml("debounce_ms = 250\n").is_empty());
+        let mut c = Config::default();
+        assert_eq!(c.debounce(), Duration::from_millis(50));
+        c.set_file_settings(file);
+        assert_eq!(c.debounce(), Duration::from_millis(250));
+        // The client's layer wins over the file's.
+        c.set_initialization_options(Some(&json!({"debounceMs": 0})));
+        assert_eq!(c.debounce(), Duration::ZERO);
+        let mut s = Settings::default();
+        assert_eq!(
+            s.apply_toml("debounce_ms = \"fast\"\n"),
+            ["`debounce_ms` must be a number of milliseconds"]
+        );
     }
 }

@@ -2,19 +2,20 @@
 //! them: pushed (`textDocument/publishDiagnostics`, debounced, stale versions dropped) or pulled
 //! (`textDocument/diagnostic`) when the client pulls.
 //!
-//! One publisher task owns delivery, so publishes for a document never race each other. Every
-//! change marks its document dirty and, because any page can change another page's graph rules
-//! (a duplicated id, a reference that starts resolving), the publisher recomputes all open
-//! documents on each batch and sends only what changed for the others (cheap: analyses are
-//! cached per document; only the graph rules and position conversion run again).
+//! Each document has its own worker task (started when it is marked, ended when it has nothing
+//! left), so publishes for a document never race each other and a slow page never queues
+//! another behind it. Every change marks its document dirty and, because any page can change
+//! another page's graph rules (a duplicated id, a reference that starts resolving), marks every
+//! other open document for a recheck, which sends only what changed (cheap: analyses are cached
+//! per document; only the graph rules and position conversion run again).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use dashmap::DashMap;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
@@ -22,11 +23,10 @@ use tower_lsp_server::ls_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use crate::engine::analysis;
-use crate::engine::diagnostic::{Code, Diagnostic, Severity};
+use crate::engine::diagnostic::{capped, Code, Diagnostic, Severity};
 use crate::engine::graph::PageFacts;
 use crate::engine::rules;
-use crate::engine::text::LineIndex;
+use crate::engine::text::{LineIndex, Positions};
 
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
@@ -38,161 +38,184 @@ pub const SOURCE: &str = "logseq-lsp";
 /// However fast the user types, diagnostics are at most this late.
 const MAX_DELAY: Duration = Duration::from_millis(500);
 
-enum Dirty {
-    Doc(Uri),
-    /// Changed in a way no other page can see (its ids, title and aliases are as they were).
-    DocAlone(Uri),
-    All,
-    Closed(Uri),
+/// What a document's worker has left to do.
+#[derive(Default)]
+struct Pending {
+    /// Fresh diagnostics are wanted: `Some(true)` when the document itself changed (they are
+    /// sent), `Some(false)` for a recheck because something else changed (sent if different).
+    dirty: Option<bool>,
+    /// Closed: clear its diagnostics (unless it is open again by then).
+    closed: bool,
+    /// A worker task is serving this document.
+    running: bool,
+    /// The oldest change not yet served and the latest one, for the debounce.
+    first: Option<Instant>,
+    latest: Option<Instant>,
 }
 
 pub struct Publisher {
-    tx: mpsc::UnboundedSender<Dirty>,
+    state: Weak<State>,
+    /// Per document, what is left to do. Each document has its own worker task, so a page whose
+    /// diagnostics are slow delays only itself, never another page's.
+    pending: DashMap<Uri, Pending>,
     /// What the client has for each open document (pushed, or returned by a pull).
     last: DashMap<Uri, Vec<lsp::Diagnostic>>,
+    /// A `workspace/diagnostic/refresh` is on its way: later ones join it.
+    refreshing: Arc<AtomicBool>,
 }
 
 impl Publisher {
-    /// Starts the publisher task (needs a tokio runtime).
-    pub fn spawn(state: Weak<State>) -> Publisher {
-        let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(state, rx));
+    pub fn new(state: Weak<State>) -> Publisher {
         Publisher {
-            tx,
+            state,
+            pending: DashMap::new(),
             last: DashMap::new(),
+            refreshing: Arc::new(AtomicBool::new(false)),
         }
     }
     /// This document changed: it gets fresh diagnostics (and so may every other open one).
     pub fn doc(&self, uri: Uri) {
-        let _ = self.tx.send(Dirty::Doc(uri));
+        // Its facts are in the graph now: other pages may be affected.
+        self.all();
+        self.doc_alone(uri);
     }
     /// This document changed, but not what other pages' diagnostics depend on.
     pub fn doc_alone(&self, uri: Uri) {
-        let _ = self.tx.send(Dirty::DocAlone(uri));
+        self.mark(uri, |p| {
+            p.closed = false;
+            p.dirty = Some(true);
+        });
     }
     /// The graph or the settings changed: recheck every open document.
     pub fn all(&self) {
-        let _ = self.tx.send(Dirty::All);
+        let Some(st) = self.state.upgrade() else {
+            return;
+        };
+        let open: Vec<Uri> = st.docs.iter().map(|d| d.key().clone()).collect();
+        for uri in open {
+            self.mark(uri, |p| p.dirty = Some(p.dirty.unwrap_or(false)));
+        }
     }
     /// Clears a closed document's diagnostics (after anything queued for it).
     pub fn closed(&self, uri: Uri) {
-        let _ = self.tx.send(Dirty::Closed(uri));
-    }
-}
-
-#[derive(Default)]
-struct Batch {
-    docs: HashSet<Uri>,
-    all: bool,
-    closed: HashSet<Uri>,
-}
-
-impl Batch {
-    fn add(&mut self, d: Dirty) {
-        match d {
-            Dirty::Doc(u) => {
-                self.closed.remove(&u);
-                self.docs.insert(u);
-                // Its facts are in the graph now: other pages may be affected.
-                self.all = true;
-            }
-            Dirty::DocAlone(u) => {
-                self.closed.remove(&u);
-                self.docs.insert(u);
-            }
-            Dirty::All => self.all = true,
-            Dirty::Closed(u) => {
-                self.docs.remove(&u);
-                self.closed.insert(u);
-            }
-        }
-    }
-}
-
-async fn run(state: Weak<State>, mut rx: mpsc::UnboundedReceiver<Dirty>) {
-    while let Some(first) = rx.recv().await {
-        let Some(st) = state.upgrade() else { return };
-        let mut batch = Batch::default();
-        batch.add(first);
-        // Trailing debounce: wait until changes pause for `debounce`, at most MAX_DELAY.
-        let debounce = st.config().debounce;
-        if !debounce.is_zero() {
-            let deadline = Instant::now() + MAX_DELAY.max(debounce);
-            loop {
-                let wait = debounce.min(deadline.saturating_duration_since(Instant::now()));
-                if wait.is_zero() {
-                    break;
-                }
-                match tokio::time::timeout(wait, rx.recv()).await {
-                    Ok(Some(d)) => batch.add(d),
-                    Ok(None) => return,
-                    Err(_) => break,
-                }
-            }
-        }
-        while let Ok(d) = rx.try_recv() {
-            batch.add(d);
-        }
-        deliver(&st, batch).await;
-    }
-}
-
-async fn deliver(st: &Arc<State>, batch: Batch) {
-    let neg = st.negotiated().clone();
-    let mut targets: Vec<(Uri, bool)> = batch.docs.iter().map(|u| (u.clone(), true)).collect();
-    if batch.all {
-        for d in st.docs.iter() {
-            if !batch.docs.contains(d.key()) {
-                targets.push((d.key().clone(), false));
-            }
-        }
-    }
-    let computed = guard(&st.client, "computing diagnostics", || {
-        targets
-            .into_iter()
-            .filter_map(|(uri, explicit)| {
-                let snap = st.docs.get(&uri)?.snapshot();
-                let items = for_snapshot(st, &uri, &snap);
-                Some((uri, explicit, snap.version, items))
-            })
-            .collect::<Vec<_>>()
-    })
-    .unwrap_or_default();
-    let last = &st.publisher.last;
-    let mut others_changed = false;
-    for (uri, explicit, version, items) in computed {
-        // A newer version is queued and gets its own publish; this one is stale.
-        if st.docs.get(&uri).map(|d| d.version) != Some(version) {
-            continue;
-        }
-        let same = last.get(&uri).is_some_and(|l| *l == items);
-        if same && !explicit {
-            continue;
-        }
-        if neg.pull {
-            others_changed |= !explicit && !same;
-        } else {
-            publish(st, &uri, &items, Some(version));
-        }
-        last.insert(uri, items);
-    }
-    for uri in batch.closed {
-        if st.docs.contains_key(&uri) {
-            continue; // reopened meanwhile
-        }
-        last.remove(&uri);
-        if !neg.pull {
-            publish(st, &uri, &[], None);
-        }
-    }
-    if others_changed && neg.refresh {
-        // Not awaited here: a client slow to answer must not hold up the next publish.
-        let client = st.client.clone();
-        tokio::spawn(async move {
-            let asked = client.workspace_diagnostic_refresh();
-            ask(&client, "workspace/diagnostic/refresh", asked).await;
+        self.mark(uri, |p| {
+            p.dirty = None;
+            p.closed = true;
         });
     }
+
+    fn mark(&self, uri: Uri, f: impl FnOnce(&mut Pending)) {
+        let now = Instant::now();
+        let start = {
+            let mut p = self.pending.entry(uri.clone()).or_default();
+            f(&mut p);
+            p.first.get_or_insert(now);
+            p.latest = Some(now);
+            !std::mem::replace(&mut p.running, true)
+        };
+        if start {
+            tokio::spawn(work(self.state.clone(), uri));
+        }
+    }
+
+    /// The next job of `uri`'s worker once the debounce has passed, or `None` (and the worker
+    /// ends) when there is none.
+    async fn next(&self, uri: &Uri, debounce: Duration) -> Option<(Option<bool>, bool)> {
+        // Trailing debounce: until changes pause for `debounce`, at most MAX_DELAY.
+        while !debounce.is_zero() {
+            let until = {
+                let p = self.pending.get(uri)?;
+                let (Some(first), Some(latest)) = (p.first, p.latest) else {
+                    break;
+                };
+                (latest + debounce).min(first + MAX_DELAY.max(debounce))
+            };
+            if until <= Instant::now() {
+                break;
+            }
+            tokio::time::sleep_until(until).await;
+        }
+        let mut p = self.pending.get_mut(uri)?;
+        p.first = None;
+        let job = (p.dirty.take(), std::mem::take(&mut p.closed));
+        if job == (None, false) {
+            p.running = false;
+            drop(p);
+            self.pending
+                .remove_if(uri, |_, p| !p.running && p.dirty.is_none() && !p.closed);
+            return None;
+        }
+        Some(job)
+    }
+}
+
+/// One document's worker: serves its marks until none is left.
+async fn work(state: Weak<State>, uri: Uri) {
+    loop {
+        let Some(st) = state.upgrade() else { return };
+        let debounce = st.config().debounce();
+        let Some((dirty, closed)) = st.publisher.next(&uri, debounce).await else {
+            return;
+        };
+        if let Some(explicit) = dirty {
+            deliver(&st, &uri, explicit).await;
+        }
+        if closed && !st.docs.contains_key(&uri) {
+            st.publisher.last.remove(&uri);
+            if !st.negotiated().pull {
+                publish(&st, &uri, &[], None);
+            }
+        }
+    }
+}
+
+async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
+    let Some(snap) = st.docs.get(uri).map(|d| d.snapshot()) else {
+        return; // closed meanwhile
+    };
+    let version = snap.version;
+    let (s, u) = (st.clone(), uri.clone());
+    // On the blocking pool: a slow page holds one of its threads, not the runtime's.
+    let computed = tokio::task::spawn_blocking(move || {
+        guard(&s.client, "computing diagnostics", || {
+            for_snapshot(&s, &u, &snap)
+        })
+    })
+    .await;
+    let Ok(Ok(items)) = computed else { return };
+    // A newer version came meanwhile and has its own mark; this one is stale.
+    if st.docs.get(uri).map(|d| d.version) != Some(version) {
+        return;
+    }
+    let last = &st.publisher.last;
+    let same = last.get(uri).is_some_and(|l| *l == items);
+    if same && !explicit {
+        return;
+    }
+    let neg = st.negotiated();
+    if !neg.pull {
+        publish(st, uri, &items, Some(version));
+    } else if !explicit && neg.refresh {
+        refresh(st);
+    }
+    last.insert(uri.clone(), items);
+}
+
+/// Asks a pull client to pull again (another page changed this one's diagnostics). Not awaited
+/// by the worker: a client slow to answer must not hold up the next publish.
+fn refresh(st: &State) {
+    let flag = st.publisher.refreshing.clone();
+    if flag.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let client = st.client.clone();
+    tokio::spawn(async move {
+        // Rechecks of several pages come together: one refresh for all of them.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        flag.store(false, Ordering::Release);
+        let asked = client.workspace_diagnostic_refresh();
+        ask(&client, "workspace/diagnostic/refresh", asked).await;
+    });
 }
 
 /// `textDocument/publishDiagnostics`, serialized by us rather than by tower-lsp-server (output.rs
@@ -224,14 +247,28 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
         DocPath::Ignored(_) => Vec::new(),
         p if p.is_org() => Vec::new(),
         DocPath::Page(path) if st.graph_rules_on() => {
-            analysis::diagnostics(&st.index().graph, path, &snap.analysis, &settings)
+            // Only the graph rules read the index: the rest runs without its lock, which every
+            // keystroke's write waits for.
+            let graph = rules::check_graph(&st.index().graph, path, &snap.analysis.facts);
+            let mut d = snap.analysis.local.clone();
+            d.extend(graph);
+            rules::finish(d, &settings)
         }
         _ => rules::finish(snap.analysis.local.clone(), &settings),
     }
 }
 
+/// What the client is sent for a snapshot: at most `MAX_PER_LINE` per line and `MAX_PER_PAGE`
+/// per page, the rest counted in one diagnostic.
 fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
-    let d = engine_diagnostics(st, snap);
+    // Fault injection for the test that proves a slow page delays no other page's diagnostics
+    // (tests/e2e/test_slow_pages.py); inert unless the variable is set.
+    if std::env::var_os("LOGSEQ_LSP_FAULT").is_some_and(|v| v == "slow-diagnostics")
+        && snap.text.contains("LOGSEQ_LSP_SLOW")
+    {
+        std::thread::sleep(Duration::from_secs(3));
+    }
+    let d = capped(engine_diagnostics(st, snap), &snap.index);
     to_lsp(st, uri, snap, &d)
 }
 
@@ -256,6 +293,8 @@ pub fn to_lsp(
     let enc = neg.encoding;
     let mut other_pages: HashMap<String, Option<(Arc<str>, LineIndex)>> = HashMap::new();
     let mut docs: HashMap<Code, Option<Uri>> = HashMap::new();
+    // Each position from the previous one: linear however many share a long line.
+    let mut pos = Positions::new(&snap.text, &snap.index, enc);
     diags
         .iter()
         .map(|d| {
@@ -284,8 +323,13 @@ pub fn to_lsp(
                     })
                     .collect()
             });
+            let (sl, sc) = pos.at(d.range.start);
+            let (el, ec) = pos.at(d.range.end);
             lsp::Diagnostic {
-                range: range_to_lsp(&snap.text, &snap.index, &d.range, enc),
+                range: lsp::Range {
+                    start: lsp::Position::new(sl, sc),
+                    end: lsp::Position::new(el, ec),
+                },
                 severity: Some(severity(d.severity)),
                 code: Some(NumberOrString::String(d.code.as_str().to_string())),
                 code_description: neg

@@ -184,7 +184,11 @@ async fn run(state: Arc<State>, generation: u64) {
     let t0 = Instant::now();
     let progress = Progress::begin(&state, generation);
     let r = root.clone();
-    let loaded = match tokio::task::spawn_blocking(move || disk::load(&r)).await {
+    // Listed and read under the client's settings too (its size cap and ignores), as a single
+    // file's read is.
+    let (init, changed) = state.config().client_layers();
+    let layer = move |file: &Settings| config::layered(file, &init, &changed);
+    let loaded = match tokio::task::spawn_blocking(move || disk::load_layered(&r, &layer)).await {
         Ok(l) => l,
         Err(e) => {
             log(
@@ -199,14 +203,7 @@ async fn run(state: Arc<State>, generation: u64) {
     progress
         .report(format!("indexing {} pages", loaded.files.len()), 50)
         .await;
-    let (init, changed) = state.config().client_layers();
-    let effective = config::layered(&loaded.settings, &init, &changed);
-    // disk::load skips what logseq-lsp.toml ignores; the client may ignore more.
-    let files: Vec<_> = loaded
-        .files
-        .into_iter()
-        .filter(|(p, _)| !effective.is_ignored(p))
-        .collect();
+    let files = loaded.files;
     let pages = files.len();
     let cfg = loaded.config.clone();
     let graph = match tokio::task::spawn_blocking(move || build_graph(cfg, files)).await {
@@ -333,7 +330,7 @@ fn apply_changes(state: &Arc<State>, c: Changes) {
         let texts = tokio::task::spawn_blocking(move || {
             read.into_iter()
                 .map(|(rel, abs)| {
-                    let t = disk::read_page_capped(&rel, &abs, max).ok().map(|(_, t)| t);
+                    let t = disk::read_page(&rel, &abs, max).ok().map(|(_, t)| t);
                     (rel, t)
                 })
                 .collect::<Vec<_>>()
@@ -366,12 +363,11 @@ pub fn reread_closed(state: &Arc<State>, rel: String) {
         async move {
             let abs = root.join(&rel);
             let r = rel.clone();
-            let text =
-                tokio::task::spawn_blocking(move || disk::read_page_capped(&r, &abs, max).ok())
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|(_, t)| t);
+            let text = tokio::task::spawn_blocking(move || disk::read_page(&r, &abs, max).ok())
+                .await
+                .ok()
+                .flatten()
+                .map(|(_, t)| t);
             st.index_mut().disk_changed(&rel, text);
             st.publisher.all();
         },

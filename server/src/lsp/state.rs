@@ -93,7 +93,7 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 impl State {
     pub fn new(client: Client, output: Output) -> Arc<State> {
         Arc::new_cyclic(|weak| State {
-            publisher: Publisher::spawn(weak.clone()),
+            publisher: Publisher::new(weak.clone()),
             output,
             client,
             docs: DashMap::new(),
