@@ -70,6 +70,45 @@ pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
     }
 }
 
+/// `fix --each`: every quick fix the editor would offer, each applied alone to its page, as one
+/// JSON array `[{root, file, line, code, title, safe, text}]` (`line` 0-based, `text` the whole
+/// page after the fix). Writes nothing: this is how tests hold each fix to Logseq's parser.
+pub fn run_each(paths: &[PathBuf]) -> ExitCode {
+    let sessions = match session::open(paths) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    let mut all = Vec::new();
+    for s in &sessions {
+        session::report_problems(s);
+        let root = s.loaded.root.display().to_string();
+        for (path, text, a) in &s.pages {
+            let ctx = fixes::FixCtx {
+                src: text,
+                analysis: a,
+            };
+            let index = crate::engine::text::LineIndex::new(text);
+            for d in analysis::diagnostics(&s.graph, path, a, &s.loaded.settings) {
+                let line = index
+                    .position(text, d.range.start, crate::engine::text::Encoding::Utf16)
+                    .0;
+                for f in fixes::fixes_for(&ctx, &d, &mut new_uuid) {
+                    all.push(serde_json::json!({
+                        "root": root, "file": path, "line": line, "code": f.code.as_str(),
+                        "title": f.title, "safe": f.safe,
+                        "text": crate::engine::edit::apply(text, &f.edits),
+                    }));
+                }
+            }
+        }
+    }
+    println!("{}", serde_json::Value::Array(all));
+    ExitCode::SUCCESS
+}
+
 /// Fixes one page against the graph, keeping the graph's view of the page current between rounds
 /// so that graph rules (a duplicated id) see each fix.
 pub fn fix_page(

@@ -45,6 +45,10 @@ pub enum Command {
         /// Print the changes as a diff without writing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Write nothing; print as JSON every quick fix offered (safe or not), one entry per
+        /// fix with the page's whole text after that fix alone (how tests check each fix).
+        #[arg(long, conflicts_with = "dry_run")]
+        each: bool,
     },
     /// List every flashcard.
     Cards {
@@ -88,7 +92,12 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None | Some(Command::Serve { .. }) => crate::lsp::serve(),
         Some(Command::Check { paths, format }) => check::run(&paths, format),
-        Some(Command::Fix { paths, dry_run }) => fix::run(&paths, dry_run),
+        Some(Command::Fix {
+            paths,
+            dry_run: _,
+            each: true,
+        }) => fix::run_each(&paths),
+        Some(Command::Fix { paths, dry_run, .. }) => fix::run(&paths, dry_run),
         Some(Command::Cards { paths, format }) => cards::run(&paths, format),
         Some(Command::Outline { file, format: _ }) => outline::run(&file),
         Some(Command::Graph { dir, format: _ }) => graph::run(&dir),

@@ -29,6 +29,7 @@ use crate::engine::graph::{names, Graph, Page};
 use crate::engine::ids::parse_uuid;
 use crate::engine::outline::{self, BlockKind, LineKind, Outline};
 use crate::engine::properties;
+use crate::engine::refs::RefConfig;
 use crate::engine::schedule;
 use crate::engine::text;
 
@@ -452,17 +453,28 @@ pub fn page_names(graph: &Graph) -> Vec<PageNames> {
         .collect()
 }
 
+/// The Markdown pages of a graph and what makes a reference there, for [`search_blocks`].
+pub struct PageTexts {
+    pub pages: Vec<PageText>,
+    /// The graph's `config.edn` reference settings: cards are found as the rules find them
+    /// (`card:: x` is no card with `:property-pages/enabled? false`).
+    pub refs: RefConfig,
+}
+
 /// The Markdown pages of the graph, for [`search_blocks`].
-pub fn page_texts(graph: &Graph) -> Vec<PageText> {
-    graph
-        .pages()
-        .filter(|p| !p.path.ends_with(".org"))
-        .map(|p| PageText {
-            path: p.path.clone(),
-            title: p.title.clone(),
-            text: p.text.clone(),
-        })
-        .collect()
+pub fn page_texts(graph: &Graph) -> PageTexts {
+    PageTexts {
+        pages: graph
+            .pages()
+            .filter(|p| !p.path.ends_with(".org"))
+            .map(|p| PageText {
+                path: p.path.clone(),
+                title: p.title.clone(),
+                text: p.text.clone(),
+            })
+            .collect(),
+        refs: graph.config.refs.clone(),
+    }
 }
 
 /// The page being edited, searched alongside (and instead of) its copy in the graph.
@@ -481,7 +493,7 @@ const CARD_FIRST: i64 = 1_000_000;
 /// The blocks of the graph whose text matches `query`, best first. A query ending with `?`
 /// puts cards first. `new_id` gives blocks without an id the id to insert (and the edit).
 pub fn search_blocks(
-    pages: &[PageText],
+    pages: &PageTexts,
     current: Option<&Current>,
     query: &str,
     card_tags: &[String],
@@ -492,7 +504,9 @@ pub fn search_blocks(
     let q = Query::new(query.trim().trim_end_matches('?'));
     // Candidate lines: (score, source index, line start). Source 0 is the current document.
     let cur_path = current.and_then(|c| c.path);
+    let refs = &pages.refs;
     let pages: Vec<&PageText> = pages
+        .pages
         .iter()
         .filter(|p| Some(p.path.as_str()) != cur_path)
         .collect();
@@ -581,7 +595,7 @@ pub fn search_blocks(
                 (&parsed, Some(p.path.clone()), p.title.clone(), None)
             }
         };
-        let page_cards = cards::cards(t, o, card_tags);
+        let page_cards = cards::cards_configured(t, o, card_tags, refs);
         let mut seen: HashSet<usize> = HashSet::new();
         for (score, at) in lines {
             let Some(bi) = o.block_at(at) else { continue };
@@ -670,7 +684,7 @@ pub struct BlockRequest<'a> {
 
 /// The items for a `((query` context (see [`context`]), searching `pages` and the document.
 pub fn complete_blocks(
-    pages: &[PageText],
+    pages: &PageTexts,
     r: &BlockRequest,
     query: &str,
     range: &Range<usize>,

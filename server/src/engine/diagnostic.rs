@@ -71,7 +71,7 @@ codes! {
     IdInvalid = "id-invalid", Error, "an id:: value that is not an 8-4-4-4-12 hex UUID";
     IdDuplicate = "id-duplicate", Error, "the same id on more than one block of the graph";
     IdIgnored = "id-ignored", Warning, "id:: in a property group that Logseq ignores";
-    IdBeforeTitle = "id-before-title", Hint, "- id:: on the bullet line: the block has no title until Logseq rewrites it";
+    IdBeforeTitle = "id-before-title", Hint, "- id:: on the bullet line: Logseq shows the next line as the title and writes the id under it on the next edit";
     IdNotLowercase = "id-not-lowercase", Hint, "upper-case hex in an id";
     BlockRefUnresolved = "block-ref-unresolved", Warning, "((uuid)) or {{embed ((uuid))}} naming no block of the graph";
     BlockRefMalformed = "block-ref-malformed", Warning, "(( uuid )) with spaces, or ((…)) that is not a UUID";

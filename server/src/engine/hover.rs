@@ -232,7 +232,7 @@ fn block_ref(
         s.push_str(&format!(" (and {} more with the same id)", sites.len() - 1));
     }
     s.push_str("\n\n");
-    let cs = cards::cards(text, o, &settings.card_tags);
+    let cs = cards::cards_configured(text, o, &settings.card_tags, &settings.refs);
     if let Some(c) = cs.iter().find(|c| c.block == bi) {
         s.push_str(&card_markdown(text, c, now));
     } else {

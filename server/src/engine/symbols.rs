@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::engine::analysis::PageAnalysis;
 use crate::engine::blocks;
 use crate::engine::cards::{self, Card};
-use crate::engine::completion::{has_card_tag, PageNames};
+use crate::engine::completion::PageNames;
 use crate::engine::fuzzy::{Query, TopN};
+use crate::engine::refs::RefConfig;
 
 use crate::engine::outline::{self, BlockKind};
 use crate::engine::text;
@@ -157,6 +158,7 @@ pub fn workspace_symbols(
     pages: &[PageNames],
     query: &str,
     card_tags: &[String],
+    refs: &RefConfig,
     limit: usize,
 ) -> Vec<WorkspaceSymbol> {
     let q = Query::new(query);
@@ -180,7 +182,7 @@ pub fn workspace_symbols(
         }
     }
     if !q.is_empty() {
-        scored.extend(search_cards(pages, &q, card_tags, limit));
+        scored.extend(search_cards(pages, &q, card_tags, refs, limit));
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     scored.truncate(limit);
@@ -193,20 +195,24 @@ fn search_cards(
     pages: &[PageNames],
     q: &Query,
     tags: &[String],
+    refs: &RefConfig,
     limit: usize,
 ) -> Vec<(i64, WorkspaceSymbol)> {
     let pages: Vec<&PageNames> = pages.iter().filter(|p| !p.path.ends_with(".org")).collect();
-    let keep = limit * 2;
+    // Lines that are no card's take room too: keep more candidates than asked for.
+    let keep = limit * 8;
     let found = pages
         .par_iter()
         .enumerate()
         .fold(
             || TopN::new(keep),
             |mut top, (i, p)| {
-                if q.is_subsequence(&p.text) {
+                // A card's tag need not be on its matching line (`card:: x`, `tags:: card` on
+                // a later line): the cheap test is that the page names a card tag at all; the
+                // parse below keeps only the blocks that are cards as the rules read them.
+                if q.is_subsequence(&p.text) && names_card_tag(&p.text, tags) {
                     for l in text::lines(&p.text) {
-                        let line = l.text(&p.text);
-                        if let Some(s) = q.score(line).filter(|_| has_card_tag(line, tags)) {
+                        if let Some(s) = q.score(l.text(&p.text)) {
                             top.push(s, (i, l.start));
                         }
                     }
@@ -231,7 +237,7 @@ fn search_cards(
         let i = by_page[k].0;
         let p = pages[i];
         let o = outline::parse(&p.text);
-        let cs = cards::cards(&p.text, &o, tags);
+        let cs = cards::cards_configured(&p.text, &o, tags, refs);
         while k < by_page.len() && by_page[k].0 == i {
             let at = by_page[k].1;
             k += 1;
@@ -264,6 +270,15 @@ fn search_cards(
         }
     }
     out
+}
+
+/// Whether `text` holds a card tag's name anywhere (ASCII case-insensitive).
+fn names_card_tag(text: &str, tags: &[String]) -> bool {
+    let b = text.as_bytes();
+    tags.iter().any(|t| {
+        let t = t.as_bytes();
+        !t.is_empty() && b.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t))
+    })
 }
 
 /// A page's cards counted for its code lens.
@@ -373,7 +388,13 @@ mod tests {
         g.upsert_text("pages/deck.md".into(), Arc::from(PAGE));
         g.upsert_text("pages/Pods.md".into(), Arc::from("- x\n"));
         let tags = Settings::default().card_tags;
-        let r = workspace_symbols(&crate::engine::completion::page_names(&g), "pod", &tags, 10);
+        let r = workspace_symbols(
+            &crate::engine::completion::page_names(&g),
+            "pod",
+            &tags,
+            &g.config.refs,
+            10,
+        );
         let got: Vec<_> = r.iter().map(|s| (s.name.as_str(), s.kind)).collect();
         assert_eq!(
             got,
@@ -385,8 +406,61 @@ mod tests {
         assert_eq!(r[1].container.as_deref(), Some("Deck 😀"));
         assert_eq!(&PAGE[r[1].range.clone()], "What is a pod? #card");
         assert_eq!(
-            workspace_symbols(&crate::engine::completion::page_names(&g), "", &tags, 10).len(),
+            workspace_symbols(
+                &crate::engine::completion::page_names(&g),
+                "",
+                &tags,
+                &g.config.refs,
+                10
+            )
+            .len(),
             2
         );
+    }
+
+    /// Workspace symbols, `((` completion and block-ref hovers find cards as the rules do, under
+    /// the graph's config.edn: with `:property-pages/enabled? false` a `card::` property makes
+    /// no ref (graph-parser block.cljs@0.10.9 `get-page-refs-from-properties`), so no card;
+    /// with Logseq's default it does. They used the default whatever the config said.
+    #[test]
+    fn every_face_finds_cards_under_the_graph_config() {
+        use crate::engine::completion::{page_texts, search_blocks};
+        let page = "- What is a pod?\n  card:: deck\n  id:: 6543b1a2-0000-4000-8000-00000000000a\n- see ((6543b1a2-0000-4000-8000-00000000000a))\n";
+        for enabled in [true, false] {
+            let mut cfg = GraphConfig::default();
+            cfg.refs.property_pages = enabled;
+            let settings = Settings {
+                refs: cfg.refs.clone(),
+                ..Settings::default()
+            };
+            let mut g = Graph::new(cfg);
+            g.upsert_text("pages/deck.md".into(), Arc::from(page));
+            let a = analyze(page, &settings);
+            assert_eq!(a.cards.len(), usize::from(enabled), "the rules' reading");
+            let sym = workspace_symbols(
+                &crate::engine::completion::page_names(&g),
+                "pod",
+                &settings.card_tags,
+                &g.config.refs,
+                10,
+            );
+            assert_eq!(sym.iter().any(|s| s.kind == SymbolKind::Card), enabled);
+            let hits = search_blocks(
+                &page_texts(&g),
+                None,
+                "pod?",
+                &settings.card_tags,
+                10,
+                &mut || "x".into(),
+            );
+            assert_eq!(
+                hits.iter().find(|h| h.block == 0).map(|h| h.card),
+                Some(enabled)
+            );
+            let at = page.find("((6543").unwrap() + 3;
+            let h = crate::engine::hover::hover(&g, page, &a, at, &settings, chrono::Utc::now())
+                .unwrap();
+            assert_eq!(h.markdown.contains("**Card**"), enabled, "{}", h.markdown);
+        }
     }
 }

@@ -93,8 +93,17 @@ pub fn workspace_symbols(st: &State, p: WorkspaceSymbolParams) -> Option<Workspa
     let mut texts = Texts::default();
     // The names and texts are copied under the index's lock (shared texts: a few ms on 20,000
     // pages); the search (~100 ms there) runs without it.
-    let pages = page_names(&st.index().graph);
-    let found = symbols::workspace_symbols(&pages, &p.query, &settings.card_tags, WORKSPACE_LIMIT);
+    let (pages, refs) = {
+        let ix = st.index();
+        (page_names(&ix.graph), ix.graph.config.refs.clone())
+    };
+    let found = symbols::workspace_symbols(
+        &pages,
+        &p.query,
+        &settings.card_tags,
+        &refs,
+        WORKSPACE_LIMIT,
+    );
     for s in &found {
         // In path order, as the graph keeps its pages.
         if let Ok(i) = pages.binary_search_by(|p| p.path.as_str().cmp(&s.path)) {

@@ -1,13 +1,13 @@
 //! Card fixes: answer into a child block, convert to a native Logseq card, schedule resets.
 
-use super::util::{block_at, child_indent, continuation_indent, full_line};
+use super::util::{block_at, child_indent, continuation_indent, full_line, keeps_planning};
 use super::{diff_edit, ids, Fix, FixCtx};
 use crate::engine::analysis::{self, PageAnalysis};
 use crate::engine::blocks::{self, newline};
 use crate::engine::cards::NATIVE_TAG;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::edit::{self, TextEdit};
-use crate::engine::outline::LineKind;
+use crate::engine::outline::{Block, BlockKind, LineKind};
 use crate::engine::schedule::KEYS;
 use crate::engine::settings::Settings;
 
@@ -34,11 +34,19 @@ fn answer_edit(src: &str, a: &PageAnalysis, at: usize) -> Option<TextEdit> {
         return None;
     }
     let b = &a.outline.blocks[bi];
+    if b.kind == BlockKind::Pre {
+        // A page-level card (`tags:: card` in the pre-block): the page's blocks are its
+        // siblings, and a bullet under page properties is a block of the page, not a child.
+        return None;
+    }
     let start = card.lines_after_tag[0].start;
     let shown = blocks::shown_lines(src, b);
     // From the first moved line to the end of the block: moved lines go into the child, the
     // others stay on the block; blank lines between moved lines stay between them.
     let from = b.lines.iter().position(|l| l.line.end >= start)?;
+    if splits_region(src, b, from) {
+        return None;
+    }
     let end = b.lines[b.lines.len() - 1].line.end;
     let line_start = b.lines[from].line.start;
     let nl = newline(src);
@@ -71,7 +79,9 @@ fn answer_edit(src: &str, a: &PageAnalysis, at: usize) -> Option<TextEdit> {
         }
     }
     kept.extend(body);
-    Some(TextEdit::replace(line_start..end, kept.join(nl)))
+    let e = TextEdit::replace(line_start..end, kept.join(nl));
+    let new = edit::apply(src, std::slice::from_ref(&e));
+    (keeps_cards(src, a, &new, bi) && keeps_planning(src, b, &new)).then_some(e)
 }
 
 /// Converts a card made with a non-native tag (`#flashcard`) into a Logseq card: `#card` after
@@ -250,4 +260,50 @@ pub(super) fn orphan_schedule(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         });
     }
     out
+}
+
+/// Whether moving the lines from `from` on out of `b` would cut a region in two: the line before
+/// them and the first of them inside one fence or `#+BEGIN_…` (`#+END_X #card` closes its
+/// region), or an `:END:` among them whose drawer opens above (mldoc 1.5.7 also opens one after a
+/// marker on the title line: `TODO :LOGBOOK:`).
+fn splits_region(src: &str, b: &Block, from: usize) -> bool {
+    let inside = from > 0
+        && b.lines[from].kind == LineKind::Code
+        && b.lines[from - 1].kind == LineKind::Code;
+    // Display math opened on a kept line (`CANCELED $$`) and closed on a moved one: mldoc 1.5.7
+    // closes `$$` at the next `$$`, so the kept lines must hold them in pairs.
+    let open_math = src[b.title.start..b.lines[from].line.start]
+        .matches("$$")
+        .count()
+        % 2
+        == 1;
+    inside
+        || open_math
+        || b.lines[from..]
+            .iter()
+            .any(|l| l.line.text(src).trim().eq_ignore_ascii_case(":END:"))
+}
+
+/// Whether `new` (the page after a card fix on the block `bi` of `src`) has the same cards: the
+/// card block is still one, and the moved lines made no new card (a line with a card tag, or one
+/// our scanner reads differently on its own). Both pages are read with the same card tags.
+fn keeps_cards(src: &str, a: &PageAnalysis, new: &str, bi: usize) -> bool {
+    let mut settings = Settings::default();
+    for c in &a.cards {
+        for t in &c.tags {
+            if !settings.card_tags.contains(t) {
+                settings.card_tags.push(t.clone());
+            }
+        }
+    }
+    let starts = |t: &str| -> Vec<usize> {
+        let x = analysis::analyze(t, &settings);
+        x.cards
+            .iter()
+            .map(|c| x.outline.blocks[c.block].range.start)
+            .collect()
+    };
+    let (old, after) = (starts(src), starts(new));
+    let start = a.outline.blocks[bi].range.start;
+    old.len() == after.len() && after.contains(&start)
 }

@@ -1,10 +1,10 @@
 //! Fixes for id rules: a fresh id, lower case, moving `id::` into the block's first property group.
 
-use super::util::{block_at, continuation_indent, full_line, property_at};
+use super::util::{block_at, continuation_indent, full_line, keeps_planning, property_at};
 use super::{Fix, FixCtx};
 use crate::engine::blocks::newline;
 use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::edit::TextEdit;
+use crate::engine::edit::{self, TextEdit};
 use crate::engine::outline::LineKind;
 
 pub(super) fn new_id(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> String) -> Vec<Fix> {
@@ -78,10 +78,14 @@ pub(super) fn before_title(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         out.push_str(nl);
         out.push_str(l.line.text(src));
     }
+    let edits = vec![TextEdit::replace(first.start..b.lines[q].line.end, out)];
+    if !keeps_planning(src, b, &edit::apply(src, &edits)) {
+        return Vec::new();
+    }
     vec![Fix {
         title: "Move the id under the block's first line".into(),
         code: d.code,
-        edits: vec![TextEdit::replace(first.start..b.lines[q].line.end, out)],
+        edits,
         safe: true,
     }]
 }
@@ -122,7 +126,11 @@ pub(super) fn move_to_first_group(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         };
         delete.push(TextEdit::delete(full_line(&l)));
     }
+    let keeps = |edits: &[TextEdit]| keeps_planning(src, b, &edit::apply(src, edits));
     if conflict {
+        if !keeps(&delete) {
+            return Vec::new();
+        }
         let what = if d.code == Code::IdIgnored {
             "id"
         } else {
@@ -142,6 +150,9 @@ pub(super) fn move_to_first_group(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         .collect();
     let mut edits = vec![TextEdit::insert(at, text)];
     edits.extend(delete);
+    if !keeps(&edits) {
+        return Vec::new();
+    }
     let title = if d.code == Code::IdIgnored {
         "Move the id into the block's first property group"
     } else {

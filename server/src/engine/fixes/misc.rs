@@ -93,7 +93,7 @@ pub(super) fn cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
 /// (inside a macro it would be text, and the block would stop being a card).
 fn close_cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
     let src = ctx.src;
-    let Some((_, b)) = block_at(ctx, d.range.start) else {
+    let Some((bi, b)) = block_at(ctx, d.range.start) else {
         return Vec::new();
     };
     let Some(k) = b
@@ -145,6 +145,23 @@ fn close_cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         return Vec::new(); // nothing but references after `{{cloze`: no answer to close
     }
     let inside = refs.iter().any(|x| x.range.start < end);
+    // A card tag inside the closed cloze would be text (macro arguments make no refs,
+    // block.cljs@0.10.9 `get-page-refs-from-macros` reads only `{{embed}}`): the block would
+    // stop being a card.
+    let card_tags: Vec<String> = ctx
+        .analysis
+        .cards
+        .iter()
+        .filter(|c| c.block == bi)
+        .flat_map(|c| c.tags.clone())
+        .collect();
+    if refs.iter().any(|x| {
+        x.range.start < end
+            && crate::engine::cards::ref_page_name(src, x)
+                .is_some_and(|n| crate::engine::cards::tag_match(n, &card_tags).is_some())
+    }) {
+        return Vec::new();
+    }
     vec![Fix {
         title: if inside {
             "Close the cloze with }} (the references inside it become text)".into()

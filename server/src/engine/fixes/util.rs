@@ -66,3 +66,31 @@ pub(super) fn child_indent(src: &str, o: &Outline, b: &Block) -> String {
 pub(super) fn full_line(l: &crate::engine::text::Line) -> Range<usize> {
     l.start..l.next
 }
+
+/// Whether the block of `src` starting where `b` does still has each `SCHEDULED:`/`DEADLINE:`
+/// line after the same line in `new`. mldoc 1.5.7 reads a planning line as the block's date only
+/// next to the title or a property drawer, so a fix moving the line before one (an answer into a
+/// child, a property into the first group) may give the block a date or take it away.
+pub(super) fn keeps_planning(src: &str, b: &Block, new: &str) -> bool {
+    let o = crate::engine::outline::parse(new);
+    match o.blocks.iter().find(|x| x.range.start == b.range.start) {
+        Some(nb) => planning(src, b) == planning(new, nb),
+        None => false,
+    }
+}
+
+/// Each planning line of a block with the non-blank line before it, trimmed.
+fn planning<'a>(src: &'a str, b: &Block) -> Vec<(&'a str, &'a str)> {
+    let mut prev = "";
+    let mut out = Vec::new();
+    for l in &b.lines {
+        let t = l.line.text(src).trim();
+        if crate::engine::blocks::is_timestamp_line(t) {
+            out.push((t, prev));
+        }
+        if !t.is_empty() {
+            prev = t;
+        }
+    }
+    out
+}

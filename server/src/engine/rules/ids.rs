@@ -49,6 +49,11 @@ pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        // What Logseq does with `- id:: X` / `  Title`: it shows the block with its hidden
+        // properties removed first (block.cljs@0.10.9 `block-content` calls
+        // util/property.cljs `remove-built-in-properties`, `id` is hidden), so the title is the
+        // next line; saving an edit puts the id back under the title (editor.cljs line 309
+        // `with-built-in-properties`).
         if crate::engine::blocks::title_after_properties(ctx.src, b).is_some() {
             if let Some(p) = b
                 .groups
@@ -59,7 +64,7 @@ pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     Code::IdBeforeTitle,
                     p.line.clone(),
-                    "id:: is on the bullet line, above the block's first line of text: Logseq reads a block whose content starts with a property as having no title, so a ((reference)) to it shows the whole block. Logseq itself writes properties under the first line.",
+                    "id:: is on the bullet line, above the block's first line of text. Logseq reads the id all the same and hides it when it shows the block, so references show the next line as the title; the next time the block is edited in Logseq, Logseq writes the id under that line. Only the file's layout differs from Logseq's.",
                 ));
             }
         }
