@@ -93,7 +93,9 @@ fn main() {
     let (d, vals) = time(runs, || completion::values_in_use(&g, "tags"));
     println!("values of tags::: {d:?}, {} values", vals.len());
     for q in ["pod", "what is"] {
-        let (d, s) = time(runs, || workspace_symbols(&names, q, &tags, 100));
+        let (d, s) = time(runs, || {
+            workspace_symbols(&names, q, &tags, &g.config.refs, 100)
+        });
         println!("workspace symbols {q:?}: {d:?}, {} results", s.len());
     }
 }
