@@ -80,7 +80,10 @@ fn main() {
     }
     // What the server holds the index's lock for: copying the names out, not the search.
     let (d, names) = time(runs, || completion::page_names(&g));
-    println!("page names copied (under the lock): {d:?}, {} pages", names.len());
+    println!(
+        "page names copied (under the lock): {d:?}, {} pages",
+        names.len()
+    );
     for q in ["", "kub", "api server basics"] {
         let (d, hits) = time(runs, || search_pages(&names, q, completion::LIMIT));
         println!("[[ {q:?}: {d:?}, {} hits", hits.len());
