@@ -410,3 +410,45 @@ fn check_says_what_it_read_of_an_org_page_or_a_file_that_is_no_page() {
     );
     assert!(err.contains("not checked"), "{err}");
 }
+
+#[test]
+fn pathological_pages_give_bounded_output() {
+    // Work bounds, not times (bench/pathological.py has the times): a page of 100,000 copies of
+    // one id, of 100,000 one-line cards, of one 0.5 MB line of findings, each gives at most
+    // MAX_PER_PAGE diagnostics plus one counting the rest.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("pages")).unwrap();
+    std::fs::create_dir_all(root.join("logseq")).unwrap();
+    std::fs::write(root.join("logseq/config.edn"), "{}\n").unwrap();
+    let uid = "6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+    let cases = [
+        (
+            "one-id",
+            format!("- b\n  id:: {uid}\n").repeat(100_000),
+            5_001,
+        ),
+        ("cards", "- q #card\n".repeat(100_000), 5_001),
+        (
+            "long-line",
+            format!("- {}\n", "word ((x)) #card {{cloze ".repeat(20_000)),
+            101,
+        ),
+    ];
+    for (name, text, want) in cases {
+        let page = root.join(format!("pages/{name}.md"));
+        std::fs::write(&page, text).unwrap();
+        let o = run(&["check", page.to_str().unwrap(), "--format", "json"]);
+        let d = json(&o);
+        let d = d.as_array().unwrap();
+        assert_eq!(d.len(), want, "{name}");
+        assert_eq!(
+            d.iter()
+                .filter(|d| d["code"] == "diagnostics-omitted")
+                .count(),
+            1,
+            "{name}"
+        );
+        std::fs::remove_file(&page).unwrap();
+    }
+}

@@ -44,6 +44,7 @@ class Raw:
         self.sel.register(self.p.stdout, selectors.EVENT_READ)
         self.buf = b""
         self.log = []   # every message, in arrival order
+        self.times = []  # when each was read (time.monotonic())
         self.seen = 0   # how many of them `wait` has looked at
         self.graph = graph
         self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -63,6 +64,7 @@ class Raw:
             self.buf += self.p.stdout.read() or b""
             msgs, self.buf = split_frames(self.buf)
             self.log.extend(msgs)
+            self.times.extend([time.monotonic()] * len(msgs))
 
     def messages(self):
         self.pump(0)
