@@ -109,7 +109,7 @@ const HIDDEN: &[&str] = &[
     "card-last-score",
 ];
 /// mldoc's task markers (a marker is a reference to its page, `with-page-refs`).
-const MARKERS: &[&str] = &[
+pub(crate) const MARKERS: &[&str] = &[
     "TODO",
     "DOING",
     "LATER",

@@ -204,9 +204,10 @@ fn collect_groups_and_inlines(src: &str, b: &mut Block) {
     for bl in &b.lines {
         let text = bl.line.text(src);
         let (start, end) = (bl.line.start, bl.line.end);
-        // A property on the bullet line starts after `- `.
+        // A property on the bullet line starts after `- ` and any marker and priority (the title
+        // then holds only those).
         let off = if bl.line.start == b.range.start && b.kind == BlockKind::Bullet {
-            b.title.start
+            b.title.end
         } else {
             start
         };
