@@ -76,15 +76,15 @@ fn html_open(line: &str) -> Option<&str> {
     (n > 0 && t.as_bytes()[0].is_ascii_alphabetic()).then_some(&t[..n])
 }
 
-/// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`.
+/// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`. A stray
+/// `:END:` opens one too (mldoc 1.5.7: a Drawer named "end" up to the next `:END:`, case 52).
 pub fn drawer_open(line: &str) -> Option<&str> {
     let t = line.trim();
     let name = t.strip_prefix(':')?.strip_suffix(':')?;
     (!name.is_empty()
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        && !name.eq_ignore_ascii_case("END"))
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
     .then_some(name)
 }
 
@@ -266,7 +266,6 @@ pub(super) fn split_from(
     let mut closers = Closers::default();
     let mut i = 0;
     let mut lazy = Lazy::No; // inside a list item or quote paragraph
-    let mut list_gap = false; // a list item ran on over a whitespace-only line
 
     // YAML front matter: `---` at byte 0 up to the next `---`. mldoc drops it whole (no
     // properties) when a line in it is not `key: value` (case 46).
@@ -298,7 +297,13 @@ pub(super) fn split_from(
             i += 1;
             continue;
         }
-        if let Some(m) = bullet_marker(t) {
+        // A `-#…` heading bullet (no space after `-`) continues a quote's paragraph, and an
+        // indented one a list item's (mldoc 1.5.7, case 52); `- x` always starts a block.
+        let absorbed_bullet = || {
+            t[indent_len(t)..].starts_with("-#")
+                && (lazy == Lazy::Quote || (lazy == Lazy::List && indent_len(t) > 0))
+        };
+        if let Some(m) = bullet_marker(t).filter(|_| !absorbed_bullet()) {
             if i > 0 && m == 2 && indent_len(t) == 0 && stop(line.start) {
                 stopped = Some(line.start);
                 break;
@@ -332,30 +337,25 @@ pub(super) fn split_from(
             );
             continue;
         }
-        // Everything else continues a list item's or quote's paragraph, except a `#+key:` line at
-        // column 0 after a list and, after a quote, `#+key:` and `id:: value` lines (mldoc).
-        // A list item also runs on over a whitespace-only (not empty) line, then only into
-        // indented lines.
+        // Everything else continues a list item's or quote's paragraph, except a line at column
+        // 0 after a list and an `id:: value` line after a quote (mldoc). A list item also runs on
+        // over a whitespace-only (not empty) line.
         if lazy == Lazy::List && !t.is_empty() && t.trim().is_empty() {
-            list_gap = true;
             push_line(src, &mut blocks, line, LineKind::Blank);
             i += 1;
             continue;
         }
-        if lazy == Lazy::List && list_gap && indent_len(t) == 0 {
+        // A line at column 0 ends a list item (mldoc 1.5.7: `* item` then `text` or `key:: v`
+        // at column 0 is a new node, case 52).
+        if lazy == Lazy::List && indent_len(t) == 0 {
             lazy = Lazy::No;
         }
-        list_gap = false;
         if lazy != Lazy::No && !t.trim().is_empty() {
-            let directive = properties::is_directive(t);
-            let breaks = match lazy {
-                Lazy::List => directive && !in_list_text,
-                _ => {
-                    directive
-                        || properties::parse_line(t, 0)
-                            .is_some_and(|p| p.name == "id" && !p.value.is_empty())
-                }
-            };
+            // A list item keeps every indented line; a quote keeps a `#+KEY:` line (a Directive
+            // inside the Quote node, so neither the block's nor the page's), not an `id::` line.
+            let breaks = lazy == Lazy::Quote
+                && properties::parse_line(t, 0)
+                    .is_some_and(|p| p.name == "id" && !p.value.is_empty());
             if !breaks {
                 push_line(src, &mut blocks, line, LineKind::Container);
                 i += 1;
@@ -483,7 +483,8 @@ fn push_region(src: &str, blocks: &mut Vec<Block>, ls: &[Line], region: Region, 
 fn new_block(src: &str, line: Line, kind: BlockKind, content: usize, at: usize) -> Block {
     let t = line.text(src);
     let ind = indent_len(t);
-    let first_is_prop = kind == BlockKind::Bullet && properties::is_line(&t[at..]);
+    let first_is_prop = kind == BlockKind::Bullet
+        && (properties::is_line(&t[at..]) || properties::is_directive(&t[at..]));
     let rest = &t[content..];
     let lead = rest.len() - rest.trim_start().len();
     let content = line.start + content;
