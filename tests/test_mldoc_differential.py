@@ -106,11 +106,6 @@ def compare_file(path, expected, actual):
     return "\n".join(out)
 
 
-# mldoc 1.5.7 makes every `#+KEY: v` line a page-level directive (moved to the pre-block); we still
-# read it as a property of its block. Not yet followed (issue 11 stays open until it is).
-KNOWN_DIFFERENT = {"cases": {"32-org-directives.md"}}
-
-
 @pytest.mark.parametrize("corpus", ["docs", "readwise", "cases"])
 def test_outline_matches_mldoc(corpus, oracle, lsp_bin, shared_dir):
     root, files = corpus_files(corpus, shared_dir)
@@ -126,10 +121,6 @@ def test_outline_matches_mldoc(corpus, oracle, lsp_bin, shared_dir):
         report = f"rust error: {err}" if err else compare_file(path, want["blocks"], got)
         if report:
             failures.append((rel, report))
-    # Known, named differences (issue 11, open): each must still differ, so a fix removes it here.
-    known = KNOWN_DIFFERENT.get(corpus, set())
-    assert known <= {rel for rel, _ in failures}, f"now agree, remove from KNOWN_DIFFERENT: {known}"
-    failures = [(rel, rep) for rel, rep in failures if rel not in known]
     if failures:
         shown = "\n".join(f"- {rel}: {rep}" for rel, rep in failures[:MAX_LISTED])
         more = f"\n... and {len(failures) - MAX_LISTED} more" if len(failures) > MAX_LISTED else ""

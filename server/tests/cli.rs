@@ -452,3 +452,67 @@ fn pathological_pages_give_bounded_output() {
         std::fs::remove_file(&page).unwrap();
     }
 }
+
+/// Page names as graph-parser 0.10.9 gives them (extract.cljc `get-page-name`): the `title` of
+/// the page's first AST node when that is a properties node (YAML front matter and `#+title:`
+/// anywhere are Directives that mldoc.cljc `collect-page-properties` puts first; else a drawer
+/// opening the file, `title::` at any place in it), else the file name up to its last `.`
+/// (util.cljs `path->file-body`: `about.org` is `about`); a title that reads as a journal title
+/// makes a journal page (block.cljs `convert-page-if-journal`).
+#[test]
+fn graph_names_pages_as_graph_parser_does() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["logseq", "pages", "journals"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("logseq/config.edn"),
+        "{:file/name-format :triple-lowbar}\n",
+    )
+    .unwrap();
+    let pages = [
+        ("pages/about.org", "* Hi\n"),
+        (
+            "pages/Changelog_2020.org",
+            "#+TITLE: Changelog 2020\n\n** x\n",
+        ),
+        (
+            "pages/how_to.md",
+            "---\ntitle: How to Take Notes\n---\n\n- a\n",
+        ),
+        (
+            "pages/second.md",
+            "alias:: x\ntitle:: Second Title\n\n- a\n",
+        ),
+        ("pages/late.md", "- a\n  #+title: Late Title\n"),
+        ("pages/blank_first.md", "\ntitle:: not the name\n- a\n"),
+        (
+            "journals/2020_09_14.md",
+            "---\ntitle: Sep 14th, 2020\n---\n\n-\n",
+        ),
+    ];
+    for (p, t) in pages {
+        std::fs::write(dir.path().join(p), t).unwrap();
+    }
+    let o = run(&["graph", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    let page = |f: &str| {
+        v["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["file"] == f)
+            .unwrap_or_else(|| panic!("no page for {f}"))
+            .clone()
+    };
+    assert_eq!(page("pages/about.org")["name"], "about");
+    assert_eq!(page("pages/Changelog_2020.org")["name"], "changelog 2020");
+    assert_eq!(page("pages/how_to.md")["name"], "how to take notes");
+    assert_eq!(page("pages/second.md")["name"], "second title");
+    assert_eq!(page("pages/late.md")["name"], "late title");
+    assert_eq!(page("pages/blank_first.md")["name"], "blank_first");
+    let j = page("journals/2020_09_14.md");
+    assert_eq!(j["name"], "sep 14th, 2020");
+    assert_eq!(j["journal_day"], 20200914);
+}

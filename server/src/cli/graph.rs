@@ -53,7 +53,12 @@ fn page_json(
     facts: &PageFacts,
 ) -> (String, Value) {
     let aliases: Vec<String> = facts.aliases.iter().map(|a| names::page_key(a)).collect();
-    let day = journal_day(config, path).filter(|_| facts.title_property.is_none());
+    // block.cljs@0.10.9 `convert-page-if-journal`: the name (a title, or the file's) that reads
+    // as a journal title makes a journal page, wherever the file is.
+    let day = match &facts.title_property {
+        Some(t) => journal_title_day(t),
+        None => journal_day(config, path),
+    };
     let title = match day {
         Some(d) => journal_title(d),
         None => graph.title_for(path, facts),
@@ -196,11 +201,25 @@ fn journal_day(config: &GraphConfig, path: &str) -> Option<u32> {
     ymd(stem, '_')
 }
 
+/// The day of a title written as [`journal_title`] writes it (any case: the name is
+/// lower-cased first).
+fn journal_title_day(t: &str) -> Option<u32> {
+    let (md, y) = t.split_once(", ")?;
+    let (m, d) = md.split_once(' ')?;
+    let m = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(m))? as u32 + 1;
+    let d: u32 = d.get(..d.len().checked_sub(2)?)?.parse().ok()?;
+    let y: u32 = y.parse().ok()?;
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    let day = y * 10000 + m * 100 + d;
+    journal_title(day).eq_ignore_ascii_case(t).then_some(day)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// "MMM do, yyyy": `Jan 31st, 2024`.
 fn journal_title(day: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let (y, m, d) = (day / 10000, (day / 100) % 100, day % 100);
     let suffix = match d {
         11..=13 => "th",

@@ -8,9 +8,24 @@ use crate::engine::text;
 
 pub fn facts(src: &str) -> PageFacts {
     let mut f = PageFacts::default();
+    let mut in_block = false;
     for (n, l) in text::lines(src).enumerate() {
         let t = l.text(src);
         let s = t.trim_start();
+        // mldoc reads `#+KEY: value` outside `#+BEGIN_…` blocks as a Directive; graph-parser
+        // names the page by the last `title` among them (extract.cljc@0.10.9 `get-page-name`).
+        let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+        if starts("#+BEGIN_") {
+            in_block = true;
+        } else if starts("#+END_") {
+            in_block = false;
+        } else if !in_block {
+            if let Some(p) = crate::engine::properties::parse_directive(t, l.start) {
+                if p.name == "title" && !p.value.is_empty() {
+                    f.title_property = Some(src[p.value].to_string());
+                }
+            }
+        }
         if s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(":id:")) {
             let v = &s[4..];
             if let Some(id) = parse_uuid(v) {

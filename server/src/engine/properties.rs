@@ -59,23 +59,60 @@ fn line_key(text: &str) -> Option<(usize, usize)> {
     (rest.is_empty() || rest[0] == b' ').then_some((ks, i))
 }
 
-/// Org-style `#+key: value` (mldoc 1.6.0 reads it as a property line anywhere; 1.5.7, which
-/// Logseq 0.10.x pins, reads a Directive: tests/mldoc/cases/README.md case 32).
+/// Org-style `#+key: value`: a Directive in mldoc 1.5.7, which Logseq 0.10.x pins (1.6.0 reads a
+/// property line; tests/mldoc/cases/README.md case 32). directive.ml: the key runs to the first
+/// `:` and may hold spaces, but may not start with `BEGIN_` / `begin_` (a block).
 pub fn parse_directive(text: &str, base: usize) -> Option<Property> {
+    parse_hash_plus(text, base, false)
+}
+
+/// `#+BEGIN_X: value`: not a Directive, but mldoc 1.5.7 reads it as a property drawer line
+/// (case 51).
+pub fn parse_begin_property(text: &str, base: usize) -> Option<Property> {
     let ind = crate::engine::text::indent_len(text);
-    let rest = text[ind..].strip_prefix("#+")?;
-    colon_pair(rest, base + ind + 2, text.len() - ind - 2, false).map(|p| Property {
+    directive_rest(&text[ind..])
+        .is_none()
+        .then(|| parse_hash_plus(text, base, true))?
+}
+
+fn parse_hash_plus(text: &str, base: usize, begin: bool) -> Option<Property> {
+    let ind = crate::engine::text::indent_len(text);
+    let rest = if begin {
+        text[ind..].strip_prefix("#+")?
+    } else {
+        directive_rest(&text[ind..])?
+    };
+    let k = directive_key(rest)?;
+    let at = base + ind + 2;
+    let after = &rest[k + 1..];
+    let vs = at + k + 1 + (after.len() - after.trim_start().len());
+    let ve = at + k + 1 + after.trim_end().len();
+    Some(Property {
         line: base..base + text.len(),
-        ..p
+        key: at..at + k,
+        value: vs..ve.max(vs),
+        name: normalize_key(&rest[..k]),
     })
 }
 
-/// Whether [`parse_directive`] reads `text` as a property, without building it.
+/// Whether [`parse_directive`] or [`parse_begin_property`] reads `text` as a property, without
+/// building it.
 pub fn is_directive(text: &str) -> bool {
     let ind = crate::engine::text::indent_len(text);
     text[ind..]
         .strip_prefix("#+")
-        .is_some_and(|rest| colon_key(rest, false).is_some())
+        .is_some_and(|rest| directive_key(rest).is_some())
+}
+
+fn directive_rest(t: &str) -> Option<&str> {
+    t.strip_prefix("#+")
+        .filter(|r| !r.starts_with("BEGIN_") && !r.starts_with("begin_"))
+}
+
+/// `take_while1 (c <> ':')` then `:`: where the key ends. (`#+k:v` is a Directive too.)
+fn directive_key(rest: &str) -> Option<usize> {
+    let k = memchr::memchr(b':', rest.as_bytes())?;
+    (!rest[..k].trim().is_empty()).then_some(k)
 }
 
 /// Whether [`parse_drawer_entry`] reads `text` as a property, without building it.

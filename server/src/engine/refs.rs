@@ -109,7 +109,7 @@ const HIDDEN: &[&str] = &[
     "card-last-score",
 ];
 /// mldoc's task markers (a marker is a reference to its page, `with-page-refs`).
-const MARKERS: &[&str] = &[
+pub(crate) const MARKERS: &[&str] = &[
     "TODO",
     "DOING",
     "LATER",
@@ -228,11 +228,15 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
 
 /// The property lines of the block's groups after the first `skip` ones, in page order.
 pub fn property_lines(b: &Block, skip: usize) -> Vec<Range<usize>> {
-    b.groups
+    let mut v: Vec<Range<usize>> = b
+        .groups
         .iter()
         .skip(skip)
         .flat_map(|g| g.props.iter().map(|p| p.line.clone()))
-        .collect()
+        .collect();
+    // A pre-block's first group may hold the page's directives, written after its own drawer.
+    v.sort_by_key(|r| r.start);
+    v
 }
 
 /// Whether `r` lies within one of `lines` (sorted, disjoint): a binary search, as a block may hold

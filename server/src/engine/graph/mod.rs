@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::engine::ids::parse_uuid;
 use crate::engine::inline::InlineKind;
-use crate::engine::outline::{BlockKind, Outline};
+use crate::engine::outline::{BlockKind, LineKind, Outline};
 use crate::engine::refs;
 
 pub use config::{GraphConfig, NameFormat};
@@ -40,7 +40,7 @@ pub struct RefSite {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageFacts {
-    /// `title::` when it is the page's first property (graph-parser honours it only there).
+    /// The page title from its properties (see `page_title`).
     pub title_property: Option<String>,
     pub aliases: Vec<String>,
     pub ids: Vec<IdSite>,
@@ -58,27 +58,24 @@ impl PageFacts {
     /// the pre-block, so only a range starting at 0 has them.
     pub fn from_blocks(src: &str, outline: &Outline, blocks: Range<usize>) -> PageFacts {
         let mut f = PageFacts::default();
-        for (i, b) in outline.blocks_in(blocks) {
-            if b.kind == BlockKind::Pre {
-                if let Some(g) = b.properties() {
-                    if g.props[0].name == "title"
-                        && b.lines
-                            .first()
-                            .is_some_and(|l| l.line.start == g.props[0].line.start)
-                    {
-                        f.title_property =
-                            Some(g.props[0].value_str(src).to_string()).filter(|t| !t.is_empty());
-                    }
-                    if let Some(a) = g.get("alias") {
-                        f.aliases = a
-                            .value_str(src)
-                            .split(',')
-                            .map(|s| strip_brackets(s.trim()))
-                            .filter(|s| !s.is_empty())
-                            .collect();
-                    }
-                }
+        if blocks.start == 0 {
+            f.title_property = page_title(src, outline);
+            // extract.cljc `extract-pages-and-blocks`: the pre-block's properties, else those of
+            // the page's first node (its directives).
+            let page_props = match outline.blocks.first() {
+                Some(b) if b.kind == BlockKind::Pre => b.properties().map(|g| &g.props[..]),
+                _ => Some(&outline.directives[..]),
+            };
+            if let Some(a) = page_props.and_then(|ps| ps.iter().find(|p| p.name == "alias")) {
+                f.aliases = a
+                    .value_str(src)
+                    .split(',')
+                    .map(|s| strip_brackets(s.trim()))
+                    .filter(|s| !s.is_empty())
+                    .collect();
             }
+        }
+        for (i, b) in outline.blocks_in(blocks) {
             if let Some(p) = b.id_property() {
                 if let Some(id) = parse_uuid(p.value_str(src)) {
                     f.ids.push(IdSite {
@@ -119,6 +116,37 @@ impl PageFacts {
     }
 }
 
+/// extract.cljc@0.10.9 `get-page-name`: the `title` of the page's first AST node when that is a
+/// properties node: the directives (front matter, `#+title:` anywhere), which graph-parser puts
+/// in front, else a property drawer opening the file. The last `title` wins (`zipmap`).
+fn page_title(src: &str, outline: &Outline) -> Option<String> {
+    let props = if !outline.directives.is_empty() {
+        &outline.directives[..]
+    } else {
+        let b = outline
+            .blocks
+            .first()
+            .filter(|b| b.kind == BlockKind::Pre)?;
+        let g = b.groups.first()?;
+        let first = b.lines.first()?;
+        let opens = match first.kind {
+            LineKind::Property => first.line.start == g.props[0].line.start,
+            LineKind::DrawerMark => b.lines.get(1)?.line.start == g.props[0].line.start,
+            _ => false,
+        };
+        if !opens {
+            return None;
+        }
+        &g.props[..]
+    };
+    let t = props
+        .iter()
+        .rev()
+        .find(|p| p.name == "title")?
+        .value_str(src);
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 fn strip_brackets(s: &str) -> String {
     let s = s.strip_prefix('#').unwrap_or(s);
     s.strip_prefix("[[")
@@ -148,7 +176,8 @@ fn title_for(config: &GraphConfig, path: &str, facts: &PageFacts) -> String {
         return t.clone();
     }
     let file = path.rsplit('/').next().unwrap_or(path);
-    let stem = file.strip_suffix(".md").unwrap_or(file);
+    // util.cljs@0.10.9 `path->file-body`: the name up to its last `.` (`about.org` is `about`).
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     names::title_from_stem(stem, config.name_format)
 }
 

@@ -109,8 +109,13 @@ pub fn reparse(outline: &mut Outline, old_src: &str, new_src: &str, e: &Edit) ->
         }
         None => (blocks.len(), old_src.len(), new_src.len()),
     };
+    // Directives are page-wide (the pre-block's first group): a page with any is parsed whole.
+    let mut directives = Vec::new();
     for b in &mut window {
-        collect_groups_and_inlines(new_src, b);
+        collect_groups_and_inlines(new_src, b, &mut directives);
+    }
+    if !directives.is_empty() || !outline.directives.is_empty() {
+        return None;
     }
     let splice = Splice {
         first,

@@ -76,15 +76,15 @@ fn html_open(line: &str) -> Option<&str> {
     (n > 0 && t.as_bytes()[0].is_ascii_alphabetic()).then_some(&t[..n])
 }
 
-/// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`.
+/// `:NAME:` opening an org drawer (`:PROPERTIES:`, `:LOGBOOK:`, …), closed by `:END:`. A stray
+/// `:END:` opens one too (mldoc 1.5.7: a Drawer named "end" up to the next `:END:`, case 52).
 pub fn drawer_open(line: &str) -> Option<&str> {
     let t = line.trim();
     let name = t.strip_prefix(':')?.strip_suffix(':')?;
     (!name.is_empty()
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        && !name.eq_ignore_ascii_case("END"))
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
     .then_some(name)
 }
 
@@ -266,7 +266,6 @@ pub(super) fn split_from(
     let mut closers = Closers::default();
     let mut i = 0;
     let mut lazy = Lazy::No; // inside a list item or quote paragraph
-    let mut list_gap = false; // a list item ran on over a whitespace-only line
 
     // YAML front matter: `---` at byte 0 up to the next `---`. mldoc drops it whole (no
     // properties) when a line in it is not `key: value` (case 46).
@@ -298,29 +297,27 @@ pub(super) fn split_from(
             i += 1;
             continue;
         }
-        if let Some(m) = bullet_marker(t) {
+        // A `-#…` heading bullet (no space after `-`) continues a quote's paragraph, and an
+        // indented one a list item's (mldoc 1.5.7, case 52); `- x` always starts a block.
+        let absorbed_bullet = || {
+            t[indent_len(t)..].starts_with("-#")
+                && (lazy == Lazy::Quote || (lazy == Lazy::List && indent_len(t) > 0))
+        };
+        if let Some(m) = bullet_marker(t).filter(|_| !absorbed_bullet()) {
             if i > 0 && m == 2 && indent_len(t) == 0 && stop(line.start) {
                 stopped = Some(line.start);
                 break;
             }
             lazy = Lazy::No;
-            blocks.push(new_block(src, line, BlockKind::Bullet, m));
-            // mldoc's title look-ahead gives up when a code fence or container starts right after
-            // the bullet (`- ```calc`): the title is empty and the block's body is code.
-            if let Some((_, k)) = closed_region(&mut closers, src, &all, i, &t[m..]) {
-                let b = blocks.last_mut().unwrap();
-                b.title = b.title.start..b.title.start;
-                b.lines[0].kind = LineKind::Code;
-                for l in &all[i + 1..=k] {
-                    b.lines.push(BodyLine {
-                        line: *l,
-                        kind: LineKind::Code,
-                    });
-                }
-                i = k + 1;
-                continue;
-            }
-            i += 1;
+            i = push_heading(
+                src,
+                &mut blocks,
+                &mut closers,
+                &all,
+                i,
+                BlockKind::Bullet,
+                m,
+            );
             continue;
         }
         // An indented `#` line continues a list item's paragraph (a quote's lazy line does not).
@@ -329,34 +326,36 @@ pub(super) fn split_from(
         let absorbed = |size: u8| in_list_text || (lazy == Lazy::Quote && size >= 2);
         if let Some((size, m)) = heading_marker(t).filter(|(size, _)| !absorbed(*size)) {
             lazy = Lazy::No;
-            blocks.push(new_block(src, line, BlockKind::Heading { size }, m));
-            i += 1;
+            i = push_heading(
+                src,
+                &mut blocks,
+                &mut closers,
+                &all,
+                i,
+                BlockKind::Heading { size },
+                m,
+            );
             continue;
         }
-        // Everything else continues a list item's or quote's paragraph, except a `#+key:` line at
-        // column 0 after a list and, after a quote, `#+key:` and `id:: value` lines (mldoc).
-        // A list item also runs on over a whitespace-only (not empty) line, then only into
-        // indented lines.
+        // Everything else continues a list item's or quote's paragraph, except a line at column
+        // 0 after a list and an `id:: value` line after a quote (mldoc). A list item also runs on
+        // over a whitespace-only (not empty) line.
         if lazy == Lazy::List && !t.is_empty() && t.trim().is_empty() {
-            list_gap = true;
             push_line(src, &mut blocks, line, LineKind::Blank);
             i += 1;
             continue;
         }
-        if lazy == Lazy::List && list_gap && indent_len(t) == 0 {
+        // A line at column 0 ends a list item (mldoc 1.5.7: `* item` then `text` or `key:: v`
+        // at column 0 is a new node, case 52).
+        if lazy == Lazy::List && indent_len(t) == 0 {
             lazy = Lazy::No;
         }
-        list_gap = false;
         if lazy != Lazy::No && !t.trim().is_empty() {
-            let directive = properties::is_directive(t);
-            let breaks = match lazy {
-                Lazy::List => directive && !in_list_text,
-                _ => {
-                    directive
-                        || properties::parse_line(t, 0)
-                            .is_some_and(|p| p.name == "id" && !p.value.is_empty())
-                }
-            };
+            // A list item keeps every indented line; a quote keeps a `#+KEY:` line (a Directive
+            // inside the Quote node, so neither the block's nor the page's), not an `id::` line.
+            let breaks = lazy == Lazy::Quote
+                && properties::parse_line(t, 0)
+                    .is_some_and(|p| p.name == "id" && !p.value.is_empty());
             if !breaks {
                 push_line(src, &mut blocks, line, LineKind::Container);
                 i += 1;
@@ -365,14 +364,7 @@ pub(super) fn split_from(
             lazy = Lazy::No;
         }
         if let Some((region, k)) = closed_region(&mut closers, src, &all, i, t) {
-            for (n, l) in all[i..=k].iter().enumerate() {
-                let kind = match region {
-                    Region::Inert => LineKind::Code,
-                    Region::PropertyDrawer if n == 0 || i + n == k => LineKind::DrawerMark,
-                    Region::PropertyDrawer => LineKind::Property,
-                };
-                push_line(src, &mut blocks, *l, kind);
-            }
+            push_region(src, &mut blocks, &all[i..=k], region, true);
             lazy = Lazy::No;
             i = k + 1;
             continue;
@@ -405,24 +397,101 @@ pub(super) fn split_from(
     (blocks, unclosed, stopped)
 }
 
-fn new_block(src: &str, line: Line, kind: BlockKind, marker: usize) -> Block {
+/// The byte offset in a heading line (bullet or `#`) where mldoc's title look-ahead starts
+/// (heading0.ml@1.5.7 `parse`: level, then `ws marker`, `ws priority`, `ws title`): past the
+/// `#…#` of a heading bullet, a task marker followed by a space, and a `[#X]` priority. A drawer,
+/// property, fence, `#+BEGIN_…` or `$$` there is its own node and the title is empty
+/// (`title_aux_p`), also after a marker: `- DOING $$` opens display math.
+fn title_lookahead(t: &str, content: usize) -> usize {
+    let ws = |at: usize| at + indent_len(&t[at..]);
+    let mut at = ws(content);
+    // A marker word, then a space (not a tab) or the end of the input. No marker is a prefix
+    // of another followed by a space, so mldoc's order of alternatives does not matter here.
+    if let Some(m) = crate::engine::refs::MARKERS.iter().find(|m| {
+        t[at..].starts_with(**m) && t.as_bytes().get(at + m.len()).is_none_or(|&c| c == b' ')
+    }) {
+        at = ws(at + m.len());
+    }
+    // `string "[#" *> any_char <* char ']'`: one byte between.
+    let p = &t.as_bytes()[at..];
+    if p.len() >= 4 && p.starts_with(b"[#") && p[3] == b']' {
+        at = ws(at + 4);
+    }
+    at
+}
+
+/// Starts the block of heading line `i` (bullet or `#`) and returns the next line to read: the
+/// line after the node that opens at the title look-ahead, if one does.
+fn push_heading(
+    src: &str,
+    blocks: &mut Vec<Block>,
+    closers: &mut Closers,
+    all: &[Line],
+    i: usize,
+    kind: BlockKind,
+    marker: usize,
+) -> usize {
+    let line = all[i];
     let t = line.text(src);
-    let ind = indent_len(t);
-    let mut content = line.start + marker;
+    let mut content = marker;
     // `- ## title`: a heading bullet; the hashes are not part of the title.
     if kind == BlockKind::Bullet {
-        if let Some((_, m)) = heading_marker(&src[content..line.end]) {
-            if !src[content..line.end].starts_with(char::is_whitespace) {
+        if let Some((_, m)) = heading_marker(&t[content..]) {
+            if !t[content..].starts_with(char::is_whitespace) {
                 content += m;
             }
         }
     }
-    let rest = &src[content..line.end];
-    let first_is_prop = kind == BlockKind::Bullet && properties::is_line(rest);
+    let at = title_lookahead(t, content);
+    let mut b = new_block(src, line, kind, content, at);
+    // A closed fence, container, `$$` or drawer right after the bullet, marker or priority: the
+    // title is empty (but for the marker and priority) and the block's body is that node.
+    if let Some((region, k)) = closed_region(closers, src, all, i, &t[at..]) {
+        b.title =
+            b.title.start..line.start + t[..at].trim_end().len().max(b.title.start - line.start);
+        blocks.push(b);
+        push_region(src, blocks, &all[i..=k], region, false);
+        return k + 1;
+    }
+    blocks.push(b);
+    i + 1
+}
+
+/// Lines `ls` of a region, as its kind reads them; `first` says whether its first line is pushed
+/// too (it is not when it is the block's first line, already there).
+fn push_region(src: &str, blocks: &mut Vec<Block>, ls: &[Line], region: Region, first: bool) {
+    for (n, l) in ls.iter().enumerate() {
+        let kind = match region {
+            Region::Inert => LineKind::Code,
+            Region::PropertyDrawer if n == 0 || n + 1 == ls.len() => LineKind::DrawerMark,
+            Region::PropertyDrawer => LineKind::Property,
+        };
+        if n == 0 {
+            if first {
+                push_line(src, blocks, *l, kind);
+            } else {
+                blocks.last_mut().unwrap().lines[0].kind = kind;
+            }
+        } else {
+            push_line(src, blocks, *l, kind);
+        }
+    }
+}
+
+/// A block from its first line; `content` is where its title may start (past the bullet and any
+/// heading hashes), `at` where mldoc's title look-ahead starts ([`title_lookahead`]).
+fn new_block(src: &str, line: Line, kind: BlockKind, content: usize, at: usize) -> Block {
+    let t = line.text(src);
+    let ind = indent_len(t);
+    let first_is_prop = kind == BlockKind::Bullet
+        && (properties::is_line(&t[at..]) || properties::is_directive(&t[at..]));
+    let rest = &t[content..];
+    let lead = rest.len() - rest.trim_start().len();
+    let content = line.start + content;
     let title = if first_is_prop {
-        content..content
+        // Only the marker and priority before the property, if any.
+        content + lead..line.start + t[..at].trim_end().len().max(content + lead - line.start)
     } else {
-        let lead = rest.len() - rest.trim_start().len();
         content + lead..content + rest.trim_end().len().max(lead)
     };
     Block {

@@ -119,6 +119,11 @@ pub struct Outline {
     pub blocks: Vec<Block>,
     /// Opening fence lines with no closing fence: mldoc reads them and what follows as text.
     pub unclosed_fences: Vec<Range<usize>>,
+    /// mldoc 1.5.7's Directives, in page order: YAML front matter lines and `#+KEY: value` lines
+    /// that do not continue a property drawer. graph-parser (mldoc.cljc@0.10.9
+    /// `collect-page-properties`) moves them all into one Properties node in front of the page:
+    /// they are the page's properties and, when there is one, the pre-block's first group.
+    pub directives: Vec<Property>,
 }
 
 impl Outline {
@@ -186,48 +191,80 @@ impl Outline {
 pub fn parse(src: &str) -> Outline {
     let (mut blocks, unclosed_fences) = lines::split(src);
     nesting::assign_levels(&mut blocks, |b| b.indent.len());
+    let mut directives = Vec::new();
     for b in &mut blocks {
-        collect_groups_and_inlines(src, b);
+        collect_groups_and_inlines(src, b, &mut directives);
+    }
+    if let Some(pre) = blocks.first_mut().filter(|b| b.kind == BlockKind::Pre) {
+        if !directives.is_empty() {
+            // block.cljs `extract-blocks`: the first properties node before the first heading
+            // is the pre-block's, and the collected Properties node comes first of all.
+            pre.groups.insert(
+                0,
+                PropertyGroup {
+                    props: directives.clone(),
+                },
+            );
+        }
     }
     Outline {
         blocks,
         unclosed_fences,
+        directives,
     }
 }
 
-fn collect_groups_and_inlines(src: &str, b: &mut Block) {
+/// Reads block `b`'s property groups and inline references; Directives go to `directives`.
+fn collect_groups_and_inlines(src: &str, b: &mut Block, directives: &mut Vec<Property>) {
     use crate::engine::properties::{
-        parse_directive, parse_drawer_entry, parse_line, parse_yaml_line,
+        parse_begin_property, parse_directive, parse_drawer_entry, parse_line, parse_yaml_line,
     };
     let mut cur: Vec<Property> = Vec::new();
-    let mut in_front = false;
+    // Right after a property group, over empty lines only: mldoc 1.5.7 adds a `#+KEY: value`
+    // line there to that drawer (tests/mldoc/cases/51).
+    let mut group_tail = false;
     for bl in &b.lines {
         let text = bl.line.text(src);
         let (start, end) = (bl.line.start, bl.line.end);
-        // A property on the bullet line starts after `- `.
+        // A property on the bullet line starts after `- ` and any marker and priority (the title
+        // then holds only those).
         let off = if bl.line.start == b.range.start && b.kind == BlockKind::Bullet {
-            b.title.start
+            b.title.end
         } else {
             start
         };
-        let prop = match bl.kind {
-            LineKind::Property => parse_line(&src[off..end], off)
-                .or_else(|| parse_directive(&src[off..end], off))
-                .or_else(|| parse_drawer_entry(text, start)),
-            LineKind::FrontMatter => parse_yaml_line(text, start),
-            _ => None,
+        let (prop, directive) = match bl.kind {
+            LineKind::Property => match parse_line(&src[off..end], off) {
+                Some(p) => (Some(p), false),
+                None => match parse_directive(&src[off..end], off) {
+                    Some(p) => (Some(p), true),
+                    None => (
+                        parse_begin_property(&src[off..end], off)
+                            .or_else(|| parse_drawer_entry(text, start)),
+                        false,
+                    ),
+                },
+            },
+            LineKind::FrontMatter => (parse_yaml_line(text, start), true),
+            _ => (None, false),
         };
-        // Front matter is its own group (graph-parser lifts it in front of everything).
-        if in_front != (bl.kind == LineKind::FrontMatter) && !cur.is_empty() {
-            b.groups.push(PropertyGroup {
-                props: std::mem::take(&mut cur),
-            });
-        }
-        in_front = bl.kind == LineKind::FrontMatter;
         match prop {
+            Some(p) if directive && cur.is_empty() && !group_tail => {
+                // Front matter and a `#+KEY:` line outside a drawer: page-level. Their inlines
+                // are kept only where the line is the pre-block's own (navigation); refs.rs reads
+                // the values from the pre-block's first group.
+                if b.kind == BlockKind::Pre {
+                    scan_property_value(src, &p, &mut b.inlines);
+                }
+                directives.push(p);
+            }
             Some(p) => {
                 scan_property_value(src, &p, &mut b.inlines);
+                if directive && cur.is_empty() && group_tail {
+                    cur = b.groups.pop().unwrap().props;
+                }
                 cur.push(p);
+                group_tail = false;
             }
             None if matches!(bl.kind, LineKind::DrawerMark | LineKind::FrontMatter) => {}
             None => {
@@ -235,7 +272,9 @@ fn collect_groups_and_inlines(src: &str, b: &mut Block) {
                     b.groups.push(PropertyGroup {
                         props: std::mem::take(&mut cur),
                     });
+                    group_tail = true;
                 }
+                group_tail &= bl.kind == LineKind::Blank && text.trim_end_matches('\r').is_empty();
                 match bl.kind {
                     LineKind::First => {
                         inline::scan(&src[b.title.clone()], b.title.start, &mut b.inlines)
