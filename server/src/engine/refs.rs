@@ -11,6 +11,7 @@ use crate::engine::graph::names::page_key;
 use crate::engine::inline::{self, Inline, InlineKind};
 use crate::engine::outline::{Block, BlockKind, LineKind, Outline};
 use crate::engine::properties::Property;
+use crate::engine::task;
 
 /// The parts of `logseq/config.edn` that change which pages a block references.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,20 +109,6 @@ const HIDDEN: &[&str] = &[
     "card-ease-factor",
     "card-last-score",
 ];
-/// mldoc's task markers (a marker is a reference to its page, `with-page-refs`).
-const MARKERS: &[&str] = &[
-    "TODO",
-    "DOING",
-    "LATER",
-    "NOW",
-    "DONE",
-    "WAIT",
-    "WAITING",
-    "CANCELED",
-    "CANCELLED",
-    "STARTED",
-    "IN-PROGRESS",
-];
 /// `#+BEGIN_…` blocks whose content mldoc keeps as text (Src, Example, Export, CommentBlock) or
 /// graph-parser skips (`Custom "query"`); every other kind (QUOTE, NOTE, TIP, …) is parsed.
 const INERT_CONTAINERS: &[&str] = &["src", "example", "export", "comment", "query"];
@@ -155,11 +142,15 @@ pub fn inert_macro_mask(src: &str, inlines: &[Inline]) -> Vec<bool> {
 pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec<PageRef> {
     let b = &outline.blocks[i];
     let mut raw: Vec<(String, Range<usize>)> = Vec::new();
-    let priority = if b.kind != BlockKind::Pre {
-        marker_and_priority(src, b, &mut raw)
-    } else {
-        None
-    };
+    // `(concat tags refs [marker priority])`: the marker and priority are references.
+    let task = task::task(src, b);
+    if let Some((m, r)) = &task.marker {
+        raw.push((m.to_string(), r.clone()));
+    }
+    let priority = task.priority;
+    if let Some(p) = &priority {
+        raw.push((src[p.start + 2..p.start + 3].to_string(), p.clone()));
+    }
     if let Some(g) = b.properties() {
         for p in &g.props {
             property_refs(src, p, cfg, &mut raw);
@@ -170,12 +161,14 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
     // first is kept), so its `tags:: card` references nothing.
     let inert = inert_macro_mask(src, &b.inlines);
     let prop_lines = property_lines(b, 0);
+    // Paragraphs holding SCHEDULED/DEADLINE are not in the block's body (task.rs).
+    let skipped = task::planning(src, b).dropped;
     for (k, x) in b.inlines.iter().enumerate() {
         // `[#A]` is the priority, not the tag `A]`.
         let in_priority = priority
             .as_ref()
             .is_some_and(|p| p.start <= x.range.start && x.range.end <= p.end);
-        if in_priority || inert[k] || within(&prop_lines, &x.range) {
+        if in_priority || inert[k] || within(&prop_lines, &x.range) || within(&skipped, &x.range) {
             continue;
         }
         if let Some(n) = ref_name(src, x) {
@@ -259,31 +252,6 @@ fn is_namespace(n: &str) -> bool {
 fn trim_slashes(n: &str) -> &str {
     let n = n.strip_prefix('/').unwrap_or(n);
     n.strip_suffix('/').unwrap_or(n)
-}
-
-/// `TODO [#A] …`: the marker and priority are references (`(concat tags refs [marker priority])`).
-/// Returns where the priority is written.
-fn marker_and_priority(
-    src: &str,
-    b: &Block,
-    out: &mut Vec<(String, Range<usize>)>,
-) -> Option<Range<usize>> {
-    let t = &src[b.title.clone()];
-    let mut at = 0;
-    if let Some(m) = MARKERS
-        .iter()
-        .find(|m| t.starts_with(**m) && t[m.len()..].chars().next().is_none_or(|c| c == ' '))
-    {
-        out.push((m.to_string(), b.title.start..b.title.start + m.len()));
-        at = m.len() + t[m.len()..].len() - t[m.len()..].trim_start().len();
-    }
-    let p = &t.as_bytes()[at..];
-    if p.len() >= 4 && p.starts_with(b"[#") && p[2].is_ascii_alphabetic() && p[3] == b']' {
-        let s = b.title.start + at;
-        out.push(((p[2] as char).to_string(), s..s + 4));
-        return Some(s..s + 4);
-    }
-    None
 }
 
 /// References of one effective property (block.cljs `get-page-ref-names-from-properties`).
