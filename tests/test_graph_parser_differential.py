@@ -118,11 +118,11 @@ def same_structure(oblocks, rblocks):
 # Interim, while issue 11 is open: the number of mismatches each comparison still has, measured
 # on this commit. A comparison fails when its count differs either way, so a regression fails and
 # a fix must lower the number here. Causes (BENCHMARKS.md / the issue note): `#+title:` and
-# `#+KEY:` directives, fences after a marker on the bullet line, emphasis hiding tags, planning
-# lines after a `#+END_`, `DONE id::` on the title line, Org page names, YAML `title:`.
+# `#+KEY:` directives, a fence, `#+BEGIN_…`, `$$`, drawer or `key:: value` right after a marker on
+# the bullet line (`DONE id:: …` is a property there), Org page names, YAML `title:`.
 KNOWN = {("pages", "docs"): 7, ("level/parent/pre_block", "generated"): 399,
-         ("refs", "docs"): 10, ("refs", "generated"): 568, ("card-ness", "generated"): 320,
-         ("ids", "generated"): 243, ("marker/scheduled/deadline", "generated"): 387}
+         ("refs", "generated"): 561, ("card-ness", "generated"): 318,
+         ("ids", "generated"): 243, ("marker/scheduled/deadline", "generated"): 299}
 
 
 def report(corpus, what, oracle_blocks, bad, aligned=None):
