@@ -386,6 +386,33 @@ fn civil(z: i64) -> (i64, i64, i64) {
 /// `tc/from-string` on a string: epoch milliseconds of the first formatter that parses, NaN for
 /// an Invalid Date; `None` when none parses. `this_year` feeds `infer-years` (it reads the clock).
 pub fn from_string(s: &str, this_year: i64) -> Option<f64> {
+    // A card's `card-next-schedule` is parsed for its schedule and again by the schedule rule of
+    // the same analysis, on the same thread: the last few answers are kept (slots reuse their
+    // buffers, so no allocation once warm).
+    const SLOTS: usize = 32;
+    thread_local! {
+        static MEMO: std::cell::RefCell<(usize, Vec<(String, i64, Option<f64>)>)> =
+            const { std::cell::RefCell::new((0, Vec::new())) };
+    }
+    MEMO.with_borrow_mut(|(next, slots)| {
+        if let Some((_, _, v)) = slots.iter().find(|(k, y, _)| k == s && *y == this_year) {
+            return *v;
+        }
+        let v = parse_all(s, this_year);
+        if slots.len() < SLOTS {
+            slots.push((s.to_string(), this_year, v));
+        } else {
+            let slot = &mut slots[*next];
+            slot.0.clear();
+            slot.0.push_str(s);
+            (slot.1, slot.2) = (this_year, v);
+            *next = (*next + 1) % SLOTS;
+        }
+        v
+    })
+}
+
+fn parse_all(s: &str, this_year: i64) -> Option<f64> {
     // The characters on the stack: a schedule value is short.
     let mut buf = ['\0'; 64];
     let heap: Vec<char>;

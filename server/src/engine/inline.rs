@@ -113,6 +113,8 @@ impl Scanner<'_> {
             started: false,
         };
         let mut words = WordStart::default();
+        // Whether the text holds an emphasis delimiter at all (asked on its first tag).
+        let mut delims: Option<bool> = None;
         let mut i = 0;
         while i < b.len() {
             i = next.next(b, i);
@@ -234,7 +236,12 @@ impl Scanner<'_> {
                 b'#' => match link_part_end(b, words.of(b, i), i) {
                     Some(end) => i = end,
                     // mldoc 1.5.7 reads no tags inside emphasis (`**a #t**` is the text `a #t`).
-                    None if !b[i + 1..].starts_with(b"[[") && in_emphasis(b, i) => i += 1,
+                    None if !b[i + 1..].starts_with(b"[[")
+                        && *delims.get_or_insert_with(|| has_delims(b))
+                        && in_emphasis(b, i) =>
+                    {
+                        i += 1
+                    }
                     None => {
                         // Only `#[[…]]` asks whether brackets can close.
                         let can_close = b[i + 1..].starts_with(b"[[") && self.can_close(base + i);
@@ -519,6 +526,10 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
         },
     });
     j
+}
+
+fn has_delims(b: &[u8]) -> bool {
+    memchr::memchr3(b'*', b'_', b'~', b).is_some() || memchr::memchr2(b'=', b'^', b).is_some()
 }
 
 /// How far [`in_emphasis`] looks for the delimiters around a `#`.
