@@ -383,6 +383,9 @@ fn civil(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// One remembered answer of [`from_string`]: (text, year, result).
+type Memo = (String, i64, Option<f64>);
+
 /// `tc/from-string` on a string: epoch milliseconds of the first formatter that parses, NaN for
 /// an Invalid Date; `None` when none parses. `this_year` feeds `infer-years` (it reads the clock).
 pub fn from_string(s: &str, this_year: i64) -> Option<f64> {
@@ -391,7 +394,7 @@ pub fn from_string(s: &str, this_year: i64) -> Option<f64> {
     // buffers, so no allocation once warm).
     const SLOTS: usize = 32;
     thread_local! {
-        static MEMO: std::cell::RefCell<(usize, Vec<(String, i64, Option<f64>)>)> =
+        static MEMO: std::cell::RefCell<(usize, Vec<Memo>)> =
             const { std::cell::RefCell::new((0, Vec::new())) };
     }
     MEMO.with_borrow_mut(|(next, slots)| {
