@@ -289,8 +289,9 @@ fn every_rule_is_documented() {
     }
 }
 
-/// `fixtures/refs/NAME.md`: per block, the card tags it is a card by, its uuid and its
-/// `:block/refs` as graph-parser builds them, then the page's `block-ref-*` findings.
+/// `fixtures/refs/NAME.md`: per block, the card tags it is a card by, its uuid, its
+/// `:block/refs` as graph-parser builds them and its marker and SCHEDULED/DEADLINE days, then the
+/// page's `block-ref-*` findings.
 /// The `;;` lines heading `NAME.expected` say which Logseq source the case follows; they are kept
 /// when the expectations are rewritten.
 fn render_refs(text: &str) -> String {
@@ -318,7 +319,21 @@ fn render_refs(text: &str) -> String {
             .into_iter()
             .map(|r| r.name)
             .collect();
-        out.push_str(&format!("L{line}: card={card} id={id} refs={refs:?}\n"));
+        // The marker and SCHEDULED/DEADLINE days (`:block/marker`, `:block/scheduled`, …), when set.
+        let mut task = String::new();
+        if let Some((m, _)) = logseq_lsp::engine::task::task(text, b).marker {
+            task.push_str(&format!(" marker={m}"));
+        }
+        let plan = logseq_lsp::engine::task::planning(text, b);
+        if let Some(d) = plan.scheduled {
+            task.push_str(&format!(" scheduled={d}"));
+        }
+        if let Some(d) = plan.deadline {
+            task.push_str(&format!(" deadline={d}"));
+        }
+        out.push_str(&format!(
+            "L{line}: card={card} id={id} refs={refs:?}{task}\n"
+        ));
     }
     let unresolved: Vec<Diagnostic> = d
         .into_iter()

@@ -11,6 +11,7 @@ use super::{graph_refs, EXIT_FAILURE};
 use crate::engine::graph::{names, Graph, GraphConfig, PageFacts};
 use crate::engine::org;
 use crate::engine::outline::{self, BlockKind, Outline};
+use crate::engine::task;
 
 pub fn run(dir: &Path) -> ExitCode {
     if let Some(e) = crate::disk::refuse_root(dir) {
@@ -89,7 +90,7 @@ fn blocks_json(
         .enumerate()
         .zip(refs)
         .map(|((pos, b), (refs, card))| {
-            let (scheduled, deadline) = planning(&src[b.range.clone()]);
+            let planning = task::planning(src, b);
             json!({
                 "page": page,
                 "pos": pos,
@@ -99,84 +100,13 @@ fn blocks_json(
                 // The engine's id sites: `id::`, `custom-id::`/`custom_id::` and page-level ids.
                 "uuid": facts.ids.iter().find(|s| s.block == pos).map(|s| &s.id),
                 "refs": refs,
-                "marker": marker(src, b.title.clone()),
-                "scheduled": scheduled,
-                "deadline": deadline,
+                "marker": task::task(src, b).marker.map(|m| m.0),
+                "scheduled": planning.scheduled,
+                "deadline": planning.deadline,
                 "card": card,
             })
         })
         .collect()
-}
-
-/// mldoc's task markers: a title's first word when one of these is followed by a space or tab
-/// (a bare `TODO` line is text; `NOW ` is a marker: checked on the graph-parser oracle).
-fn marker(src: &str, title: std::ops::Range<usize>) -> Option<&str> {
-    const MARKERS: [&str; 11] = [
-        "TODO",
-        "DOING",
-        "DONE",
-        "LATER",
-        "NOW",
-        "WAITING",
-        "WAIT",
-        "CANCELED",
-        "CANCELLED",
-        "STARTED",
-        "IN-PROGRESS",
-    ];
-    let raw = src[title.start..].split(['\r', '\n']).next().unwrap_or("");
-    let (first, _) = raw.split_once([' ', '\t'])?;
-    MARKERS.iter().copied().find(|m| *m == first)
-}
-
-/// `SCHEDULED: <2024-01-31 Wed>` → 20240131 (block.cljs 0.10.9
-/// `timestamps->scheduled-and-deadline` stores the day as a yyyymmdd int). An approximation of
-/// mldoc, checked on the graph-parser oracle: planning is read in the lines right after the
-/// title, among property lines and drawers; a text or blank line before it, or a date without a
-/// weekday, makes it text. (Logseq also reads it after `#+END_…` blocks and fences; the
-/// differential test lists where this differs. The schedule work owns the real rule.)
-fn planning(body: &str) -> (Option<u32>, Option<u32>) {
-    let (mut scheduled, mut deadline) = (None, None);
-    let mut in_drawer = false;
-    for l in body.lines().skip(1) {
-        let t = l.trim();
-        if in_drawer {
-            in_drawer = !t.eq_ignore_ascii_case(":END:");
-            continue;
-        }
-        if t.len() > 2 && t.starts_with(':') && t.ends_with(':') && !t.contains(' ') {
-            in_drawer = true;
-            continue;
-        }
-        if crate::engine::properties::parse_line(t, 0).is_some() {
-            continue;
-        }
-        let mut found = false;
-        for (key, slot) in [("SCHEDULED:", &mut scheduled), ("DEADLINE:", &mut deadline)] {
-            if let Some(i) = t.find(key) {
-                if let Some(d) = timestamp_day(t[i + key.len()..].trim_start()) {
-                    *slot = Some(d);
-                    found = true;
-                }
-            }
-        }
-        if !found {
-            break;
-        }
-    }
-    (scheduled, deadline)
-}
-
-/// `<2024-01-31 Wed…>` → 20240131.
-fn timestamp_day(s: &str) -> Option<u32> {
-    let rest = s.strip_prefix('<')?;
-    let after = rest.get(10..)?;
-    after
-        .strip_prefix(' ')?
-        .chars()
-        .next()
-        .filter(|c| c.is_alphabetic())?;
-    ymd(rest.get(..10)?, '-')
 }
 
 fn ymd(s: &str, sep: char) -> Option<u32> {

@@ -79,45 +79,51 @@ const DAYS: [&str; 7] = [
     "Saturday",
 ];
 
+#[derive(Clone, Copy)]
 enum Tok {
-    Token(String),
-    Quoted(String),
+    Token(&'static str),
+    Quoted(&'static str),
 }
 
-/// `read-pattern`.
-fn read_pattern(p: &str) -> Vec<Tok> {
-    let c: Vec<char> = p.chars().collect();
+/// Every formatter's tokens, read once: reading them on every call, and copying the text at
+/// every step, made `from_string` half of `check`'s instructions (BENCHMARKS.md, session 3).
+fn patterns() -> &'static [Vec<Tok>] {
+    static P: std::sync::OnceLock<Vec<Vec<Tok>>> = std::sync::OnceLock::new();
+    P.get_or_init(|| FORMATTERS.iter().map(|p| read_pattern(p)).collect())
+}
+
+/// `read-pattern` (the patterns are ASCII, so bytes are characters).
+fn read_pattern(p: &'static str) -> Vec<Tok> {
+    let c = p.as_bytes();
     let mut i = 0;
     let mut out = Vec::new();
     while i < c.len() {
         let h = c[i];
         i += 1;
-        if h == '\'' {
-            if c.get(i) == Some(&'\'') {
-                out.push(Tok::Quoted("'".into()));
+        if h == b'\'' {
+            if c.get(i) == Some(&b'\'') {
+                out.push(Tok::Quoted("'"));
                 i += 1;
             } else {
                 let start = i;
-                while i < c.len() && c[i] != '\'' {
+                while i < c.len() && c[i] != b'\'' {
                     i += 1;
                 }
-                out.push(Tok::Quoted(c[start..i].iter().collect()));
+                out.push(Tok::Quoted(&p[start..i]));
                 i += 1;
             }
         } else if h.is_ascii_alphabetic() {
-            let mut t = h.to_string();
+            let start = i - 1;
             while i < c.len() && c[i] == h {
-                t.push(h);
                 i += 1;
             }
-            out.push(Tok::Token(t));
+            out.push(Tok::Token(&p[start..i]));
         } else {
-            let mut t = h.to_string();
-            while i < c.len() && !(c[i].is_ascii_alphabetic() || c[i] == '\'') {
-                t.push(c[i]);
+            let start = i - 1;
+            while i < c.len() && !(c[i].is_ascii_alphabetic() || c[i] == b'\'') {
                 i += 1;
             }
-            out.push(Tok::Quoted(t));
+            out.push(Tok::Quoted(&p[start..i]));
         }
     }
     out
@@ -139,7 +145,7 @@ struct Fields {
 }
 
 /// `parse-number`: JS `parseInt` of at most `upper` ASCII digits (NaN when there are none).
-fn number(s: &[char], lower: usize, upper: usize, max_kept: usize) -> (f64, Vec<char>) {
+fn number(s: &[char], lower: usize, upper: usize, max_kept: usize) -> (f64, &[char]) {
     let n = s.iter().take_while(|c| c.is_ascii_digit()).count();
     let digits = &s[..n];
     let (take, rest_from) = if n >= lower {
@@ -149,21 +155,25 @@ fn number(s: &[char], lower: usize, upper: usize, max_kept: usize) -> (f64, Vec<
     };
     let v = if take == 0 {
         f64::NAN
+    } else if take <= 15 {
+        // Exact in an f64.
+        digits[..take]
+            .iter()
+            .fold(0u64, |a, c| a * 10 + u64::from(*c as u32 - 48)) as f64
     } else {
         digits[..take].iter().collect::<String>().parse().unwrap()
     };
-    let mut rest: Vec<char> = digits[rest_from..].to_vec();
-    rest.extend_from_slice(&s[n..]);
-    (v, rest)
+    // The digits left over and the rest: `s` from `rest_from` on.
+    (v, &s[rest_from..])
 }
 
 /// `parse-period-name`: full names first, then their first three letters.
-fn period_name(s: &[char], names: &[&str]) -> Option<(usize, Vec<char>)> {
+fn period_name<'a>(s: &'a [char], names: &[&str]) -> Option<(usize, &'a [char])> {
     let all = names.iter().copied().chain(names.iter().map(|n| &n[..3]));
     for (i, name) in all.enumerate() {
-        let n: Vec<char> = name.chars().collect();
-        if s.starts_with(&n) {
-            return Some((i % names.len(), s[n.len()..].to_vec()));
+        let n = name.as_bytes();
+        if s.len() >= n.len() && n.iter().zip(s).all(|(b, c)| *c == *b as char) {
+            return Some((i % names.len(), &s[n.len()..]));
         }
     }
     None
@@ -171,26 +181,26 @@ fn period_name(s: &[char], names: &[&str]) -> Option<(usize, Vec<char>)> {
 
 /// `parse-quoted`: the quoted text is used as a regex anchored at the start; in these patterns
 /// only `.` is special (any character but a line terminator).
-fn quoted(s: &[char], q: &str) -> Option<Vec<char>> {
-    let q: Vec<char> = q.chars().collect();
+fn quoted<'a>(s: &'a [char], q: &str) -> Option<&'a [char]> {
+    let q = q.as_bytes();
     if s.len() < q.len() {
         return None;
     }
     let ok = q.iter().zip(s).all(|(p, c)| {
-        if *p == '.' {
+        if *p == b'.' {
             // JS `.` without the u flag: one UTF-16 unit; the half of an astral char it leaves
             // fails the `SSS` that always follows, so an astral char never matches here.
             !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') && (*c as u32) < 0x10000
         } else {
-            p == c
+            *p as char == *c
         }
     });
-    ok.then(|| s[q.len()..].to_vec())
+    ok.then(|| &s[q.len()..])
 }
 
 /// `parse-timezone` :dddd / :long. `None` = throws; `Some(None)` = a `Z`, after which the rest of
 /// the text is ignored.
-fn timezone(s: &[char], f: &mut Fields) -> Option<Option<Vec<char>>> {
+fn timezone<'a>(s: &'a [char], f: &mut Fields) -> Option<Option<&'a [char]>> {
     let h = s[0];
     if h == 'Z' {
         f.tz_minutes = 0.0;
@@ -215,15 +225,14 @@ fn timezone(s: &[char], f: &mut Fields) -> Option<Option<Vec<char>>> {
     let mins = f64::from(hh * 60 + mm);
     // "sign is reversed for adj"
     f.tz_minutes = if h == '+' { -mins } else { mins };
-    Some(Some(more[used..].to_vec()))
+    Some(Some(&more[used..]))
 }
 
 /// `parse` with one formatter, then `valid-date?`, `week-date->gregorian` and `compile`.
 /// Epoch milliseconds (NaN for an Invalid Date, which is still "a date" to Logseq).
-fn parse_with(pattern: &str, value: &[char], this_year: i64) -> Option<f64> {
+fn parse_with(toks: &[Tok], value: &[char], this_year: i64) -> Option<f64> {
     let mut f = Fields::default();
-    let toks = read_pattern(pattern);
-    let mut s: Vec<char> = value.to_vec();
+    let mut s: &[char] = value;
     let mut i = 0;
     loop {
         if s.is_empty() {
@@ -235,9 +244,9 @@ fn parse_with(pattern: &str, value: &[char], this_year: i64) -> Option<f64> {
         let t = toks.get(i)?;
         i += 1;
         s = match t {
-            Tok::Quoted(q) => quoted(&s, q)?,
+            Tok::Quoted(q) => quoted(s, q)?,
             Tok::Token(t) => {
-                let (slot, lower, upper, keep) = match t.as_str() {
+                let (slot, lower, upper, keep) = match *t {
                     "SSS" => (&mut f.millis, 3, 3, 3),
                     "ss" => (&mut f.seconds, 2, 2, usize::MAX),
                     "mm" => (&mut f.minutes, 2, 2, usize::MAX),
@@ -250,18 +259,18 @@ fn parse_with(pattern: &str, value: &[char], this_year: i64) -> Option<f64> {
                     "ww" => (&mut f.weekyear_week, 2, 2, usize::MAX),
                     "e" => (&mut f.day_of_week, 1, 2, usize::MAX),
                     "EEE" => {
-                        let (d, rest) = period_name(&s, &DAYS)?;
+                        let (d, rest) = period_name(s, &DAYS)?;
                         f.day_of_week = Some(if d == 0 { 7.0 } else { d as f64 });
                         s = rest;
                         continue;
                     }
                     "MMM" => {
-                        let (m, rest) = period_name(&s, &MONTHS)?;
+                        let (m, rest) = period_name(s, &MONTHS)?;
                         f.months = Some(m as f64 + 1.0);
                         s = rest;
                         continue;
                     }
-                    "Z" | "ZZ" => match timezone(&s, &mut f)? {
+                    "Z" | "ZZ" => match timezone(s, &mut f)? {
                         Some(rest) => {
                             s = rest;
                             continue;
@@ -270,7 +279,7 @@ fn parse_with(pattern: &str, value: &[char], this_year: i64) -> Option<f64> {
                     },
                     _ => unreachable!("pattern letter not used by any formatter"),
                 };
-                let (v, rest) = number(&s, lower, upper, keep);
+                let (v, rest) = number(s, lower, upper, keep);
                 *slot = Some(v);
                 rest
             }
@@ -374,13 +383,56 @@ fn civil(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// One remembered answer of [`from_string`]: (text, year, result).
+type Memo = (String, i64, Option<f64>);
+
 /// `tc/from-string` on a string: epoch milliseconds of the first formatter that parses, NaN for
 /// an Invalid Date; `None` when none parses. `this_year` feeds `infer-years` (it reads the clock).
 pub fn from_string(s: &str, this_year: i64) -> Option<f64> {
-    let chars: Vec<char> = s.chars().collect();
-    FORMATTERS
+    // A card's `card-next-schedule` is parsed for its schedule and again by the schedule rule of
+    // the same analysis, on the same thread: the last few answers are kept (slots reuse their
+    // buffers, so no allocation once warm).
+    const SLOTS: usize = 32;
+    thread_local! {
+        static MEMO: std::cell::RefCell<(usize, Vec<Memo>)> =
+            const { std::cell::RefCell::new((0, Vec::new())) };
+    }
+    MEMO.with_borrow_mut(|(next, slots)| {
+        if let Some((_, _, v)) = slots.iter().find(|(k, y, _)| k == s && *y == this_year) {
+            return *v;
+        }
+        let v = parse_all(s, this_year);
+        if slots.len() < SLOTS {
+            slots.push((s.to_string(), this_year, v));
+        } else {
+            let slot = &mut slots[*next];
+            slot.0.clear();
+            slot.0.push_str(s);
+            (slot.1, slot.2) = (this_year, v);
+            *next = (*next + 1) % SLOTS;
+        }
+        v
+    })
+}
+
+fn parse_all(s: &str, this_year: i64) -> Option<f64> {
+    // The characters on the stack: a schedule value is short.
+    let mut buf = ['\0'; 64];
+    let heap: Vec<char>;
+    let chars: &[char] = if s.len() <= buf.len() {
+        let mut n = 0;
+        for c in s.chars() {
+            buf[n] = c;
+            n += 1;
+        }
+        &buf[..n]
+    } else {
+        heap = s.chars().collect();
+        &heap
+    };
+    patterns()
         .iter()
-        .find_map(|p| parse_with(p, &chars, this_year))
+        .find_map(|toks| parse_with(toks, chars, this_year))
 }
 
 #[cfg(test)]

@@ -113,6 +113,8 @@ impl Scanner<'_> {
             started: false,
         };
         let mut words = WordStart::default();
+        // Whether the text holds an emphasis delimiter at all (asked on its first tag).
+        let mut delims: Option<bool> = None;
         let mut i = 0;
         while i < b.len() {
             i = next.next(b, i);
@@ -233,6 +235,13 @@ impl Scanner<'_> {
                 b'#' if i > 0 && b[i - 1] == b'\\' => i += 1,
                 b'#' => match link_part_end(b, words.of(b, i), i) {
                     Some(end) => i = end,
+                    // mldoc 1.5.7 reads no tags inside emphasis (`**a #t**` is the text `a #t`).
+                    None if !b[i + 1..].starts_with(b"[[")
+                        && *delims.get_or_insert_with(|| has_delims(b))
+                        && in_emphasis(b, i) =>
+                    {
+                        i += 1
+                    }
                     None => {
                         // Only `#[[…]]` asks whether brackets can close.
                         let can_close = b[i + 1..].starts_with(b"[[") && self.can_close(base + i);
@@ -519,6 +528,56 @@ fn scan_tag(text: &str, base: usize, i: usize, out: &mut Vec<Inline>, can_close:
     j
 }
 
+fn has_delims(b: &[u8]) -> bool {
+    memchr::memchr3(b'*', b'_', b'~', b).is_some() || memchr::memchr2(b'=', b'^', b).is_some()
+}
+
+/// How far [`in_emphasis`] looks for the delimiters around a `#`.
+const MAX_EMPHASIS: usize = 512;
+
+/// Whether the `#` at `i` lies inside an emphasis span on its line, as mldoc 1.5.7 reads them:
+/// `**`, `__`, `~~`, `==`, `^^`, `*` or `_` followed by a non-blank, closed by the same delimiter
+/// after a non-blank (an `_` only at a word's edges: `a_b_` is text).
+fn in_emphasis(b: &[u8], i: usize) -> bool {
+    const DELIMS: [&[u8]; 7] = [b"**", b"__", b"~~", b"==", b"^^", b"*", b"_"];
+    let lo = i.saturating_sub(MAX_EMPHASIS);
+    let hi = (i + MAX_EMPHASIS).min(b.len());
+    let delim = |c: &u8| matches!(c, b'*' | b'_' | b'~' | b'=' | b'^');
+    if !b[lo..i].iter().any(delim) || !b[i..hi].iter().any(delim) {
+        return false;
+    }
+    DELIMS.iter().any(|d| {
+        let under = d[0] == b'_';
+        // A run of exactly this delimiter (`**` is not two `*`).
+        let run = |k: usize| {
+            b[k..].starts_with(d)
+                && (k == 0 || b[k - 1] != d[0])
+                && b.get(k + d.len()) != Some(&d[0])
+        };
+        let opens = |k: usize| {
+            run(k)
+                && b.get(k + d.len()).is_some_and(|c| !c.is_ascii_whitespace())
+                && (!under || k == 0 || !b[k - 1].is_ascii_alphanumeric())
+        };
+        let closes = |k: usize| {
+            run(k)
+                && k > 0
+                && !b[k - 1].is_ascii_whitespace()
+                && (!under
+                    || b.get(k + d.len())
+                        .is_none_or(|c| !c.is_ascii_alphanumeric()))
+        };
+        // The nearest opener before `i` not closed before `i`, then a closer after it.
+        let Some(o) = (lo..i).rev().find(|&k| opens(k)) else {
+            return false;
+        };
+        if (o + d.len()..i).any(|k| closes(k) && k > o + d.len()) {
+            return false;
+        }
+        (i + 1..hi).any(closes)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,6 +634,36 @@ mod tests {
             ]
         );
         assert_eq!(kinds("#[[multi word]] #t,"), ["tag:multi word", "tag:t"]);
+    }
+
+    #[test]
+    fn no_tags_inside_emphasis() {
+        // mldoc 1.5.7: `**Removal of #tags**` is Bold [Plain "Removal of #tags"] (docs corpus
+        // pages/Export.md); the same inside `*`, `_`, `~~`, `==`, `^^`; links still count.
+        for s in [
+            "**a #t** b",
+            "*a #t* b",
+            "_a #t_ b",
+            "~~a #t~~ b",
+            "==a #t== b",
+            "^^a #t^^ b",
+            "a*b #t* c",
+            "*a #t*b",
+            "_a_b #t_ c",
+        ] {
+            assert_eq!(kinds(s), Vec::<String>::new(), "{s}");
+        }
+        assert_eq!(kinds("**a [[x]] #t**"), ["page:x"]);
+        // Not emphasis: blanks inside the delimiters, an `_` inside a word, a tag ending in one.
+        for (s, t) in [
+            ("a * b #t * c", "tag:t"),
+            ("a ** b #t ** c", "tag:t"),
+            ("a #t** b", "tag:t**"),
+            ("a #t_x b", "tag:t_x"),
+            ("snake_case #t more_x", "tag:t"),
+        ] {
+            assert_eq!(kinds(s), [t], "{s}");
+        }
     }
 
     #[test]

@@ -27,4 +27,5 @@ pub mod rules;
 pub mod schedule;
 pub mod settings;
 pub mod symbols;
+pub mod task;
 pub mod text;

@@ -407,7 +407,7 @@ fn title_lookahead(t: &str, content: usize) -> usize {
     let mut at = ws(content);
     // A marker word, then a space (not a tab) or the end of the input. No marker is a prefix
     // of another followed by a space, so mldoc's order of alternatives does not matter here.
-    if let Some(m) = crate::engine::refs::MARKERS.iter().find(|m| {
+    if let Some(m) = crate::engine::task::MARKERS.iter().find(|m| {
         t[at..].starts_with(**m) && t.as_bytes().get(at + m.len()).is_none_or(|&c| c == b' ')
     }) {
         at = ws(at + m.len());
