@@ -394,6 +394,25 @@ pub struct GraphVisible {
 }
 
 impl GraphVisible {
+    /// Whether other pages can see the change from `self` to `after`: names or ids that differ,
+    /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
+    /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
+    /// an id rechecked every open page on every keystroke.
+    pub fn seen_elsewhere(
+        &self,
+        after: &GraphVisible,
+        graph: &crate::engine::graph::Graph,
+    ) -> bool {
+        if self == after {
+            return false;
+        }
+        let names = |v: &GraphVisible| v.ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+        self.title != after.title
+            || self.aliases != after.aliases
+            || names(self) != names(after)
+            || after.ids.iter().any(|(id, _)| graph.id_sites(id).len() > 1)
+    }
+
     pub fn of(f: &PageFacts) -> GraphVisible {
         GraphVisible {
             ids: f

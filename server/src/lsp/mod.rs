@@ -558,11 +558,13 @@ impl LanguageServer for Backend {
                 st.encoding(),
                 &st.settings(),
             );
+            let after = GraphVisible::of(&d.analysis.facts);
             if let DocPath::Page(p) = &d.path {
-                st.index_mut()
-                    .set_open(p, d.text.clone(), &d.analysis.facts);
+                let mut ix = st.index_mut();
+                ix.set_open(p, d.text.clone(), &d.analysis.facts);
+                return Some(!before.seen_elsewhere(&after, &ix.graph));
             }
-            Some(before == GraphVisible::of(&d.analysis.facts))
+            Some(before == after)
         });
         match known {
             Ok(Some(true)) => st.publisher.doc_alone(uri),
