@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from lsprotocol import types as T
 
-from support import READWISE_PAGE, Session, apply_edits, position_of
+from support import READWISE_PAGE, Session, apply_edits, index_of, position_of
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "emacs"]
 
@@ -513,7 +513,7 @@ async def test_document_links_to_urls_assets_and_pages(start, nav_graph, client)
     links = await s.client.text_document_document_link_async(
         T.DocumentLinkParams(T.TextDocumentIdentifier(uri)))
     text = s.texts[uri]
-    got = [(text[index_at(s, text, l.range.start):index_at(s, text, l.range.end)], u(l.target)) for l in links]
+    got = [(text[index_of(text, l.range.start, s.enc):index_of(text, l.range.end, s.enc)], u(l.target)) for l in links]
     assert got == [
         ("https://docs.logseq.com/#/page/a", "https://docs.logseq.com/#/page/a"),
         ("../assets/my%20pic.png", u((nav_graph / "assets" / "my pic.png").as_uri())),
@@ -532,14 +532,9 @@ async def test_document_highlight_marks_the_other_uses_here(start, client):
     hs = await s.client.text_document_document_highlight_async(
         T.DocumentHighlightParams(T.TextDocumentIdentifier(uri), at(s, uri, "[[My Page", 3)))
     text = s.texts[uri]
-    got = sorted(text[index_at(s, text, h.range.start):index_at(s, text, h.range.end)] for h in hs)
+    got = sorted(text[index_of(text, h.range.start, s.enc):index_of(text, h.range.end, s.enc)] for h in hs)
     assert got == sorted(["[[My Page 😀]]", "#[[My Page 😀]]", "#[[Mon Alias]]"]), got
     # On the block ref: it and the embed of the same id.
     hs = await s.client.text_document_document_highlight_async(
         T.DocumentHighlightParams(T.TextDocumentIdentifier(uri), at(s, uri, f"(({ID}", 4)))
     assert len(hs) == 2 and all(h.kind == T.DocumentHighlightKind.Read for h in hs), hs
-
-
-def index_at(s: Session, text: str, pos: T.Position) -> int:
-    from support import index_of
-    return index_of(text, pos, s.enc)

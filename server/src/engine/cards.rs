@@ -8,6 +8,7 @@ use crate::engine::inline::{Inline, InlineKind};
 use crate::engine::outline::{Block, BodyLine, LineKind, Outline};
 use crate::engine::refs::{self, RefConfig};
 use crate::engine::schedule::{self, Schedule};
+use crate::engine::text::trimmed;
 
 /// Logseq's own card tag: the only one its review shows.
 pub const NATIVE_TAG: &str = "card";
@@ -127,7 +128,13 @@ fn card_refs(
 /// Whether the block's text holds a card tag's name in any case: every reference to a page is
 /// written with its name, so a block without one is no card (and costs no reference parsing).
 fn may_mention(src: &str, b: &Block, tags: &[String]) -> bool {
-    let text = src[b.range.clone()].as_bytes();
+    may_name_card_tag(&src[b.range.clone()], tags)
+}
+
+/// Whether `text` may name a card tag (ASCII case-insensitive; a non-ASCII tag always may, as
+/// its case folding is Unicode's): the cheap test before reading references.
+pub fn may_name_card_tag(text: &str, tags: &[String]) -> bool {
+    let text = text.as_bytes();
     tags.iter().any(|t| {
         let t = t.as_bytes();
         let Some(&c0) = t.first() else { return false };
@@ -296,13 +303,6 @@ fn line_text(b: &Block, bl: &BodyLine) -> Range<usize> {
     } else {
         bl.line.range()
     }
-}
-
-/// `r` without its leading and trailing whitespace.
-fn trimmed(src: &str, r: Range<usize>) -> Range<usize> {
-    let t = &src[r.clone()];
-    let lead = t.len() - t.trim_start().len();
-    r.start + lead..r.start + lead + t.trim().len()
 }
 
 /// The front's lines joined with `\n`, cloze `k` replaced by `show(k, cloze)`.

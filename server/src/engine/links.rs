@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use crate::engine::inline::InlineKind;
 use crate::engine::outline::{LineKind, Outline};
+use crate::engine::text::trimmed;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -57,12 +58,6 @@ pub fn links(src: &str, o: &Outline) -> Vec<Link> {
     out
 }
 
-fn trimmed(src: &str, r: Range<usize>) -> Range<usize> {
-    let t = &src[r.clone()];
-    let start = r.start + (t.len() - t.trim_start().len());
-    start..start + t.trim().len()
-}
-
 fn push(out: &mut Vec<Link>, src: &str, r: Range<usize>) {
     let raw = &src[r.clone()];
     if raw.is_empty() || raw.starts_with('#') {
@@ -71,7 +66,8 @@ fn push(out: &mut Vec<Link>, src: &str, r: Range<usize>) {
     let target = if scheme_len(raw.as_bytes()).is_some() {
         Target::Url(raw.to_string())
     } else {
-        Target::Path(percent_decode(raw))
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8();
+        Target::Path(decoded.map_or_else(|_| raw.to_string(), |d| d.into_owned()))
     };
     out.push(Link { range: r, target });
 }
@@ -183,25 +179,6 @@ fn target_end(b: &[u8], from: usize, end: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 #[cfg(test)]

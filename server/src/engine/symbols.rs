@@ -210,7 +210,7 @@ fn search_cards(
                 // A card's tag need not be on its matching line (`card:: x`, `tags:: card` on
                 // a later line): the cheap test is that the page names a card tag at all; the
                 // parse below keeps only the blocks that are cards as the rules read them.
-                if q.is_subsequence(&p.text) && names_card_tag(&p.text, tags) {
+                if q.is_subsequence(&p.text) && cards::may_name_card_tag(&p.text, tags) {
                     for l in text::lines(&p.text) {
                         if let Some(s) = q.score(l.text(&p.text)) {
                             top.push(s, (i, l.start));
@@ -270,15 +270,6 @@ fn search_cards(
         }
     }
     out
-}
-
-/// Whether `text` holds a card tag's name anywhere (ASCII case-insensitive).
-fn names_card_tag(text: &str, tags: &[String]) -> bool {
-    let b = text.as_bytes();
-    tags.iter().any(|t| {
-        let t = t.as_bytes();
-        !t.is_empty() && b.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t))
-    })
 }
 
 /// A page's cards counted for its code lens.

@@ -66,16 +66,15 @@ pub fn task(src: &str, b: &Block) -> Task {
 }
 
 /// Where the heading's text starts after its marker and priority (and the blanks after them):
-/// mldoc reads what follows there as the title or, when a `$$`, fence, `#+BEGIN_`, drawer or
-/// property starts there, as the block's body (heading0.ml's look-ahead).
+/// the outline's title look-ahead, where a `$$`, fence, `#+BEGIN_`, drawer or property is the
+/// block's body rather than its title.
 pub fn after_task(src: &str, b: &Block) -> usize {
-    let end = b.lines.first().map_or(b.title.start, |l| l.line.end);
-    let t = task(src, b);
-    let mut at = b.title.start.min(end);
-    for r in t.marker.map(|(_, r)| r).into_iter().chain(t.priority) {
-        at = at.max(r.end);
-    }
-    at + indent_len(&src[at.min(end)..end])
+    let Some(first) = b.lines.first().filter(|_| b.kind != BlockKind::Pre) else {
+        return b.title.start; // a pre-block has no heading line
+    };
+    let (ls, le) = (first.line.start, first.line.end);
+    let content = b.title.start.clamp(ls, le) - ls;
+    ls + crate::engine::outline::title_lookahead(&src[ls..le], content)
 }
 
 /// SCHEDULED and DEADLINE days (`yyyyMMdd` as graph-parser computes it) and the paragraphs

@@ -249,6 +249,13 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// `src[r]` without its leading and trailing whitespace, as a range of `src`.
+pub fn trimmed(src: &str, r: Range<usize>) -> Range<usize> {
+    let t = &src[r.clone()];
+    let lead = t.len() - t.trim_start().len();
+    r.start + lead..r.start + lead + t.trim().len()
+}
+
 /// Leading tabs and spaces of a line.
 pub fn indent_len(line: &str) -> usize {
     line.bytes()

@@ -402,7 +402,7 @@ pub(super) fn split_from(
 /// `#…#` of a heading bullet, a task marker followed by a space, and a `[#X]` priority. A drawer,
 /// property, fence, `#+BEGIN_…` or `$$` there is its own node and the title is empty
 /// (`title_aux_p`), also after a marker: `- DOING $$` opens display math.
-fn title_lookahead(t: &str, content: usize) -> usize {
+pub fn title_lookahead(t: &str, content: usize) -> usize {
     let ws = |at: usize| at + indent_len(&t[at..]);
     let mut at = ws(content);
     // A marker word, then a space (not a tab) or the end of the input. No marker is a prefix
