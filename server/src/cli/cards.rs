@@ -27,7 +27,7 @@ pub fn run(paths: &[PathBuf], format: CardsFormat) -> ExitCode {
             for c in &a.cards {
                 let b = &a.outline.blocks[c.block];
                 let id = b.property("id").map(|p| p.value_str(text).to_string());
-                let sc = &c.schedule;
+                let sc = &c.schedule(text, &a.outline);
                 match format {
                     CardsFormat::Json => all.push(json!({
                         "path": path,
@@ -35,8 +35,8 @@ pub fn run(paths: &[PathBuf], format: CardsFormat) -> ExitCode {
                         "id": id,
                         "tags": c.tags,
                         "native": c.native,
-                        "question": c.question,
-                        "answer": c.answer,
+                        "question": c.question(text),
+                        "answer": c.answer(text, &a.outline),
                         "clozes": c.clozes.len(),
                         "schedule": if sc.is_new() { Value::Null } else { json!({
                             "last_interval": sc.last_interval, "repeats": sc.repeats, "ease_factor": sc.ease_factor,
@@ -48,7 +48,8 @@ pub fn run(paths: &[PathBuf], format: CardsFormat) -> ExitCode {
                     })),
                     CardsFormat::Tsv => {
                         let q = cards::masked(text, c);
-                        let ans = if c.clozes.is_empty() { c.answer.clone() } else { cards::revealed(text, c) + if c.answer.is_empty() { "" } else { "\n" } + &c.answer };
+                        let back = c.answer(text, &a.outline);
+                        let ans = if c.clozes.is_empty() { back } else { cards::revealed(text, c) + if back.is_empty() { "" } else { "\n" } + &back };
                         let tags: Vec<String> = c.tags.iter().map(|t| t.replace(' ', "_")).collect();
                         tsv.push_str(&format!("{}\t{}\t{}\n", tsv_field(&q), tsv_field(&ans), tags.join(" ")));
                     }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::EXIT_FAILURE;
 use crate::engine::cards::{self, Card};
 use crate::engine::inline::InlineKind;
-use crate::engine::outline::{self, BlockKind};
+use crate::engine::outline::{self, BlockKind, Outline};
 use crate::engine::settings::Settings;
 
 pub fn run(file: &Path) -> ExitCode {
@@ -80,19 +80,19 @@ pub fn outline_json(src: &str, settings: &Settings) -> Value {
                 .map(|r| r.name)
                 .collect();
             m.insert("refs_db".into(), json!(db));
-            m.insert("card".into(), cards.iter().find(|c| c.block == i).map_or(Value::Null, |c| card_json(src, c)));
+            m.insert("card".into(), cards.iter().find(|c| c.block == i).map_or(Value::Null, |c| card_json(src, &o, c)));
             Value::Object(m)
         })
         .collect();
     json!({ "blocks": blocks })
 }
 
-pub fn card_json(src: &str, c: &Card) -> Value {
+pub fn card_json(src: &str, o: &Outline, c: &Card) -> Value {
     json!({
         "tags": c.tags,
         "native": c.native,
-        "question": c.question,
-        "answer": c.answer,
+        "question": c.question(src),
+        "answer": c.answer(src, o),
         "clozes": c.clozes.iter().map(|z| json!({"answer": z.answer, "cue": z.cue})).collect::<Vec<_>>(),
         "masked_question": cards::masked(src, c),
     })

@@ -32,15 +32,12 @@ pub struct Card {
     pub tag_range: Range<usize>,
     /// Whether Logseq's review sees it (it references `card`).
     pub native: bool,
-    /// The front: every line of the card block Logseq shows (srs.cljs@0.10.9 `show-cycle`
-    /// phase 1 renders the whole block), one per line, trimmed, tags and clozes as written.
-    pub question: String,
-    /// Byte ranges of those lines (the title for the first line).
+    /// The front: byte ranges of every line of the card block Logseq shows (srs.cljs@0.10.9
+    /// `show-cycle` phase 1 renders the whole block), trimmed (the title for the first line);
+    /// [`Card::question`] joins them. Texts are built only where shown: `check` never needs them.
     pub front: Vec<Range<usize>>,
     /// Whether the front holds anything but the card tags.
     pub front_has_text: bool,
-    /// The back: the child blocks ("Show answers", phase 2), as an outline.
-    pub answer: String,
     /// Shown lines of the block after the line with the first card tag. On a card with no
     /// children and no cloze they are on the front like the rest, with nothing left to reveal.
     pub lines_after_tag: Vec<Range<usize>>,
@@ -50,7 +47,63 @@ pub struct Card {
     pub clozes: Vec<Cloze>,
     /// Whether the card or a descendant contains `{{cloze ` (srs.cljs `has-cloze?`).
     pub has_cloze_phase: bool,
-    pub schedule: Schedule,
+}
+
+impl Card {
+    /// The six `card-*` properties as graph-parser stores them: read where shown (hover, code
+    /// lens, `cards`), not by `check`, whose rule reads the values itself (rules/schedule.rs).
+    pub fn schedule(&self, src: &str, outline: &Outline) -> Schedule {
+        schedule::read(
+            src,
+            outline.blocks[self.block].properties(),
+            schedule::this_year(),
+        )
+    }
+
+    /// The front as written: its lines joined with `\n`, tags and clozes kept.
+    pub fn question(&self, src: &str) -> String {
+        render_front(src, &self.front, &self.clozes, |_, z| {
+            src[z.range.clone()].to_string()
+        })
+    }
+
+    /// The back: the child blocks ("Show answers", phase 2) as an outline, properties left
+    /// out, two spaces per level below the card's children.
+    pub fn answer(&self, src: &str, outline: &Outline) -> String {
+        let i = self.block;
+        let b = &outline.blocks[i];
+        let mut answer = String::new();
+        let mut first_answer_line = true;
+        for c in &outline.blocks[i + 1..outline.subtree_end(i)] {
+            let pad = (c.level.saturating_sub(b.level + 1)) as usize;
+            let mut first = true;
+            for bl in &c.lines {
+                if matches!(bl.kind, LineKind::Property | LineKind::Blank) {
+                    continue;
+                }
+                let r = if bl.kind == LineKind::First {
+                    c.title.clone()
+                } else {
+                    bl.line.range()
+                };
+                if !std::mem::replace(&mut first_answer_line, false) {
+                    answer.push('\n');
+                }
+                push_pad(&mut answer, pad);
+                answer.push_str(if first { "- " } else { "  " });
+                answer.push_str(src[r].trim());
+                first = false;
+            }
+            if first {
+                if !std::mem::replace(&mut first_answer_line, false) {
+                    answer.push('\n');
+                }
+                push_pad(&mut answer, pad);
+                answer.push('-');
+            }
+        }
+        answer
+    }
 }
 
 /// Page name of a reference inline, if it is a page reference or tag.
@@ -113,9 +166,10 @@ fn card_refs(
     outline: &Outline,
     i: usize,
     tags: &[String],
+    mentions: &Mentions,
     cfg: &RefConfig,
 ) -> Vec<(String, Range<usize>)> {
-    if !may_mention(src, &outline.blocks[i], tags) {
+    if !mentions.within(&outline.blocks[i].range) {
         return Vec::new();
     }
     refs::page_refs(src, outline, i, cfg)
@@ -125,28 +179,137 @@ fn card_refs(
         .collect()
 }
 
-/// Whether the block's text holds a card tag's name in any case: every reference to a page is
-/// written with its name, so a block without one is no card (and costs no reference parsing).
-fn may_mention(src: &str, b: &Block, tags: &[String]) -> bool {
-    may_name_card_tag(&src[b.range.clone()], tags)
+/// Finds whether a text names a card tag, in any ASCII case: every reference to a page is
+/// written with its name, so a block whose text names no card tag is no card (and costs no
+/// reference parsing). This test runs on every block of every page, so it is a SIMD substring
+/// search (`memmem`) over the text with every byte's `0x20` bit set, a superset of ASCII case
+/// folding, each hit confirmed on the text itself. A tag that contains another one
+/// (`flashcard` ⊃ `card`) needs no search of its own.
+pub struct TagNames {
+    needles: Vec<(Vec<u8>, memchr::memmem::Finder<'static>)>,
+    /// A non-ASCII tag (its case folding is Unicode's): every text may name it.
+    any: bool,
+    /// Non-ASCII characters that a tag's ASCII character may be written as: page names are
+    /// NFC-normalized and lower-cased (`names::page_key`), which turns KELVIN SIGN into `k`,
+    /// GREEK QUESTION MARK into `;` and GREEK VARIA into a backtick. A text holding one of those
+    /// may name any tag.
+    aliases: Vec<&'static str>,
 }
 
-/// Whether `text` may name a card tag (ASCII case-insensitive; a non-ASCII tag always may, as
-/// its case folding is Unicode's): the cheap test before reading references.
-pub fn may_name_card_tag(text: &str, tags: &[String]) -> bool {
-    let text = text.as_bytes();
-    tags.iter().any(|t| {
-        let t = t.as_bytes();
-        let Some(&c0) = t.first() else { return false };
-        if !t.is_ascii() {
-            return true;
+/// The non-ASCII characters that NFC and lower-casing turn into ASCII, with that ASCII.
+const FOLD_TO_ASCII: [(&str, u8); 3] = [("\u{212a}", b'k'), ("\u{37e}", b';'), ("\u{1fef}", b'`')];
+
+impl TagNames {
+    pub fn new(tags: &[String]) -> TagNames {
+        let any = tags.iter().any(|t| !t.is_ascii());
+        let lower: Vec<Vec<u8>> = tags
+            .iter()
+            .filter(|t| !t.is_empty() && t.is_ascii())
+            .map(|t| t.to_ascii_lowercase().into_bytes())
+            .collect();
+        let mut needles = Vec::new();
+        for (k, t) in lower.iter().enumerate() {
+            let covered = lower.iter().enumerate().any(|(j, u)| {
+                j != k
+                    && u.len() <= t.len()
+                    && (u.len() < t.len() || j < k)
+                    && memchr::memmem::find(t, u).is_some()
+            });
+            if !covered {
+                let folded: Vec<u8> = t.iter().map(|b| b | 0x20).collect();
+                needles.push((t.clone(), memchr::memmem::Finder::new(&folded).into_owned()));
+            }
         }
-        memchr::memchr2_iter(c0.to_ascii_lowercase(), c0.to_ascii_uppercase(), text).any(|k| {
-            text[k..]
-                .get(..t.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(t))
+        let aliases = FOLD_TO_ASCII
+            .iter()
+            .filter(|(_, a)| lower.iter().any(|t| t.contains(a)))
+            .map(|(c, _)| *c)
+            .collect();
+        TagNames {
+            needles,
+            any,
+            aliases,
+        }
+    }
+
+    /// [`TagNames::new`], kept per thread for the last tag list: every page of a graph asks
+    /// with the same one, and building the searchers costs more than most pages' search.
+    pub fn cached(tags: &[String]) -> std::rc::Rc<TagNames> {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(Vec<String>, std::rc::Rc<TagNames>)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| match last {
+            Some((t, names)) if t.as_slice() == tags => names.clone(),
+            _ => {
+                let names = std::rc::Rc::new(TagNames::new(tags));
+                *last = Some((tags.to_vec(), names.clone()));
+                names
+            }
         })
-    })
+    }
+
+    pub fn in_text(&self, text: &str) -> bool {
+        self.find(text, 0..text.len()).within(&(0..text.len()))
+    }
+
+    /// Where `src[span]` names a card tag. One search over the whole span, not one per block:
+    /// a search costs a few hundred instructions to start, and most blocks are short.
+    pub fn find(&self, src: &str, span: Range<usize>) -> Mentions {
+        if self.any {
+            return Mentions::All;
+        }
+        let text = &src.as_bytes()[span.clone()];
+        if self
+            .aliases
+            .iter()
+            .any(|c| memchr::memmem::find(text, c.as_bytes()).is_some())
+        {
+            return Mentions::All;
+        }
+        let mut at = Vec::new();
+        if self.needles.is_empty() {
+            return Mentions::At(at);
+        }
+        // Collected from an exact-size iterator: vectorized, and no zeroing first.
+        let folded: Vec<u8> = text.iter().map(|b| b | 0x20).collect();
+        for (t, finder) in &self.needles {
+            for k in finder.find_iter(&folded) {
+                if text[k..k + t.len()].eq_ignore_ascii_case(t) {
+                    at.push(span.start + k..span.start + k + t.len());
+                }
+            }
+        }
+        at.sort_by_key(|r| r.start);
+        Mentions::At(at)
+    }
+}
+
+/// Where a text names card tags ([`TagNames::find`]).
+pub enum Mentions {
+    All,
+    At(Vec<Range<usize>>),
+}
+
+impl Mentions {
+    /// Whether a mention lies wholly inside `r`.
+    pub fn within(&self, r: &Range<usize>) -> bool {
+        match self {
+            Mentions::All => true,
+            Mentions::At(at) => {
+                let first = at.partition_point(|m| m.start < r.start);
+                at[first..]
+                    .iter()
+                    .take_while(|m| m.start < r.end)
+                    .any(|m| m.end <= r.end)
+            }
+        }
+    }
+}
+
+/// Whether `text` may name a card tag (see [`TagNames`]), for a single test.
+pub fn may_name_card_tag(text: &str, tags: &[String]) -> bool {
+    TagNames::new(tags).in_text(text)
 }
 
 // ---- Question, answer, clozes. ----
@@ -160,12 +323,17 @@ pub fn cards_in(
     cfg: &RefConfig,
 ) -> Vec<Card> {
     let mut out = Vec::new();
-    // Reused for every card: each question and answer is built here and copied out once, so it
-    // costs one exact allocation instead of one per growth step.
+    // Reused for every card's "has the front text" test.
     let mut scratch = String::new();
-    let mut buf = String::new();
+    let span = match (outline.blocks.get(blocks.start), blocks.end.checked_sub(1)) {
+        (Some(first), Some(last)) if last < outline.blocks.len() => {
+            first.range.start..outline.blocks[last].range.end
+        }
+        _ => 0..0,
+    };
+    let mentions = TagNames::cached(tags).find(src, span);
     for (i, b) in outline.blocks_in(blocks) {
-        let found = card_refs(src, outline, i, tags, cfg);
+        let found = card_refs(src, outline, i, tags, &mentions, cfg);
         if found.is_empty() {
             continue;
         }
@@ -217,42 +385,7 @@ pub fn cards_in(
                 prev_end = Some(x.range.end);
             }
         }
-        let question = render_front(src, &front, &clozes, &mut buf, |_, z| {
-            src[z.range.clone()].to_string()
-        });
-        let answer = &mut buf;
-        answer.clear();
-        let mut first_answer_line = true;
         let end = outline.subtree_end(i);
-        for j in i + 1..end {
-            let c = &outline.blocks[j];
-            let pad = (c.level.saturating_sub(b.level + 1)) as usize;
-            let mut first = true;
-            for bl in &c.lines {
-                if matches!(bl.kind, LineKind::Property | LineKind::Blank) {
-                    continue;
-                }
-                let r = if bl.kind == LineKind::First {
-                    c.title.clone()
-                } else {
-                    bl.line.range()
-                };
-                if !std::mem::replace(&mut first_answer_line, false) {
-                    answer.push('\n');
-                }
-                push_pad(answer, pad);
-                answer.push_str(if first { "- " } else { "  " });
-                answer.push_str(src[r].trim());
-                first = false;
-            }
-            if first {
-                if !std::mem::replace(&mut first_answer_line, false) {
-                    answer.push('\n');
-                }
-                push_pad(answer, pad);
-                answer.push('-');
-            }
-        }
         let has_cloze_phase = src
             [b.range.start..outline.blocks.get(end).map_or(src.len(), |n| n.range.start)]
             .contains("{{cloze ");
@@ -261,15 +394,12 @@ pub fn cards_in(
             native: card_tags.iter().any(|t| t == NATIVE_TAG),
             tags: card_tags,
             tag_range,
-            question,
             front,
             front_has_text,
-            answer: answer.as_str().to_owned(),
             lines_after_tag,
             has_children: end > i + 1,
             clozes,
             has_cloze_phase,
-            schedule: schedule::read(src, b.properties()),
         });
     }
     out
@@ -310,10 +440,9 @@ fn render_front(
     src: &str,
     front: &[Range<usize>],
     clozes: &[Cloze],
-    buf: &mut String,
     show: impl Fn(usize, &Cloze) -> String,
 ) -> String {
-    buf.clear();
+    let mut buf = String::new();
     let mut zs = clozes.iter().enumerate().peekable();
     for (k, r) in front.iter().enumerate() {
         if k > 0 {
@@ -330,7 +459,7 @@ fn render_front(
         }
         buf.push_str(&src[pos..r.end]);
     }
-    buf.as_str().to_owned()
+    buf
 }
 
 /// `x` as a cloze, if Logseq renders it as one. mldoc 1.5.7 reads `{{cloze …}}` (and
@@ -457,7 +586,6 @@ pub fn masked(src: &str, card: &Card) -> String {
         src,
         &card.front,
         &card.clozes,
-        &mut String::new(),
         |_, z| match &z.cue {
             Some(cue) => format!("({cue})"),
             None => "[...]".to_string(),
@@ -471,7 +599,6 @@ pub fn revealed(src: &str, card: &Card) -> String {
         src,
         &card.front,
         &card.clozes,
-        &mut String::new(),
         |_, z| format!("[{}]", z.answer),
     )
 }
@@ -492,9 +619,10 @@ mod tests {
         let s = "- What is X? #card\n  id:: 6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n\t- X is Y.\n";
         let c = &cards(s, &parse(s), &tags())[0];
         assert!(c.native && c.has_children);
-        assert_eq!(c.question, "What is X? #card");
-        assert_eq!(c.answer, "- X is Y.");
-        assert!(c.schedule.is_new());
+        let o = parse(s);
+        assert_eq!(c.question(s), "What is X? #card");
+        assert_eq!(c.answer(s, &o), "- X is Y.");
+        assert!(c.schedule(s, &parse(s)).is_new());
     }
 
     #[test]
@@ -503,10 +631,10 @@ mod tests {
         let c = &cards(s, &parse(s), &tags())[0];
         assert!(!c.native && !c.has_children);
         assert_eq!(
-            c.question,
+            c.question(s),
             "What is NoOps? #flashcard\nIdeally 😀 devs deploy.\n(link)"
         );
-        assert_eq!(c.answer, "");
+        assert_eq!(c.answer(s, &parse(s)), "");
         assert_eq!(c.lines_after_tag.len(), 2);
     }
 
@@ -544,11 +672,63 @@ mod tests {
         }
     }
 
+    /// The fast test agrees with the plain one: some tag occurs, in any ASCII case.
+    #[test]
+    fn tag_names_agree_with_a_plain_search() {
+        let plain = |text: &str, tags: &[String]| {
+            tags.iter().any(|t| !t.is_ascii())
+                || tags.iter().filter(|t| !t.is_empty()).any(|t| {
+                    let (h, n) = (text.as_bytes(), t.as_bytes());
+                    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+                })
+        };
+        let tag_sets: Vec<Vec<String>> = vec![
+            tags(),
+            vec!["flashcard".into()],
+            vec!["flashcard".into(), "card".into(), "card".into()],
+            vec!["my_deck".into(), "x-1".into()],
+            vec!["karte".into(), "écrit".into()],
+            vec![],
+            vec!["".into()],
+        ];
+        for text in [
+            "- What? #card",
+            "- What? #CaRd 😀",
+            "- Flash CARDS",
+            "- #flashcard",
+            "- flashc",
+            "- c ard, cardinal",
+            "- MY_DECK or my\x7fdeck",
+            "- X-1 and x_1",
+            "- \u{7f}ard `ard",
+            "",
+        ] {
+            for ts in &tag_sets {
+                assert_eq!(
+                    TagNames::new(ts).in_text(text),
+                    plain(text, ts),
+                    "{text:?} {ts:?}"
+                );
+            }
+        }
+    }
+
+    /// `#dec` + KELVIN SIGN is a reference to the page `deck`: page names are lower-cased, then
+    /// NFC (graph-parser util.cljs@0.10.9 line 162 `page-name-sanity-lc`), and JS lower-cases
+    /// KELVIN SIGN to `k`.
+    #[test]
+    fn a_tag_written_with_a_kelvin_sign_is_found() {
+        let s = "- Q #dec\u{212a}\n";
+        let c = cards(s, &parse(s), &["deck".to_string()]);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].tags, vec!["deck".to_string()]);
+    }
+
     #[test]
     fn tags_property_makes_title_the_question() {
         let s = "- Capital of France?\n  tags:: card\n\t- Paris\n";
         let c = &cards(s, &parse(s), &tags())[0];
         assert!(c.native);
-        assert_eq!(c.question, "Capital of France?");
+        assert_eq!(c.question(s), "Capital of France?");
     }
 }

@@ -75,12 +75,12 @@ pub fn hover(
         .find(|l| l.line.start <= offset && offset <= l.line.end)?;
     Some(Hover {
         range: line.line.range(),
-        markdown: card_markdown(src, card, now),
+        markdown: card_markdown(src, &a.outline, card, now),
     })
 }
 
 /// The card preview as Logseq's review shows it, then the tag and schedule.
-pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
+pub fn card_markdown(src: &str, o: &Outline, c: &Card, now: DateTime<Utc>) -> String {
     let mut s = String::new();
     let kind = if c.native {
         "Card"
@@ -101,7 +101,7 @@ pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
     s.push_str(&quote(&cards::masked(src, c)));
     if c.has_children {
         s.push_str("\n\n**Show answers**\n\n");
-        s.push_str(&quote(&c.answer));
+        s.push_str(&quote(&c.answer(src, o)));
     }
     if !c.clozes.is_empty() {
         s.push_str("\n\n**Show clozes**\n\n");
@@ -111,7 +111,7 @@ pub fn card_markdown(src: &str, c: &Card, now: DateTime<Utc>) -> String {
         s.push_str("\n\n_Nothing hidden: no child blocks and no cloze._");
     }
     s.push_str("\n\n");
-    s.push_str(&schedule_words(c, now));
+    s.push_str(&schedule_words(src, o, c, now));
     s
 }
 
@@ -140,8 +140,8 @@ fn quote(t: &str) -> String {
 }
 
 /// The schedule in plain words.
-pub fn schedule_words(c: &Card, now: DateTime<Utc>) -> String {
-    let sc = &c.schedule;
+pub fn schedule_words(src: &str, o: &Outline, c: &Card, now: DateTime<Utc>) -> String {
+    let sc = &c.schedule(src, o);
     if sc.is_new() {
         return "New card: never reviewed.".to_string();
     }
@@ -234,7 +234,7 @@ fn block_ref(
     s.push_str("\n\n");
     let cs = cards::cards_configured(text, o, &settings.card_tags, &settings.refs);
     if let Some(c) = cs.iter().find(|c| c.block == bi) {
-        s.push_str(&card_markdown(text, c, now));
+        s.push_str(&card_markdown(text, o, c, now));
     } else {
         s.push_str(&quote(&blocks::block_text(text, o, bi)));
     }

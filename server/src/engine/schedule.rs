@@ -32,6 +32,10 @@ impl Stored {
         if quoted {
             return Stored::Text(v.into());
         }
+        // Every page reference and tag is written with `[` or `#`: without them, no scan.
+        if memchr::memchr2(b'[', b'#', v.as_bytes()).is_none() {
+            return Stored::plain(v);
+        }
         let mut inl = Vec::new();
         crate::engine::inline::scan(v, 0, &mut inl);
         let refs = inl.iter().any(|i| {
@@ -44,6 +48,11 @@ impl Stored {
         if refs {
             return Stored::Refs;
         }
+        Stored::plain(v)
+    }
+
+    /// [`Stored::of`] for a value without references.
+    fn plain(v: &str) -> Stored {
         match v {
             "true" => return Stored::Bool(true),
             "false" => return Stored::Bool(false),
@@ -336,15 +345,16 @@ fn review_repeats(v: &Stored) -> i64 {
 }
 
 /// Reads the schedule from a block's effective properties. The typed fields are for display
-/// (absent when not readable); `is_due` uses the stored values as Logseq does.
-pub fn read(src: &str, group: Option<&PropertyGroup>) -> Schedule {
-    let this_year = this_year();
+/// (absent when not readable); `is_due` uses the stored values as Logseq does. `this_year` is
+/// [`this_year`], read once by the caller for all the cards of a page.
+pub fn read(src: &str, group: Option<&PropertyGroup>, this_year: i64) -> Schedule {
     let raw = |k: &str| {
         group
             .and_then(|g| g.get(k))
             .map(|p| p.value_str(src).trim())
     };
     let get = |k: &str| raw(k).filter(|v| *v != "nil");
+    let next_stored = raw("card-next-schedule").map(Stored::of);
     Schedule {
         last_interval: get("card-last-interval")
             .and_then(parse_double)
@@ -354,15 +364,15 @@ pub fn read(src: &str, group: Option<&PropertyGroup>) -> Schedule {
             .and_then(parse_double)
             .filter(|x| x.is_finite()),
         // As stored: `2030` is a number to graph-parser, and from-string reads no number.
-        next_schedule: raw("card-next-schedule")
-            .map(Stored::of)
+        next_schedule: next_stored
+            .as_ref()
             .and_then(|v| v.time(this_year))
             .filter(|ms| !ms.is_nan())
             .and_then(|ms| DateTime::from_timestamp_millis(ms as i64)),
         last_reviewed: get("card-last-reviewed").and_then(|v| parse_time_at(v, this_year)),
         last_score: get("card-last-score").and_then(|v| v.parse().ok()),
         repeats_stored: raw("card-repeats").map(Stored::of),
-        next_stored: raw("card-next-schedule").map(Stored::of),
+        next_stored,
     }
 }
 

@@ -245,7 +245,7 @@ fn search_cards(
             let Some(c) = cs.iter().find(|c| c.block == bi) else {
                 continue;
             };
-            let Some(s) = q.score(&c.question) else {
+            let Some(s) = q.score(&c.question(&p.text)) else {
                 continue;
             };
             if !seen.insert((i, bi)) {
@@ -284,13 +284,14 @@ pub struct CardCounts {
     pub not_native: usize,
 }
 
-pub fn card_counts(cards: &[Card], now: DateTime<Utc>) -> CardCounts {
+pub fn card_counts(src: &str, o: &outline::Outline, cards: &[Card], now: DateTime<Utc>) -> CardCounts {
     let mut c = CardCounts::default();
     for k in cards {
         c.total += 1;
-        if k.schedule.is_new() {
+        let sc = k.schedule(src, o);
+        if sc.is_new() {
             c.new += 1;
-        } else if k.schedule.is_due(now) {
+        } else if sc.is_due(now) {
             c.due += 1;
         }
         if !k.native {
@@ -360,7 +361,7 @@ mod tests {
         assert!(sec.range.start <= sec.children[1].range.start);
         assert!(sec.range.end >= sec.children[1].range.end);
         assert_eq!(&PAGE[sec.children[1].selection.clone()], "Plain block");
-        let counts = card_counts(&a.cards, Utc::now());
+        let counts = card_counts(PAGE, &a.outline, &a.cards, Utc::now());
         assert_eq!(
             counts,
             CardCounts {

@@ -310,7 +310,12 @@ pub fn code_lens(st: &State, p: lsp::CodeLensParams) -> Option<Vec<CodeLens>> {
         return Some(Vec::new());
     }
     let snap = snapshot(st, &p.text_document.uri)?;
-    let counts = symbols::card_counts(&snap.analysis.cards, Utc::now());
+    let counts = symbols::card_counts(
+        &snap.text,
+        &snap.analysis.outline,
+        &snap.analysis.cards,
+        Utc::now(),
+    );
     if counts.total == 0 {
         return Some(Vec::new());
     }

@@ -88,12 +88,20 @@ impl PageFacts {
             }
             // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later property
             // groups (refs.rs).
-            let inert = refs::inert_macro_mask(src, &b.inlines);
-            let later = refs::property_lines(b, 1);
+            // Computed at the block's first block reference: most blocks have none.
+            let mut text_only: Option<(Vec<bool>, Vec<Range<usize>>)> = None;
             for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
-                    InlineKind::BlockRef { .. } if inert[k] || refs::within(&later, &x.range) => {}
                     InlineKind::BlockRef { inner, in_embed } => {
+                        let (inert, later) = text_only.get_or_insert_with(|| {
+                            (
+                                refs::inert_macro_mask(src, &b.inlines),
+                                refs::property_lines(b, 1),
+                            )
+                        });
+                        if inert[k] || refs::within(later, &x.range) {
+                            continue;
+                        }
                         // Inline refs are not trimmed; the embed path trims (dialect doc §2.7).
                         let t = &src[inner.clone()];
                         if let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) {

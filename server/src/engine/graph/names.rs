@@ -26,12 +26,13 @@ pub fn page_key(title: &str) -> String {
     if title.is_ascii() {
         return title.to_ascii_lowercase();
     }
-    if unicode_normalization::is_nfc_quick(title.chars())
-        == unicode_normalization::IsNormalized::Yes
+    // util.cljs@0.10.9 line 162 `page-name-sanity-lc`: lower case first, then NFC.
+    let lower = title.to_lowercase();
+    if unicode_normalization::is_nfc_quick(lower.chars()) == unicode_normalization::IsNormalized::Yes
     {
-        return title.to_lowercase();
+        return lower;
     }
-    title.nfc().collect::<String>().to_lowercase()
+    lower.nfc().collect()
 }
 
 /// The file stem Logseq writes for a title under `:triple-lowbar`.

@@ -57,13 +57,14 @@ pub(crate) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
         // `- WAITING id:: …` (a marker before the id on the bullet line, mldoc's title
         // look-ahead) is another layout: moving that line would take the marker along and lose
         // the id (found by tests/test_fix_oracle.py), so neither message nor fix applies.
-        let after_marker = crate::engine::task::task(ctx.src, b).marker.is_some();
-        if !after_marker && crate::engine::blocks::title_after_properties(ctx.src, b).is_some() {
-            if let Some(p) = b
-                .groups
-                .first()
-                .and_then(|g| g.props.first())
-                .filter(|p| p.name == "id")
+        let first_id = b
+            .groups
+            .first()
+            .and_then(|g| g.props.first())
+            .filter(|p| p.name == "id");
+        if let Some(p) = first_id {
+            let after_marker = crate::engine::task::task(ctx.src, b).marker.is_some();
+            if !after_marker && crate::engine::blocks::title_after_properties(ctx.src, b).is_some()
             {
                 out.push(Diagnostic::new(
                     Code::IdBeforeTitle,

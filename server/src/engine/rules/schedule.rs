@@ -15,7 +15,7 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
         let sched: Vec<_> = g
             .props
             .iter()
-            .filter(|p| KEYS.contains(&p.name.as_str()))
+            .filter(|p| p.name.starts_with("card-") && KEYS.contains(&p.name.as_str()))
             .collect();
         if sched.is_empty() {
             continue;
