@@ -9,7 +9,7 @@ use std::ops::Range;
 use crate::engine::analysis::PageAnalysis;
 use crate::engine::completion::{page_ref_text, RefStyle};
 use crate::engine::edit::TextEdit;
-use crate::engine::graph::{names, Graph, Page};
+use crate::engine::graph::{journal, names, Graph, Page};
 use crate::engine::navigation::{file_stem, target_at, Target};
 use crate::engine::outline::{self, BlockKind};
 
@@ -84,6 +84,14 @@ pub fn rename_page(graph: &Graph, old: &str, new_name: &str) -> Result<PageRenam
     if new.contains(['\n', '\r']) || new.contains("[[") || new.contains("]]") {
         return Err(format!(
             "“{new}” cannot be a page name: no line breaks, `[[` or `]]`."
+        ));
+    }
+    // A journal's name is its date (graph/journal.rs), and its references may be written in any
+    // date form (`[[2024-01-31]]`): no rename to or from one.
+    let fmt = &graph.config.date_formatter;
+    if let Some(j) = [old, new].into_iter().find(|n| journal::day(n, fmt).is_some()) {
+        return Err(format!(
+            "“{j}” is a journal date: Logseq names journal pages by their day. Rename refused."
         ));
     }
     let old_key = names::page_key(old);
@@ -228,6 +236,18 @@ mod tests {
             "- #[[new one]] x\n"
         );
         assert_eq!(r.file, None);
+    }
+
+    #[test]
+    fn journals_are_not_renamed() {
+        let g = graph(&[
+            ("journals/2024_01_31.md", "- a day\n"),
+            ("pages/q.md", "- [[Jan 31st, 2024]] [[2024-01-31]]\n"),
+        ]);
+        for (old, new) in [("Jan 31st, 2024", "Holiday"), ("q", "2024-02-01")] {
+            let e = rename_page(&g, old, new).unwrap_err();
+            assert!(e.contains("journal date"), "{e}");
+        }
     }
 
     #[test]

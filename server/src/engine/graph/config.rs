@@ -18,6 +18,8 @@ pub struct GraphConfig {
     pub name_format: NameFormat,
     pub pages_dir: String,
     pub journals_dir: String,
+    /// `:journal/page-title-format`: how journal pages are named (`journal.rs`).
+    pub date_formatter: String,
     /// What makes a page reference (`:property-pages/…`, `:property/separated-by-commas`, …).
     pub refs: RefConfig,
 }
@@ -29,6 +31,7 @@ impl Default for GraphConfig {
             name_format: NameFormat::Legacy,
             pages_dir: "pages".into(),
             journals_dir: "journals".into(),
+            date_formatter: super::journal::DEFAULT_FORMAT.into(),
             refs: RefConfig::default(),
         }
     }
@@ -65,6 +68,9 @@ impl GraphConfig {
         }
         if let Some(d) = v.get("journals-directory").and_then(|f| f.as_str()) {
             c.journals_dir = d.to_string();
+        }
+        if let Some(f) = v.get("journal/page-title-format").and_then(|f| f.as_str()) {
+            c.date_formatter = f.to_string();
         }
         if let Some(e) = v.get("property-pages/enabled?") {
             c.refs.property_pages = e.as_str() != Some("false");

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod edn;
+pub mod journal;
 pub mod names;
 
 use std::collections::{BTreeMap, HashMap};
@@ -179,14 +180,20 @@ impl Page {
 }
 
 /// Title of a page of a graph with `config`, from its `title::` or its file name.
+/// A name that reads as a date is the journal of that day, named in the graph's journal title
+/// format (`journals/2024_01_31.md` is `Jan 31st, 2024`).
 fn title_for(config: &GraphConfig, path: &str, facts: &PageFacts) -> String {
-    if let Some(t) = &facts.title_property {
-        return t.clone();
-    }
-    let file = path.rsplit('/').next().unwrap_or(path);
-    // util.cljs@0.10.9 `path->file-body`: the name up to its last `.` (`about.org` is `about`).
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    names::title_from_stem(stem, config.name_format)
+    let name = match &facts.title_property {
+        Some(t) => t.clone(),
+        None => {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            // util.cljs@0.10.9 `path->file-body`: the name up to its last `.` (`about.org` is
+            // `about`).
+            let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+            names::title_from_stem(stem, config.name_format)
+        }
+    };
+    journal::page_name(&name, &config.date_formatter).unwrap_or(name)
 }
 
 /// A page ready to go into a [`Graph`]: what [`Graph::upsert`] computes before it touches the
@@ -355,7 +362,9 @@ impl Graph {
 
     /// The page a name (title or alias) refers to: a page with that title wins over aliases.
     pub fn page_by_name(&self, name: &str) -> Option<&Page> {
-        let v = self.names.get(&names::page_key(name))?;
+        // `[[2024-01-31]]` is the journal `Jan 31st, 2024` (extract.cljc `page-name->map`).
+        let journal = journal::page_name(name, &self.config.date_formatter);
+        let v = self.names.get(&names::page_key(journal.as_deref().unwrap_or(name)))?;
         let (p, _) = v.iter().find(|(_, title)| *title).or(v.first())?;
         self.pages.get(p)
     }
@@ -378,6 +387,21 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A journal file is the page of its day, found by that name and by any date form
+    /// (block.cljs@0.10.9 line 273 `convert-page-if-journal`; checked against graph-parser by
+    /// tests/test_graph_parser_differential.py).
+    #[test]
+    fn journals_are_named_by_their_day() {
+        let mut g = Graph::new(GraphConfig::default());
+        g.upsert_text("journals/2024_01_31.md".into(), "- a day 😀\n".into());
+        g.upsert_text("pages/2024-02-01.md".into(), "- also a journal\n".into());
+        assert_eq!(g.page("journals/2024_01_31.md").unwrap().title, "Jan 31st, 2024");
+        assert_eq!(g.page("pages/2024-02-01.md").unwrap().title, "Feb 1st, 2024");
+        for name in ["Jan 31st, 2024", "jan 31ST, 2024", "2024-01-31", "2024_01_31"] {
+            assert_eq!(g.page_by_name(name).unwrap().path, "journals/2024_01_31.md", "{name}");
+        }
+    }
 
     fn page(g: &mut Graph, path: &str, text: &str) {
         g.upsert_text(path.to_string(), Arc::from(text));
