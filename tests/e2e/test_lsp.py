@@ -64,7 +64,9 @@ def as_tuples(ds):
 
 @pytest.mark.parametrize("client", CLIENTS)
 async def test_diagnostics_in_the_negotiated_encoding(start, client, lsp_bin, graph):
-    s = await start(client)
+    # Every finding on its own, as `check` lists them (the editor default folds a card's
+    # findings into one: test_one_diagnostic_per_card).
+    s = await start(client, init_options={"oneDiagnosticPerCard": False})
     assert s.enc == ENCODING[client]
     uri = s.open(EMOJI_PAGE)
     ds = await s.diags(uri, lambda ds: {"id-invalid", "card-tag-not-native"} <= set(codes(ds)))
@@ -103,6 +105,45 @@ async def test_diagnostics_in_the_negotiated_encoding(start, client, lsp_bin, gr
         return sorted(conv)
 
     await s.diags(rw, lambda ds: in_utf16(ds) == expected)
+
+
+async def test_one_diagnostic_per_card(start, lsp_bin, graph):
+    """The Readwise page as an editor shows it by default: at most one diagnostic per card, at
+    its tag, naming the card, the card's other findings as related information, and the quick
+    fixes of all of them offered on it (issue 12)."""
+    s = await start("visual-studio-code")
+    rw = s.open(READWISE_PAGE)
+    findings = cli_diagnostics(lsp_bin, graph, READWISE_PAGE)
+    ds = await s.diags(rw, lambda ds: "card-tag-not-native" in codes(ds))
+    text = s.texts[rw]
+    lines = text.split("\n")
+    cards = [i for i, l in enumerate(lines) if "#flashcard" in l]
+    assert len(cards) == 58
+    # The card of a diagnostic: the last line with a card tag at or above it (the tag is on the
+    # card's title line, so a grouped one sits on it).
+    per_card = {}
+    for d in ds:
+        if d.code.startswith("card-") or d.code == "id-before-title":
+            per_card.setdefault(d.range.start.line, []).append(d)
+    assert set(per_card) <= set(cards)
+    assert all(len(v) == 1 for v in per_card.values()), per_card
+    assert len(per_card) == 58
+    assert len(ds) < len(findings) / 2, (len(ds), len(findings))
+    d = per_card[cards[0]][0]
+    assert d.code == "card-tag-not-native"
+    assert lines[d.range.start.line][d.range.start.character:d.range.end.character] == "#flashcard"
+    assert d.message.startswith("Card “") and "more on this card" in d.message, d.message
+    # Information, not the hint's severity: a hint alone is not in VS Code's Problems panel.
+    assert d.severity == T.DiagnosticSeverity.Information
+    assert {r.message.split(":")[0] for r in d.related_information} >= {"card-answer-inline"}
+    # The card with its id on the bullet line: the id fix is offered on the one diagnostic.
+    with_id = next(v[0] for k, v in per_card.items() if "id-before-title" in v[0].message)
+    actions = await s.client.text_document_code_action_async(T.CodeActionParams(
+        text_document=T.TextDocumentIdentifier(uri=rw), range=with_id.range,
+        context=T.CodeActionContext(diagnostics=[with_id])))
+    kinds = {a.title for a in actions}
+    assert len(kinds) >= 2, kinds
+    assert any("id" in t for t in kinds), kinds
 
 
 async def test_indexing_reports_progress(start):

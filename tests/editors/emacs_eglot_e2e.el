@@ -39,8 +39,14 @@
 (defun e2e-codes (diags)
   (mapcar (lambda (d) (plist-get d :code)) diags))
 
+(defun e2e-about (d code)
+  "Whether LSP diagnostic D is rule CODE's finding, alone or among a card's findings shown as
+one (whose message lists the other rules)."
+  (or (equal (plist-get d :code) code)
+      (string-match-p (regexp-quote code) (or (plist-get d :message) ""))))
+
 (defun e2e-count (diags code)
-  (cl-count code (e2e-codes diags) :test #'equal))
+  (cl-count-if (lambda (d) (e2e-about d code)) diags))
 
 (defun e2e-flymake-ours ()
   "Flymake's diagnostics that came from the server, as (BEG END LSP-DIAGNOSTIC), in buffer order."
@@ -101,7 +107,7 @@
         (e2e-step "hover")
 
         ;; The quick fix: `M-x eglot-code-actions' on the diagnostic's text, choosing by title.
-        (let* ((target (or (cl-find-if (lambda (d) (equal (plist-get (nth 2 d) :code) fix-code))
+        (let* ((target (or (cl-find-if (lambda (d) (e2e-about (nth 2 d) fix-code))
                                        (e2e-flymake-ours))
                            (error "flymake has no %s diagnostic" fix-code)))
                (before (e2e-count e2e-raw fix-code))

@@ -31,10 +31,16 @@ local function diagnostics(buf)
   return ds
 end
 
+-- Whether diagnostic d is rule `code`'s finding, alone or among a card's findings shown as one
+-- (whose message lists the other rules).
+local function about(d, code)
+  return d.code == code or (d.message or ""):find(code, 1, true) ~= nil
+end
+
 local function count_code(diags, code)
   local n = 0
   for _, d in ipairs(diags or {}) do
-    if d.code == code then
+    if about(d, code) then
       n = n + 1
     end
   end
@@ -132,7 +138,7 @@ local ok, err = pcall(function()
   -- Quick fix: cursor on the diagnostic, vim.lsp.buf.code_action(), choose by title.
   local target
   for _, d in ipairs(diags) do
-    if d.code == fix_code then
+    if about(d, fix_code) then
       target = d
       break
     end

@@ -17,6 +17,12 @@ function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code ?? '');
 }
 
+// Whether d is rule `code`'s finding, alone or among a card's findings shown as one (whose
+// message lists the other rules).
+function about(d: vscode.Diagnostic, code: string): boolean {
+  return codeOf(d) === code || d.message.includes(code);
+}
+
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 }
@@ -112,7 +118,7 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
     step(`${hovers.length} hover(s) at ${hoverPos.line}:${hoverPos.character}`);
 
     // Quick fix for the first diagnostic with fixCode.
-    const target = before.find((d) => codeOf(d) === fixCode);
+    const target = before.find((d) => about(d, fixCode));
     if (!target) {
       throw new Error(`no ${fixCode} diagnostic to fix`);
     }
@@ -135,13 +141,13 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
       (a): a is vscode.CodeAction =>
         !(typeof (a as vscode.Command).command === 'string') &&
         a.title.startsWith(fixTitle) &&
-        ((a as vscode.CodeAction).diagnostics ?? [target]).some((d) => codeOf(d) === fixCode),
+        ((a as vscode.CodeAction).diagnostics ?? [target]).some((d) => about(d, fixCode)),
     );
     if (!action) {
       throw new Error(`no quick fix for ${fixCode} starting with "${fixTitle}" among ${JSON.stringify(out.actions)}`);
     }
     out.applied = action.title;
-    const countBefore = before.filter((d) => codeOf(d) === fixCode).length;
+    const countBefore = before.filter((d) => about(d, fixCode)).length;
     if (action.edit && !(await vscode.workspace.applyEdit(action.edit))) {
       throw new Error('applyEdit returned false');
     }
@@ -151,11 +157,11 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
     step(`applied "${action.title}"`);
     const after = await waitFor(() => {
       const d = ours(doc.uri);
-      return d.filter((x) => codeOf(x) === fixCode).length < countBefore ? d : undefined;
+      return d.filter((x) => about(x, fixCode)).length < countBefore ? d : undefined;
     }, 30000);
     out.diagnosticsAfter = (after ?? ours(doc.uri)).map(diagJson);
     out.fixCountBefore = countBefore;
-    out.fixCountAfter = (after ?? ours(doc.uri)).filter((d) => codeOf(d) === fixCode).length;
+    out.fixCountAfter = (after ?? ours(doc.uri)).filter((d) => about(d, fixCode)).length;
     out.text = doc.getText();
     if (!after) {
       throw new Error(`the ${fixCode} diagnostic did not go away after the fix`);

@@ -121,8 +121,9 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
 /// escaping was a tenth of a JSON `check`), and serde_json writes the rest.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     let plain = s.as_bytes().chunks(32).all(|c| {
-        !c.iter()
-            .fold(false, |bad, &b| bad | (b < 0x20) | (b == b'"') | (b == b'\\'))
+        !c.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
     });
     if plain {
         out.push(b'"');
@@ -227,7 +228,11 @@ mod tests {
         ] {
             let mut ours = Vec::new();
             json_str(&mut ours, s);
-            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
         }
     }
 }

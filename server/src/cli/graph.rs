@@ -46,7 +46,12 @@ pub fn run(dir: &Path) -> ExitCode {
 }
 
 /// (page name, page object). Journals are named as the graph names them (`engine/graph/journal.rs`).
-fn page_json(graph: &Graph, config: &GraphConfig, path: &str, facts: &PageFacts) -> (String, Value) {
+fn page_json(
+    graph: &Graph,
+    config: &GraphConfig,
+    path: &str,
+    facts: &PageFacts,
+) -> (String, Value) {
     let aliases: Vec<String> = facts.aliases.iter().map(|a| names::page_key(a)).collect();
     let title = graph.title_for(path, facts);
     let day = journal::day(&title, &config.date_formatter);

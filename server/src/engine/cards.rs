@@ -582,25 +582,17 @@ pub fn name(src: &str, card: &Card) -> String {
 /// The front as phase 1 of the review shows it: every cloze hidden as `[...]`, or `(cue)`
 /// (srs.cljs@0.10.9 `cloze-macro-show`).
 pub fn masked(src: &str, card: &Card) -> String {
-    render_front(
-        src,
-        &card.front,
-        &card.clozes,
-        |_, z| match &z.cue {
-            Some(cue) => format!("({cue})"),
-            None => "[...]".to_string(),
-        },
-    )
+    render_front(src, &card.front, &card.clozes, |_, z| match &z.cue {
+        Some(cue) => format!("({cue})"),
+        None => "[...]".to_string(),
+    })
 }
 
 /// The front as "Show clozes" (phase 3) shows it: every cloze as `[answer]`.
 pub fn revealed(src: &str, card: &Card) -> String {
-    render_front(
-        src,
-        &card.front,
-        &card.clozes,
-        |_, z| format!("[{}]", z.answer),
-    )
+    render_front(src, &card.front, &card.clozes, |_, z| {
+        format!("[{}]", z.answer)
+    })
 }
 
 #[cfg(test)]

@@ -87,6 +87,21 @@ codes! {
 pub const DOCS_URL: &str = "https://github.com/logseq-lsp/logseq-lsp/blob/main/docs/rules.md";
 
 impl Code {
+    /// Findings about a card block as a whole (what kind of card it is, what its front and back
+    /// hold, where its id is written), which an editor shows as one per card
+    /// (`grouping::per_card`). Findings at one spot (a cloze, a schedule value, a reference)
+    /// stay there.
+    pub fn is_about_the_card(self) -> bool {
+        matches!(
+            self,
+            Code::CardNoAnswer
+                | Code::CardAnswerInline
+                | Code::CardEmptyQuestion
+                | Code::CardTagNotNative
+                | Code::IdBeforeTitle
+        )
+    }
+
     pub fn docs_url(self) -> String {
         format!("{DOCS_URL}#{}", self.as_str())
     }
@@ -108,6 +123,9 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     pub message: String,
     pub related: Vec<Related>,
+    /// The findings this one stands for, when an editor shows a card's findings as one
+    /// (`grouping::per_card`); their quick fixes are this one's. Empty otherwise.
+    pub folded: Vec<Diagnostic>,
 }
 
 impl Diagnostic {
@@ -118,6 +136,7 @@ impl Diagnostic {
             range,
             message: message.into(),
             related: Vec::new(),
+            folded: Vec::new(),
         }
     }
 }

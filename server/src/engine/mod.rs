@@ -12,6 +12,7 @@ pub mod fixes;
 pub mod folding;
 pub mod fuzzy;
 pub mod graph;
+pub mod grouping;
 pub mod hover;
 pub mod ids;
 pub mod inline;

@@ -89,7 +89,10 @@ pub fn rename_page(graph: &Graph, old: &str, new_name: &str) -> Result<PageRenam
     // A journal's name is its date (graph/journal.rs), and its references may be written in any
     // date form (`[[2024-01-31]]`): no rename to or from one.
     let fmt = &graph.config.date_formatter;
-    if let Some(j) = [old, new].into_iter().find(|n| journal::day(n, fmt).is_some()) {
+    if let Some(j) = [old, new]
+        .into_iter()
+        .find(|n| journal::day(n, fmt).is_some())
+    {
         return Err(format!(
             "“{j}” is a journal date: Logseq names journal pages by their day. Rename refused."
         ));

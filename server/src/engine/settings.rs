@@ -22,6 +22,9 @@ pub struct Settings {
     pub inlay_hint_max_length: usize,
     /// A code lens on each page with cards: how many, due, new.
     pub code_lens: bool,
+    /// The editor shows a card's findings about the card as a whole as one diagnostic at its
+    /// tag (`grouping::per_card`); `check` always lists each.
+    pub one_diagnostic_per_card: bool,
     /// The server waits until edits pause this long before it sends diagnostics (at most 500 ms
     /// after the first edit). 0 sends after every change.
     pub debounce_ms: u64,
@@ -48,6 +51,7 @@ impl Default for Settings {
             inlay_hints: true,
             inlay_hint_max_length: DEFAULT_INLAY_HINT_MAX_LENGTH,
             code_lens: true,
+            one_diagnostic_per_card: true,
             debounce_ms: DEFAULT_DEBOUNCE_MS,
             refs: crate::engine::refs::RefConfig::default(),
         }
@@ -145,6 +149,12 @@ impl Settings {
                     Some(b) => self.code_lens = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
+                "oneDiagnosticPerCard" | "one_diagnostic_per_card" | "one-diagnostic-per-card" => {
+                    match val.as_bool() {
+                        Some(b) => self.one_diagnostic_per_card = b,
+                        None => warnings.push(format!("`{k}` must be true or false")),
+                    }
+                }
                 "debounceMs" | "debounce_ms" | "debounce-ms" => match val.as_u64() {
                     Some(n) => self.debounce_ms = n,
                     None => warnings.push(format!("`{k}` must be a number of milliseconds")),

@@ -284,7 +284,12 @@ pub struct CardCounts {
     pub not_native: usize,
 }
 
-pub fn card_counts(src: &str, o: &outline::Outline, cards: &[Card], now: DateTime<Utc>) -> CardCounts {
+pub fn card_counts(
+    src: &str,
+    o: &outline::Outline,
+    cards: &[Card],
+    now: DateTime<Utc>,
+) -> CardCounts {
     let mut c = CardCounts::default();
     for k in cards {
         c.total += 1;

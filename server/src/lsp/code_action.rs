@@ -97,7 +97,13 @@ pub fn code_actions(
         // sends none (a plain "code actions here" request) gets fixes for what overlaps the range.
         let pairs: Vec<(lsp::Diagnostic, &Diagnostic)> = if params.context.diagnostics.is_empty() {
             let r = range_to_offsets(&snap.text, &snap.index, params.range, enc);
-            let hit: Vec<&Diagnostic> = engine.iter().filter(|d| overlaps(&d.range, &r)).collect();
+            // A card's findings shown as one (grouping.rs) are here wherever one of them is.
+            let hit: Vec<&Diagnostic> = engine
+                .iter()
+                .filter(|d| {
+                    overlaps(&d.range, &r) || d.folded.iter().any(|f| overlaps(&f.range, &r))
+                })
+                .collect();
             // Converted together: positions along a long line are found in one walk.
             let owned: Vec<Diagnostic> = hit.iter().map(|d| (*d).clone()).collect();
             to_lsp(st, &uri, &snap, &owned)
@@ -127,10 +133,17 @@ pub fn code_actions(
         };
         let mut new_id = new_uuid;
         for (l, d) in pairs {
-            for (i, f) in fixes::fixes_for(&ctx, d, &mut new_id)
-                .into_iter()
-                .enumerate()
-            {
+            // One diagnostic standing for a card's findings offers the fixes of each.
+            let members = if d.folded.is_empty() {
+                std::slice::from_ref(d)
+            } else {
+                &d.folded[..]
+            };
+            let found: Vec<_> = members
+                .iter()
+                .flat_map(|m| fixes::fixes_for(&ctx, m, &mut new_id))
+                .collect();
+            for (i, f) in found.into_iter().enumerate() {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: f.title,
                     kind: Some(CodeActionKind::QUICKFIX),

@@ -25,6 +25,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::engine::diagnostic::{capped, Code, Diagnostic, Severity};
 use crate::engine::graph::PageFacts;
+use crate::engine::grouping;
 use crate::engine::rules;
 use crate::engine::text::{LineIndex, Positions};
 
@@ -255,7 +256,7 @@ fn publish(st: &State, uri: &Uri, diagnostics: &[lsp::Diagnostic], version: Opti
 /// indexed, nothing for ignored files and Org pages.
 pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
     let settings = st.settings();
-    match &snap.path {
+    let d = match &snap.path {
         DocPath::Ignored(_) => Vec::new(),
         p if p.is_org() => Vec::new(),
         DocPath::Page(path) if st.graph_rules_on() => {
@@ -267,6 +268,13 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
             rules::finish(d, &settings)
         }
         _ => rules::finish(snap.analysis.local.clone(), &settings),
+    };
+    match &snap.path {
+        DocPath::Page(path) if settings.one_diagnostic_per_card => {
+            let a = &snap.analysis;
+            grouping::per_card(&snap.text, path, &a.outline, &a.cards, d)
+        }
+        _ => d,
     }
 }
 

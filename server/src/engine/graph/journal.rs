@@ -105,7 +105,9 @@ fn parse(name: &str, format: &str) -> Option<u32> {
     let (mut y, mut m, mut d) = (None, None, None);
     let digits = |s: &str, min: usize, max: usize| -> Option<(u32, usize)> {
         let n = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
-        (n >= min).then(|| (s[..n].parse().ok(), n)).and_then(|(v, n)| Some((v?, n)))
+        (n >= min)
+            .then(|| (s[..n].parse().ok(), n))
+            .and_then(|(v, n)| Some((v?, n)))
     };
     let word = |s: &str, words: &[&str], len: Option<usize>| -> Option<(u32, usize)> {
         words.iter().enumerate().find_map(|(k, w)| {
@@ -130,7 +132,9 @@ fn parse(name: &str, format: &str) -> Option<u32> {
             Tok::Field("d") => digits(rest, 1, 2).inspect(|(v, _)| d = Some(*v))?,
             Tok::Field("do") => {
                 let (v, n) = digits(rest, 1, 2)?;
-                let suffix = rest[n..].get(..2).filter(|s| s.eq_ignore_ascii_case(ordinal(v)))?;
+                let suffix = rest[n..]
+                    .get(..2)
+                    .filter(|s| s.eq_ignore_ascii_case(ordinal(v)))?;
                 d = Some(v);
                 (v, n + suffix.len())
             }
@@ -191,11 +195,17 @@ mod tests {
     fn a_configured_format_names_the_journals() {
         let f = "EEEE, dd.MM.yyyy";
         assert_eq!(title(20240131, f).as_deref(), Some("Wednesday, 31.01.2024"));
-        assert_eq!(page_name("2024_01_31", f).as_deref(), Some("Wednesday, 31.01.2024"));
+        assert_eq!(
+            page_name("2024_01_31", f).as_deref(),
+            Some("Wednesday, 31.01.2024")
+        );
         assert_eq!(day("wednesday, 31.01.2024", f), Some(20240131));
         // The wrong weekday is no date.
         assert_eq!(day("Monday, 31.01.2024", f), None);
-        assert_eq!(page_name("2024-01-31", "yyyy/MM/dd").as_deref(), Some("2024/01/31"));
+        assert_eq!(
+            page_name("2024-01-31", "yyyy/MM/dd").as_deref(),
+            Some("2024/01/31")
+        );
         assert_eq!(title(20240131, "'week' ww"), None);
     }
 }

@@ -364,7 +364,9 @@ impl Graph {
     pub fn page_by_name(&self, name: &str) -> Option<&Page> {
         // `[[2024-01-31]]` is the journal `Jan 31st, 2024` (extract.cljc `page-name->map`).
         let journal = journal::page_name(name, &self.config.date_formatter);
-        let v = self.names.get(&names::page_key(journal.as_deref().unwrap_or(name)))?;
+        let v = self
+            .names
+            .get(&names::page_key(journal.as_deref().unwrap_or(name)))?;
         let (p, _) = v.iter().find(|(_, title)| *title).or(v.first())?;
         self.pages.get(p)
     }
@@ -396,10 +398,25 @@ mod tests {
         let mut g = Graph::new(GraphConfig::default());
         g.upsert_text("journals/2024_01_31.md".into(), "- a day 😀\n".into());
         g.upsert_text("pages/2024-02-01.md".into(), "- also a journal\n".into());
-        assert_eq!(g.page("journals/2024_01_31.md").unwrap().title, "Jan 31st, 2024");
-        assert_eq!(g.page("pages/2024-02-01.md").unwrap().title, "Feb 1st, 2024");
-        for name in ["Jan 31st, 2024", "jan 31ST, 2024", "2024-01-31", "2024_01_31"] {
-            assert_eq!(g.page_by_name(name).unwrap().path, "journals/2024_01_31.md", "{name}");
+        assert_eq!(
+            g.page("journals/2024_01_31.md").unwrap().title,
+            "Jan 31st, 2024"
+        );
+        assert_eq!(
+            g.page("pages/2024-02-01.md").unwrap().title,
+            "Feb 1st, 2024"
+        );
+        for name in [
+            "Jan 31st, 2024",
+            "jan 31ST, 2024",
+            "2024-01-31",
+            "2024_01_31",
+        ] {
+            assert_eq!(
+                g.page_by_name(name).unwrap().path,
+                "journals/2024_01_31.md",
+                "{name}"
+            );
         }
     }
 

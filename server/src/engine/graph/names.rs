@@ -28,7 +28,8 @@ pub fn page_key(title: &str) -> String {
     }
     // util.cljs@0.10.9 line 162 `page-name-sanity-lc`: lower case first, then NFC.
     let lower = title.to_lowercase();
-    if unicode_normalization::is_nfc_quick(lower.chars()) == unicode_normalization::IsNormalized::Yes
+    if unicode_normalization::is_nfc_quick(lower.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
         return lower;
     }
