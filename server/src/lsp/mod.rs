@@ -18,6 +18,7 @@ mod hover;
 mod index;
 mod links;
 mod log;
+mod memory;
 mod navigation;
 mod output;
 mod position;
@@ -57,6 +58,7 @@ const IN_FLIGHT: usize = 4096;
 pub fn serve() -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(memory::on_park)
         .build()
     {
         Ok(rt) => rt,
@@ -593,6 +595,9 @@ impl LanguageServer for Backend {
             }
         });
         st.publisher.closed(uri);
+        if st.docs.is_empty() {
+            memory::release_soon(st);
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -68,6 +68,8 @@ pub struct State {
     /// Bumped by each (re)index; an index build that finishes after a newer one started is dropped.
     pub index_generation: AtomicU64,
     pub shutdown_requested: AtomicBool,
+    /// Bumped by each request to give memory back (`release_memory_soon`): the last one wins.
+    pub release_generation: AtomicU64,
     pub publisher: Publisher,
     /// Our own path to stdout, for the big notifications (output.rs).
     pub output: Output,
@@ -111,6 +113,7 @@ impl State {
             index_ready: AtomicBool::new(false),
             index_generation: AtomicU64::new(0),
             shutdown_requested: AtomicBool::new(false),
+            release_generation: AtomicU64::new(0),
             lost: DashSet::new(),
             completions: AtomicU64::new(0),
             searches: tokio::sync::Semaphore::new(1),

@@ -19,7 +19,7 @@ use super::state::State;
 /// The one thread workspace-symbol searches run on: a search of a big graph (~200 ms on 20,000
 /// pages) leaves the other core to completions and hovers, which the user waits for while
 /// typing (issue 16's load test), instead of taking the whole shared rayon pool.
-fn symbol_pool() -> &'static rayon::ThreadPool {
+pub fn symbol_pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
