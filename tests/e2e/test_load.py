@@ -50,7 +50,7 @@ def test_cancelled_and_superseded_searches_are_answered_request_cancelled(lsp_bi
     assert all(len(v) == 1 for v in got.values()), got
     cancelled = [i for i in ids[1:] if got[i][0].get("error", {}).get("code") == REQUEST_CANCELLED]
     assert len(cancelled) == 19, {i: got[i][0] for i in ids}
-    # A newer completion for the same document supersedes the older ones: 10 `[[` completions
+    # A newer completion supersedes the older ones: 10 `[[` completions
     # in one write, each answered once; all but the last RequestCancelled, the last with items.
     uri = s.open("pages/typing.md", "- see [[a\n")
     comp = lambda i: {"jsonrpc": "2.0", "id": i, "method": "textDocument/completion",
@@ -62,6 +62,14 @@ def test_cancelled_and_superseded_searches_are_answered_request_cancelled(lsp_bi
     assert got["c9"][0]["result"]["items"]
     older = [got[i][0].get("error", {}).get("code") for i in cids[:-1]]
     assert older == [REQUEST_CANCELLED] * 9, older
+    # For any document: the editor shows one completion list, so one asked for on another page
+    # supersedes it too.
+    other = s.open("pages/other.md", "- see [[b\n")
+    s.send(comp("d0"), {**comp("d1"), "params": {"textDocument": {"uri": other},
+                                                  "position": {"line": 0, "character": 9}}})
+    got = answers(s, ["d0", "d1"])
+    assert got["d0"][0].get("error", {}).get("code") == REQUEST_CANCELLED, got
+    assert got["d1"][0]["result"]["items"], got
     # And a hover queued behind all of that is answered.
     assert "error" not in s.hover("h", "pages/typing.md", 0, 3)
     assert s.stop()[0] == 0
@@ -206,11 +214,12 @@ def test_soak_random_edits_on_50_pages_match_a_fresh_server_and_memory_returns(l
         rss_idle = rss_kib(s.p.pid)
     print(f"\nsoak: RSS after indexing {rss_indexed} KiB, after 5,000 edits and closing {rss_closed} KiB "
           f"({rss_closed / rss_indexed:.3f}), idle {rss_idle} KiB ({rss_idle / rss_indexed:.3f})")
-    # INTERIM, not the target: issue 16 asks for 1.10; measured 1.53-1.69 (44 -> 69-74 MB on
-    # this graph; 127 MB before diagnostics were computed at most 4 pages at a time). Where the
-    # rest stays (allocator caches or a real leak) is not found yet; this bound catches a leak
-    # that grows with the edits.
-    assert rss_idle <= rss_indexed * 2.0
+    # INTERIM, not the target: issue 16 asks for 1.10; measured 1.24-1.29 (44 -> 57 MB on this
+    # graph) since every thread collects its heap once the last page closes (lsp/memory.rs),
+    # 1.53-1.69 before. The rest is pages still holding a few live blocks (the re-read texts
+    # of the closed pages, spread over many threads' heaps) as far as seen; this bound catches
+    # a leak that grows with the edits.
+    assert rss_idle <= rss_indexed * 1.5
     assert s.stop()[0] == 0
 
 
@@ -221,12 +230,17 @@ def percentile(xs, p):
 
 def test_load_1000_pipelined_mixed_requests(lsp_bin, big_graph, tmp_path):
     # As a busy editor sends them: keystrokes, `((` and `[[` completions, hovers, workspace
-    # symbols (a tenth of them cancelled), all pipelined. Latencies are printed for
-    # BENCHMARKS.md, not asserted; asserted: each request answered once, cancelled ones
-    # RequestCancelled or answered before the cancel was read.
+    # symbols (a third of them cancelled), pipelined: the client never waits for an answer
+    # before sending on, and sends one message (a keystroke or a request) every PACE ms
+    # (LOGSEQ_LSP_LOAD_PACE_MS, default 20: 50 a second, faster than anyone types; 0 writes all
+    # of them at once, a burst no editor sends). Latency is from the client's write to its read
+    # of the answer, queueing included. Printed for BENCHMARKS.md, not asserted; asserted: each
+    # request answered once, cancelled ones RequestCancelled or answered before the cancel was
+    # read, and completions answered with items or RequestCancelled (superseded by a newer one).
     # The 5,000-page graph keeps the soak and load under a minute; LOGSEQ_LSP_LOAD_PAGES=20000
     # runs it on the issue's 20,000 pages (BENCHMARKS.md has both).
     pages_n = int(os.environ.get("LOGSEQ_LSP_LOAD_PAGES", "5000"))
+    pace = float(os.environ.get("LOGSEQ_LSP_LOAD_PACE_MS", "20")) / 1000
     root = big_graph
     if pages_n != 5000:
         root = tmp_path / f"g{pages_n}"
@@ -242,16 +256,28 @@ def test_load_1000_pipelined_mixed_requests(lsp_bin, big_graph, tmp_path):
     for p in opened:
         s.open(p, texts[p])
     sent, kinds, cancelled = {}, {}, set()
+    next_at = time.monotonic()
+
+    def send(*msgs):
+        # One message every `pace`, reading answers while waiting for its time.
+        nonlocal next_at
+        for m in msgs:
+            while (left := next_at - time.monotonic()) > 0:
+                s.pump(left)
+            s.send(m)
+            next_at = max(next_at + pace, time.monotonic()) if pace else next_at
+            s.pump(0)
+
     for n in range(1000):
         p = rng.choice(opened)
         uri = s.uri(p)
         k = rng.choice(["hover", "hover", "hover", "block", "page", "symbol", "type", "type"])
         if k == "type":
             versions[p] += 1
-            s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                    "params": {"textDocument": {"uri": uri, "version": versions[p]},
-                               "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
-                                                             "end": {"line": 0, "character": 0}}, "text": "x"}]}})
+            send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                  "params": {"textDocument": {"uri": uri, "version": versions[p]},
+                             "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                           "end": {"line": 0, "character": 0}}, "text": "x"}]}})
             texts[p] = "x" + texts[p]
             continue
         rid = f"q{n}"
@@ -264,9 +290,9 @@ def test_load_1000_pipelined_mixed_requests(lsp_bin, big_graph, tmp_path):
             versions[p] += 1
             add = "\n- ((pod" if k == "block" else "\n- [[kub"
             end = utf16_position(texts[p], len(texts[p]))
-            s.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                    "params": {"textDocument": {"uri": uri, "version": versions[p]},
-                               "contentChanges": [{"range": {"start": end, "end": end}, "text": add}]}})
+            send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                  "params": {"textDocument": {"uri": uri, "version": versions[p]},
+                             "contentChanges": [{"range": {"start": end, "end": end}, "text": add}]}})
             texts[p] += add
             msg = {"jsonrpc": "2.0", "id": rid, "method": "textDocument/completion",
                    "params": {"textDocument": {"uri": uri},
@@ -274,13 +300,12 @@ def test_load_1000_pipelined_mixed_requests(lsp_bin, big_graph, tmp_path):
         else:
             msg = {"jsonrpc": "2.0", "id": rid, "method": "workspace/symbol",
                    "params": {"query": rng.choice(["pod", "what is", "kub", "median"])}}
-        s.send(msg)
+        send(msg)
         sent[rid] = time.monotonic()
         kinds[rid] = k
         if k == "symbol" and rng.random() < 0.3:
-            s.send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": rid}})
+            send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": rid}})
             cancelled.add(rid)
-        s.pump(0)
     for rid in sent:
         s.answer(rid, timeout=120)
     arrived = {}
@@ -294,9 +319,16 @@ def test_load_1000_pipelined_mixed_requests(lsp_bin, big_graph, tmp_path):
         if "error" in m:
             assert m["error"]["code"] == REQUEST_CANCELLED, m
             assert rid in cancelled or kinds[rid] in ("block", "page"), m
-    lat = {k: [1000 * (arrived[r][0] - sent[r]) for r in sent if kinds[r] == k] for k in set(kinds.values())}
-    print(f"\nload ({pages_n} pages, 1,000 pipelined): " + ", ".join(
-        f"{k} n={len(v)} p50 {percentile(v, 0.5):.1f} ms p99 {percentile(v, 0.99):.1f} ms"
-        for k, v in sorted(lat.items())))
+        elif kinds[rid] in ("block", "page"):
+            assert m["result"]["items"], m
+    ms = lambda r: 1000 * (arrived[r][0] - sent[r])
+    lat = {k: [ms(r) for r in sent if kinds[r] == k] for k in set(kinds.values())}
+    answered = {k: [ms(r) for r in sent if kinds[r] == k and "result" in arrived[r][1]]
+                for k in ("block", "page")}
+    fmt = lambda v: f"n={len(v)} p50 {percentile(v, 0.5):.1f} ms p99 {percentile(v, 0.99):.1f} ms" if v else "n=0"
+    print(f"\nload ({pages_n} pages, 1,000 pipelined, one message every {pace * 1000:g} ms): "
+          + ", ".join(f"{k} {fmt(v)}" for k, v in sorted(lat.items())))
+    print("completions answered with items (the rest superseded): "
+          + ", ".join(f"{k} {fmt(v)}" for k, v in answered.items()))
     print(f"cancelled symbols: {sum(1 for r in cancelled if 'error' in arrived[r][1])} of {len(cancelled)}")
     assert s.stop()[0] == 0

@@ -1,8 +1,9 @@
 //! `textDocument/completion`: the engine finds the context and the items (engine::completion);
 //! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
 //! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
-//! searches take turns, and a completion superseded by a newer one for the same document (or
-//! cancelled) while it waits never runs.
+//! the `((` and `[[` searches take turns (apart from workspace-symbol searches), and a completion
+//! superseded by a newer one (for any document: the editor shows one list) or cancelled while it
+//! waits never runs.
 //!
 //! A block without an `id::` gets a fresh id when its item is accepted: in the same document
 //! through `additionalTextEdits`, in another page through a command the client runs on accept
@@ -50,7 +51,7 @@ pub async fn completion(
     let c = match cx {
         Context::Block { query, range } => {
             // Searches take turns; one that waited and is no longer wanted stops here.
-            let _turn = st.search_turn().await;
+            let _turn = st.completion_turn().await;
             if !fresh() {
                 return None;
             }
@@ -82,6 +83,7 @@ pub async fn completion(
             range,
             style,
         } => {
+            let _turn = st.completion_turn().await;
             if !fresh() {
                 return None;
             }

@@ -24,6 +24,7 @@ use crate::engine::settings::{Settings, SETTINGS_FILE};
 use super::config;
 use super::documents::DocPath;
 use super::log::{ask, log, spawn_logged, warn_user};
+use super::memory;
 use super::state::{is_config_file, rel_of, State};
 
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -245,6 +246,8 @@ async fn run(state: Arc<State>, generation: u64) {
     );
     log(&state.client, MessageType::INFO, msg.clone());
     progress.finish(msg).await;
+    // The files read and the old graph are freed: their pages go back.
+    memory::release_soon(&state);
     if !state.negotiated().watch_dynamic {
         start_polling(&state);
     }

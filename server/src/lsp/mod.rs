@@ -18,6 +18,7 @@ mod hover;
 mod index;
 mod links;
 mod log;
+mod memory;
 mod navigation;
 mod output;
 mod position;
@@ -47,14 +48,17 @@ use self::state::{file_path, Negotiated, State};
 
 /// How many requests tower-lsp-server keeps in flight. Its default (4) let four requests that
 /// wait (a search, a client that does not answer) stop the reading of every later message,
-/// cancellations included; handlers run off the reading task (`off_thread`), so more in flight
-/// costs nothing while they wait.
-const IN_FLIGHT: usize = 64;
+/// cancellations included; 64 let 64 queued searches (a client typing into the symbol search)
+/// stop it too, and a hover behind them waited for all of them (issue 16's load test: hover
+/// p99 5 s). Handlers run off the reading task (`off_thread`) and waiting ones cost a few
+/// hundred bytes each, so the bound is only there to stop a runaway client.
+const IN_FLIGHT: usize = 4096;
 
 /// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
 pub fn serve() -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_park(memory::on_park)
         .build()
     {
         Ok(rt) => rt,
@@ -591,6 +595,9 @@ impl LanguageServer for Backend {
             }
         });
         st.publisher.closed(uri);
+        if st.docs.is_empty() {
+            memory::release_soon(st);
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -653,21 +660,20 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        // A newer completion for the same document supersedes this one (typing `((abc` sends
-        // one per key): it answers RequestCancelled instead of searching for a stale prefix.
-        let uri = params.text_document_position.text_document.uri.clone();
-        let seq = self.st.completion_started(&uri);
+        // A newer completion (for any document: the editor shows one list) supersedes this one
+        // (typing `((abc` sends one per key): it answers RequestCancelled instead of searching
+        // for a stale prefix.
+        let seq = self.st.completion_started();
         let st = self.st.clone();
         let fresh = {
             let st = self.st.clone();
-            let uri = uri.clone();
-            move || st.completion_current(&uri, seq)
+            move || st.completion_current(seq)
         };
         let r = spawn_guarded(self.client(), "completion", async move {
             completion::completion(st, params, fresh).await
         })
         .await?;
-        if !self.st.completion_current(&uri, seq) {
+        if !self.st.completion_current(seq) {
             return Err(tower_lsp_server::jsonrpc::Error::request_cancelled());
         }
         Ok(r)
@@ -728,6 +734,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         // Searches take turns (one at a time): a queued one that is cancelled never runs.
         let _turn = self.st.search_turn().await;
+        // Completions waiting for their turn go first (the user is typing); the permit is only
+        // a place in their queue, let go at once.
+        drop(self.st.completion_turn().await);
         let st = self.st.clone();
         off_thread(self.client(), "workspace/symbol", move || {
             symbols::workspace_symbols(&st, params)

@@ -68,17 +68,26 @@ pub struct State {
     /// Bumped by each (re)index; an index build that finishes after a newer one started is dropped.
     pub index_generation: AtomicU64,
     pub shutdown_requested: AtomicBool,
+    /// Bumped by each request to give memory back (`release_memory_soon`): the last one wins.
+    pub release_generation: AtomicU64,
     pub publisher: Publisher,
     /// Our own path to stdout, for the big notifications (output.rs).
     pub output: Output,
     /// Documents whose text was lost (a didChange that could not be read, framing.rs): unknown
     /// until the editor sends their whole text.
     pub lost: DashSet<Uri>,
-    /// The latest completion request per document (a count), so older ones can give up.
-    completions: DashMap<Uri, u64>,
-    /// One search (workspace symbols, `((` block search) at a time; the rest wait their turn,
-    /// where a cancellation drops them before they cost anything.
+    /// The latest completion request (a count), so older ones can give up. One for all
+    /// documents: an editor shows one completion list, at its cursor, so a completion asked
+    /// for anywhere supersedes every older one (per document, a client asking in turn on many
+    /// pages queued a search per page).
+    completions: AtomicU64,
+    /// One workspace-symbol search at a time; the rest wait their turn, where a cancellation
+    /// drops them before they cost anything.
     searches: tokio::sync::Semaphore,
+    /// One completion search (`((` blocks, `[[` pages) at a time, apart from the symbol
+    /// searches: a completion is what the user waits for while typing, and it never queues
+    /// behind a symbol search. One that is superseded while it waits never runs.
+    completing: tokio::sync::Semaphore,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -104,9 +113,11 @@ impl State {
             index_ready: AtomicBool::new(false),
             index_generation: AtomicU64::new(0),
             shutdown_requested: AtomicBool::new(false),
+            release_generation: AtomicU64::new(0),
             lost: DashSet::new(),
-            completions: DashMap::new(),
+            completions: AtomicU64::new(0),
             searches: tokio::sync::Semaphore::new(1),
+            completing: tokio::sync::Semaphore::new(1),
         })
     }
 
@@ -146,20 +157,22 @@ impl State {
         *write(&self.root) = r;
     }
 
-    /// Records a new completion request for `uri`; its number, for [`State::completion_current`].
-    pub fn completion_started(&self, uri: &Uri) -> u64 {
-        let mut n = self.completions.entry(uri.clone()).or_insert(0);
-        *n += 1;
-        *n
+    /// Records a new completion request; its number, for [`State::completion_current`].
+    pub fn completion_started(&self) -> u64 {
+        self.completions.fetch_add(1, Ordering::AcqRel) + 1
     }
-    /// Whether completion `seq` is still the latest for `uri`.
-    pub fn completion_current(&self, uri: &Uri, seq: u64) -> bool {
-        self.completions.get(uri).is_some_and(|n| *n == seq)
+    /// Whether completion `seq` is still the latest.
+    pub fn completion_current(&self, seq: u64) -> bool {
+        self.completions.load(Ordering::Acquire) == seq
     }
 
-    /// Waits for the turn to run a search (see `searches`).
+    /// Waits for the turn to run a symbol search (see `searches`).
     pub async fn search_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         self.searches.acquire().await.ok()
+    }
+    /// Waits for the turn to run a completion search (see `completing`).
+    pub async fn completion_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.completing.acquire().await.ok()
     }
 
     pub fn graph_rules_on(&self) -> bool {

@@ -16,6 +16,20 @@ use super::navigation::Texts;
 use super::position::range_to_lsp;
 use super::state::State;
 
+/// The one thread workspace-symbol searches run on: a search of a big graph (~200 ms on 20,000
+/// pages) leaves the other core to completions and hovers, which the user waits for while
+/// typing (issue 16's load test), instead of taking the whole shared rayon pool.
+pub fn symbol_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "logseq-lsp-symbols".to_string())
+            .build()
+            .expect("a one-thread pool can be built")
+    })
+}
+
 /// How many workspace symbols one query returns at most.
 const WORKSPACE_LIMIT: usize = 200;
 
@@ -97,13 +111,15 @@ pub fn workspace_symbols(st: &State, p: WorkspaceSymbolParams) -> Option<Workspa
         let ix = st.index();
         (page_names(&ix.graph), ix.graph.config.refs.clone())
     };
-    let found = symbols::workspace_symbols(
-        &pages,
-        &p.query,
-        &settings.card_tags,
-        &refs,
-        WORKSPACE_LIMIT,
-    );
+    let found = symbol_pool().install(|| {
+        symbols::workspace_symbols(
+            &pages,
+            &p.query,
+            &settings.card_tags,
+            &refs,
+            WORKSPACE_LIMIT,
+        )
+    });
     for s in &found {
         // In path order, as the graph keeps its pages.
         if let Ok(i) = pages.binary_search_by(|p| p.path.as_str().cmp(&s.path)) {
