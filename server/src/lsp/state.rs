@@ -14,6 +14,7 @@ use crate::disk;
 use crate::engine::settings::Settings;
 use crate::engine::text::Encoding;
 
+use super::block_ids::Promises;
 use super::config::Config;
 use super::diagnostics::Publisher;
 use super::documents::{DocPath, Document};
@@ -79,6 +80,8 @@ pub struct State {
     /// One search (workspace symbols, `((` block search) at a time; the rest wait their turn,
     /// where a cancellation drops them before they cost anything.
     searches: tokio::sync::Semaphore,
+    /// Ids `((` completion items promised to blocks of other pages (block_ids.rs).
+    pub promises: Promises,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -107,6 +110,7 @@ impl State {
             lost: DashSet::new(),
             completions: DashMap::new(),
             searches: tokio::sync::Semaphore::new(1),
+            promises: Promises::default(),
         })
     }
 
