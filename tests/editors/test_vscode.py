@@ -49,6 +49,15 @@ TYPING_FIRST_LINE = "- A unique sentence about 🦀 crabs"
 # Typed key by key into the editor (its auto-closing pairs close `[[` and `((` as a user sees it).
 COMPLETION_CASES = ["- [[Kub", "- ((NoOps", "- ((what is a"]
 SCREENSHOT_CASE = "- ((what is a"
+# The settings editor: its search, its selected tab, and the settings it lists.
+SETTINGS_JS = ("(() => { const e = Array.from(document.querySelectorAll('.settings-editor'))"
+               ".find(x => x.offsetParent !== null); if (!e) return null;"
+               " const q = e.querySelector('.settings-header .monaco-editor .view-lines');"
+               " const tab = e.querySelector('.settings-tabs-widget .checked');"
+               " return {query: q ? q.innerText : null, tab: tab ? tab.innerText : null,"
+               " rows: Array.from(e.querySelectorAll('.setting-item-contents'))"
+               ".filter(r => r.offsetParent !== null)"
+               ".map(r => ({text: r.innerText, input: !!r.querySelector('input')}))}; })()")
 VISIBLE_TEXT = ("Array.from(document.querySelectorAll('{sel}'))"
                 ".filter(e => e.offsetParent !== null).map(e => e.innerText).join('\\n')")
 
@@ -122,6 +131,22 @@ class Cdp:
             self.call("Input.dispatchKeyEvent", type="keyDown", key=ch, text=ch, unmodifiedText=ch)
             self.call("Input.dispatchKeyEvent", type="keyUp", key=ch)
             time.sleep(0.05)
+
+    def click(self, selector: str, text: str):
+        """A mouse click on the middle of the visible element matching `selector` with `text`,
+        once it stays put (a notification slides in)."""
+        where = (f"(() => {{ const b = Array.from(document.querySelectorAll({json.dumps(selector)}))"
+                 f".find(e => e.offsetParent !== null && e.innerText.trim() === {json.dumps(text)});"
+                 " if (!b) return null; const r = b.getBoundingClientRect();"
+                 " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        def settled():
+            before = self.eval(where)
+            time.sleep(0.3)
+            return before if before is not None and before == self.eval(where) else None
+        x, y = wait_until(settled, 15, f"{text!r} on screen, in place")
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def key(self, key: str, code: str, vk: int, modifiers: int = 0, text: str | None = None):
         down = {"type": "keyDown" if text else "rawKeyDown", "key": key, "code": code,
@@ -371,6 +396,16 @@ def test_vscode_extension(lsp_bin, tmp_path):
                     ".map(e => e.innerText).join('\\n')")
         missing_msg = wait_until(lambda: "cargo install --path server" in (cdp.eval(toast_js) or "")
                                  and cdp.eval(toast_js), 30, "the missing-server notification", [cs, chrome])
+        # Its "Open Settings" button, clicked: the settings editor on the setting, where it applies.
+        cdp.click(".notifications-toasts .notification-list-item .monaco-button", "Open Settings")
+        settings = wait_until(lambda: cdp.eval(SETTINGS_JS), 15, "the settings editor", [cs, chrome])
+        time.sleep(0.5)
+        settings = cdp.eval(SETTINGS_JS)
+    except BaseException:
+        if cdp:  # what the workbench showed when it failed
+            screenshot(cdp, tmp_path, "failure.png")
+            print(f"\nscreenshot of the failure: {tmp_path / 'failure.png'}")
+        raise
     finally:
         if cdp:
             cdp.close()
@@ -381,7 +416,8 @@ def test_vscode_extension(lsp_bin, tmp_path):
     print(f"\nVS Code (code-server 4.100.3): install .vsix {t_install:.1f} s, run {t_run:.1f} s, "
           f"total {time.monotonic() - t_start:.1f} s; self-test {result['ms']} ms: {result['steps']}\n"
           f"missing-server notification: {missing_msg!r}\n"
-          f"completion lists: { {t: c['rows'][:3] for t, c in completions.items()} }")
+          f"completion lists: { {t: c['rows'][:3] for t, c in completions.items()} }\n"
+          f"remote: {result.get('remoteName')!r}; settings editor: {settings!r}")
 
     # The bundled server: inside the installed extension, and it runs (same version as the build).
     server = Path(result["server"] or "")
@@ -402,4 +438,9 @@ def test_vscode_extension(lsp_bin, tmp_path):
     assert "logseq-lsp" in problems and "card-answer-inline" in problems, problems[:2000]
     assert QUICKFIX_TITLE in quickfix_menu, quickfix_menu
     check_completions(completions, graph)
+    # "Open Settings" shows the setting, editable, in the tab where it applies (code-server is a
+    # remote window: a machine-scoped setting is set in its Remote tab, which the User tab omits).
+    assert settings["query"] == "logseqLsp.serverPath", settings
+    assert [r["input"] for r in settings["rows"] if "Server Path" in r["text"]] == [True], settings
+    assert result["remoteName"] and "Remote" in (settings["tab"] or ""), settings
     # (VS Code itself saves files a workspace edit changed: its setting files.refactoring.autoSave.)

@@ -215,9 +215,21 @@ function reportMissingServer(): void {
     .showErrorMessage(`Logseq LSP: ${what} ${INSTALL_HINT}`, 'Open Settings')
     .then((choice) => {
       if (choice) {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'logseqLsp.serverPath');
+        void openServerPathSetting();
       }
     });
+}
+
+/** The settings editor on logseqLsp.serverPath, in the tab where it applies: a remote window
+ * (code-server, Remote-SSH, WSL) runs the server on the remote machine, and a machine-scoped
+ * setting is set in the Remote tab there (the User tab does not list it). */
+export async function openServerPathSetting(): Promise<void> {
+  const query = `${SECTION}.serverPath`;
+  if (vscode.env.remoteName) {
+    await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+  } else {
+    await vscode.commands.executeCommand('workbench.action.openSettings', query);
+  }
 }
 
 async function stopAll(): Promise<void> {

@@ -82,6 +82,7 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
 
     // Which server runs: with no settings and nothing on PATH, the one the .vsix bundles.
     out.server = resolveServer() ?? null;
+    out.remoteName = vscode.env.remoteName ?? null;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     step(`opened ${doc.uri.toString()} (${doc.languageId})`);
