@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real editors that tests/editors/ drives headlessly, idempotently:
-#   apt      Debian packages: neovim (0.7.2), emacs-nox + elpa-eglot, chromium, libkrb5-dev, ripgrep
+#   apt      Debian packages: neovim (0.7.2), emacs-nox + elpa-eglot + elpa-markdown-mode, chromium, libkrb5-dev, ripgrep
 #   code     code-server 4.100.3 (VS Code 1.100.3) from npm, under .cache/code-server, built with no
 #            GitHub access (its postinstall would download ripgrep and prebuilds)
 #   vscode   the extension's npm dependencies and compiled code; packaged with the server into
@@ -22,7 +22,7 @@ say() { echo "== [install-editors $((SECONDS - t0))s] $*"; }
 
 # --- Debian packages --------------------------------------------------------------------------
 if want apt; then
-  pkgs=(neovim emacs-nox elpa-eglot chromium libkrb5-dev ripgrep)
+  pkgs=(neovim emacs-nox elpa-eglot elpa-markdown-mode chromium libkrb5-dev ripgrep)
   missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")

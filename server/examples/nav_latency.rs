@@ -85,7 +85,11 @@ fn main() {
         names.len()
     );
     for q in ["", "kub", "api server basics"] {
-        let (d, hits) = time(runs, || search_pages(&names, q, completion::LIMIT));
+        let typing = completion::Typing {
+            path: None,
+            range: &(0..0),
+        };
+        let (d, hits) = time(runs, || search_pages(&names, q, completion::LIMIT, typing));
         println!("[[ {q:?}: {d:?}, {} hits", hits.len());
     }
     let (d, keys) = time(runs, || completion::keys_in_use(&g));

@@ -486,6 +486,26 @@ async def test_code_action_creates_a_missing_page(start, client):
     assert not [a for a in acts or [] if a.title.startswith("Create page")]
 
 
+async def test_a_space_asks_again_only_inside_a_reference(start, nav_graph):
+    """A space is a trigger character (VS Code closed its list at the space of `((what is a`),
+    answered only where a `((` or `[[` query goes on past it (issue 12)."""
+    s = await start("visual-studio-code")
+    await indexed(s)
+    assert " " in s.result.capabilities.completion_provider.trigger_characters
+
+    async def by_space(uri, pos):
+        ctx = T.CompletionContext(T.CompletionTriggerKind.TriggerCharacter, trigger_character=" ")
+        return await s.client.text_document_completion_async(
+            T.CompletionParams(T.TextDocumentIdentifier(uri), pos, context=ctx))
+    uri = s.open("pages/spaces.md", "- 😀 plain words \n  \n- ((target \n- [[my \n")
+    assert await by_space(uri, at(s, uri, "words ", 6)) is None
+    assert await by_space(uri, position_of(s.texts[uri], s.texts[uri].index("\n  \n") + 3, s.enc)) is None
+    res = await by_space(uri, at(s, uri, "((target ", 9))
+    assert res.items and all(i.text_edit.new_text.startswith("((") for i in res.items), res
+    res = await by_space(uri, at(s, uri, "[[my ", 5))
+    assert "My Page 😀" in [i.label for i in res.items], res
+
+
 async def test_capabilities_are_declared(start):
     s = await start("visual-studio-code")
     c = s.result.capabilities

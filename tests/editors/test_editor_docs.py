@@ -1,7 +1,10 @@
-"""The editor integrations agree with the server: every rule code is a VS Code setting, and the
-configuration snippets of editors/README.md for editors without a test here parse."""
+"""The editor integrations agree with the server: every rule code and setting is a VS Code setting
+(generated from `logseq-lsp settings`), and the configuration snippets of editors/README.md for
+editors without a test here parse."""
 import json
 import re
+import subprocess
+import sys
 import tomllib
 
 from editor_support import REPO_ROOT
@@ -33,6 +36,20 @@ def test_vscode_settings_list_every_rule():
     commands = {c["command"] for c in pkg["contributes"]["commands"]}
     assert commands == {"logseqLsp.restartServer", "logseqLsp.showLog"}
     assert "workspaceContains:**/logseq/config.edn" in pkg["activationEvents"]
+
+
+def test_vscode_settings_are_generated_from_the_server(lsp_bin):
+    """package.json's settings are what scripts/gen-vscode-settings.py makes of `logseq-lsp
+    settings` (the settings the server reads, their defaults, every rule)."""
+    r = subprocess.run([sys.executable, "scripts/gen-vscode-settings.py", "--check", "--bin", str(lsp_bin)],
+                       cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    listing = json.loads(subprocess.run([str(lsp_bin), "settings"], capture_output=True, text=True,
+                                        timeout=30).stdout)
+    props = json.loads((REPO_ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))[
+        "contributes"]["configuration"]["properties"]
+    assert {f"logseqLsp.{s['key']}" for s in listing["settings"]} <= set(props)
+    assert [r["code"] for r in listing["rules"]] == rule_codes()
 
 
 def test_helix_snippet_parses():

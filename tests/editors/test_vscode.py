@@ -3,8 +3,16 @@
 and no logseq-lsp on PATH, so the bundled server runs. The extension's self-test (env LOGSEQ_LSP_SELFTEST_*) opens a
 page of a copy of the example graph, waits for the server's diagnostics, hovers a card, applies a
 quick fix, and leaves a card hover on screen; the test checks what it wrote, checks through
-Chromium's DevTools protocol that the hover widget really shows the question and answer, and takes a
-screenshot (saved to LOGSEQ_LSP_SCREENSHOT when that is set; docs/vscode-hover.png was made so).
+Chromium's DevTools protocol that the hover widget really shows the question and answer.
+
+Then the test works the workbench through the DevTools protocol as a user does, asking the
+self-test only for what the extension host alone can do (open a page, put the cursor on a
+diagnostic, read the editor's text): the Problems panel, Ctrl+. for the quick fix menu, and
+completion typed key by key (`[[Kub`, `((NoOps`, `((what is a`, with the editor's own
+auto-closing) in the suggest widget, Enter on its first item, and the exact text that leaves,
+including the `id::` written under a block that had none. Screenshots of the hover, the Problems
+panel, the quick fix menu and the completion list are kept (LOGSEQ_LSP_SCREENSHOTS=docs wrote
+the README's docs/vscode-*.png).
 
 Install: ./scripts/install-editors.sh (code-server under .cache/, Debian's chromium), then
 ./scripts/package-vscode.sh after the release build (the .vsix)."""
@@ -13,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,6 +40,26 @@ CODE_SERVER = Path(os.environ.get("LOGSEQ_LSP_CODE_SERVER")
                    or REPO_ROOT / ".cache" / "code-server" / "bin" / "code-server")
 VSCODE_EXT = REPO_ROOT / "editors" / "vscode"
 RUN_TIMEOUT = 180  # seconds for the whole editor run (about 30 s here)
+CTRL = 2  # DevTools modifier bit
+QUICKFIX_CODE, QUICKFIX_TITLE = FIX_CODE, FIX_TITLE  # the page has more than the one fixed
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+NOOPS_ID = "63c66a0c-59bc-4f1b-9492-d21bd5eff3cc"  # `- What is NoOps? #flashcard`, its id:: bullet
+TYPING = "pages/typing.md"
+TYPING_FIRST_LINE = "- A unique sentence about 🦀 crabs"
+# Typed key by key into the editor (its auto-closing pairs close `[[` and `((` as a user sees it).
+COMPLETION_CASES = ["- [[Kub", "- ((NoOps", "- ((what is a"]
+SCREENSHOT_CASE = "- ((what is a"
+# The settings editor: its search, its selected tab, and the settings it lists.
+SETTINGS_JS = ("(() => { const e = Array.from(document.querySelectorAll('.settings-editor'))"
+               ".find(x => x.offsetParent !== null); if (!e) return null;"
+               " const q = e.querySelector('.settings-header .monaco-editor .view-lines');"
+               " const tab = e.querySelector('.settings-tabs-widget .checked');"
+               " return {query: q ? q.innerText : null, tab: tab ? tab.innerText : null,"
+               " rows: Array.from(e.querySelectorAll('.setting-item-contents'))"
+               ".filter(r => r.offsetParent !== null)"
+               ".map(r => ({text: r.innerText, input: !!r.querySelector('input')}))}; })()")
+VISIBLE_TEXT = ("Array.from(document.querySelectorAll('{sel}'))"
+                ".filter(e => e.offsetParent !== null).map(e => e.innerText).join('\\n')")
 
 
 def free_port() -> int:
@@ -96,6 +125,105 @@ class Cdp:
     def close(self):
         self.ws.close()
 
+    def type_text(self, text: str):
+        """Key by key, as typed (each character goes through the editor's typing handlers)."""
+        for ch in text:
+            self.call("Input.dispatchKeyEvent", type="keyDown", key=ch, text=ch, unmodifiedText=ch)
+            self.call("Input.dispatchKeyEvent", type="keyUp", key=ch)
+            time.sleep(0.05)
+
+    def click(self, selector: str, text: str):
+        """A mouse click on the middle of the visible element matching `selector` with `text`,
+        once it stays put (a notification slides in)."""
+        where = (f"(() => {{ const b = Array.from(document.querySelectorAll({json.dumps(selector)}))"
+                 f".find(e => e.offsetParent !== null && e.innerText.trim() === {json.dumps(text)});"
+                 " if (!b) return null; const r = b.getBoundingClientRect();"
+                 " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        def settled():
+            before = self.eval(where)
+            time.sleep(0.3)
+            return before if before is not None and before == self.eval(where) else None
+        x, y = wait_until(settled, 15, f"{text!r} on screen, in place")
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def key(self, key: str, code: str, vk: int, modifiers: int = 0, text: str | None = None):
+        down = {"type": "keyDown" if text else "rawKeyDown", "key": key, "code": code,
+                "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk, "modifiers": modifiers}
+        if text:
+            down["text"] = text
+        self.call("Input.dispatchKeyEvent", **down)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=code,
+                  windowsVirtualKeyCode=vk, nativeVirtualKeyCode=vk, modifiers=modifiers)
+
+
+class Ops:
+    """Asks the extension's self-test for one step (`<out>.do-N`) and waits for its answer."""
+
+    def __init__(self, out: Path, procs):
+        self.out, self.procs, self.n = out, procs, 0
+
+    def do(self, op: str, **args) -> dict:
+        self.n += 1
+        done = Path(f"{self.out}.done-{self.n}")
+        Path(f"{self.out}.do-{self.n}.tmp").write_text(json.dumps({"op": op, **args}))
+        Path(f"{self.out}.do-{self.n}.tmp").rename(f"{self.out}.do-{self.n}")
+        wait_until(done.is_file, 30, f"the self-test's answer to {op}", self.procs)
+        answer = json.loads(done.read_text(encoding="utf-8"))
+        assert answer["ok"], f"{op}: {answer.get('error')}"
+        return answer
+
+
+def screenshot(cdp: Cdp, tmp_path: Path, name: str, clip: dict | None = None) -> bytes:
+    """A PNG of the workbench (or of `clip`), kept in tmp_path and, with
+    LOGSEQ_LSP_SCREENSHOTS=DIR (docs/ for the README's), in DIR."""
+    params = {"format": "png"}
+    if clip:
+        params["clip"] = clip
+    shot = base64.b64decode(cdp.call("Page.captureScreenshot", **params)["data"])
+    (tmp_path / name).write_bytes(shot)
+    if os.environ.get("LOGSEQ_LSP_SCREENSHOTS"):
+        (Path(os.environ["LOGSEQ_LSP_SCREENSHOTS"]) / name).write_bytes(shot)
+    return shot
+
+
+def suggest_rows(cdp: Cdp) -> list[str] | None:
+    """The suggest widget's rows, top first (label and detail), once it lists something."""
+    rows = cdp.eval(
+        "Array.from(document.querySelectorAll('.suggest-widget.visible .monaco-list-row'))"
+        ".sort((a, b) => (+a.dataset.index) - (+b.dataset.index))"
+        ".map(r => r.getAttribute('aria-label') || r.innerText)")
+    return rows or None
+
+
+def check_completions(completions: dict, graph: Path):
+    def result(typed):
+        c = completions[typed]
+        lines = c["texts"][str(graph / TYPING)].split("\n")
+        return c, lines, lines[c["cursorLine"]]
+
+    c, lines, line = result("- [[Kub")
+    assert c["rows"][0].startswith("Kubernetes in Action"), c["rows"]
+    assert line == "- [[Kubernetes in Action]]", lines
+    c, lines, line = result("- ((NoOps")
+    assert c["rows"][0].startswith("What is NoOps?"), c["rows"]
+    assert line == f"- (({NOOPS_ID}))", lines
+    # The first match has no id: accepting it writes one under it in its page (the server's
+    # workspace/applyEdit, run by the item's command).
+    c, lines, line = result("- ((what is a")
+    m = re.fullmatch(rf"- \(\(({UUID})\)\)", line)
+    assert m, lines
+    page = c["texts"][str(graph / PAGE)].split("\n")
+    title = c["rows"][0].split(" #")[0].split(",")[0]
+    at = next(i for i, x in enumerate(page) if title in x)
+    assert page[at + 1].strip() == f"id:: {m.group(1)}", page[at:at + 3]
+    assert sum(f"id:: {m.group(1)}" in x for x in page) == 1, "the id was written twice"
+    # The whole typed page: its first line, then each case's line.
+    assert lines[0] == TYPING_FIRST_LINE
+    assert [x for x in lines[1:] if x] == [
+        "- [[Kubernetes in Action]]", f"- (({NOOPS_ID}))", f"- (({m.group(1)}))"], lines
+
 
 def stop(p: subprocess.Popen | None):
     if p is None or p.poll() is not None:
@@ -134,6 +262,7 @@ def test_vscode_extension(lsp_bin, tmp_path):
     t_start = time.monotonic()
 
     graph = copy_graph(tmp_path)
+    (graph / TYPING).write_text(TYPING_FIRST_LINE + "\n", encoding="utf-8")
     ext_dir, user_data, home = tmp_path / "extensions", tmp_path / "user-data", tmp_path / "home"
     (user_data / "User").mkdir(parents=True)
     home.mkdir()
@@ -217,18 +346,66 @@ def test_vscode_extension(lsp_bin, tmp_path):
                           ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().bottom))")
         width, height = cdp.eval("[window.innerWidth, window.innerHeight]")
         clip = {"x": 0, "y": 0, "width": width, "height": min(height, int(bottom) + 240), "scale": 1}
-        shot = base64.b64decode(cdp.call("Page.captureScreenshot", format="png", clip=clip)["data"])
-        (tmp_path / "vscode-hover.png").write_bytes(shot)
-        if os.environ.get("LOGSEQ_LSP_SCREENSHOT"):
-            Path(os.environ["LOGSEQ_LSP_SCREENSHOT"]).write_bytes(shot)
+        shot = screenshot(cdp, tmp_path, "vscode-hover.png", clip)
+        ops = Ops(out, [cs, chrome])
 
-        # Phase 2: the self-test points logseqLsp.serverPath at nothing; the extension must
-        # tell the user how to install the server.
-        Path(f"{out}.continue").write_text("go")
+        # The Problems panel (View > Problems), and the quick fix menu (Ctrl+. on a diagnostic).
+        ops.do("problems")
+        problems = wait_until(lambda: cdp.eval(VISIBLE_TEXT.format(sel=".markers-panel")), 15,
+                              "the Problems panel", [cs, chrome])
+        time.sleep(0.5)
+        screenshot(cdp, tmp_path, "vscode-problems.png")
+        ops.do("closePanel")
+        ops.do("cursorAt", file=str(graph / PAGE), code=QUICKFIX_CODE)
+        time.sleep(0.3)
+        cdp.key(".", "Period", 190, modifiers=CTRL)
+        quickfix_menu = wait_until(lambda: cdp.eval(VISIBLE_TEXT.format(sel=".action-widget")), 15,
+                                   "the quick fix menu", [cs, chrome])
+        time.sleep(0.3)
+        screenshot(cdp, tmp_path, "vscode-quickfix.png")
+        cdp.key("Escape", "Escape", 27)
+
+        # Completion through the suggest widget: type, wait for the list, Enter on its first item.
+        typing = graph / TYPING
+        completions = {}
+        for typed in COMPLETION_CASES:
+            ops.do("newLine", file=str(typing))
+            cdp.type_text(typed)
+            rows = wait_until(lambda: suggest_rows(cdp), 20, f"the suggest widget for {typed!r}", [cs, chrome])
+            time.sleep(0.3)
+            rows = suggest_rows(cdp)  # the list as it settled (a re-request may replace it)
+            if typed == SCREENSHOT_CASE:
+                screenshot(cdp, tmp_path, "vscode-completion.png")
+            before = ops.do("texts", files=[str(typing)])["texts"][str(typing)]
+            cdp.key("Enter", "Enter", 13, text="\r")
+            files = [str(typing), str(graph / PAGE)]
+            done = wait_until(lambda: (t := ops.do("texts", files=files)) and t["texts"][str(typing)] != before and t,
+                              15, f"the accepted completion of {typed!r}", [cs, chrome])
+            if typed.startswith("- ((") and "((" + NOOPS_ID not in done["texts"][str(typing)]:
+                # A block without an id gets one: wait for the server's edit of its page.
+                ref = re.findall(rf"\(\(({UUID})\)\)", done["texts"][str(typing)])
+                if ref:
+                    done = wait_until(lambda: (t := ops.do("texts", files=files))
+                                      and f"id:: {ref[-1]}" in t["texts"][str(graph / PAGE)] and t,
+                                      15, f"the id:: of {ref[-1]}", [cs, chrome]) or done
+            completions[typed] = {"rows": rows, "texts": done["texts"], "cursorLine": done["cursorLine"]}
+
+        # The extension's "server not found" message: serverPath pointed at nothing.
+        ops.do("missingServer")
         toast_js = ("Array.from(document.querySelectorAll('.notifications-toasts .notification-list-item'))"
                     ".map(e => e.innerText).join('\\n')")
         missing_msg = wait_until(lambda: "cargo install --path server" in (cdp.eval(toast_js) or "")
                                  and cdp.eval(toast_js), 30, "the missing-server notification", [cs, chrome])
+        # Its "Open Settings" button, clicked: the settings editor on the setting, where it applies.
+        cdp.click(".notifications-toasts .notification-list-item .monaco-button", "Open Settings")
+        settings = wait_until(lambda: cdp.eval(SETTINGS_JS), 15, "the settings editor", [cs, chrome])
+        time.sleep(0.5)
+        settings = cdp.eval(SETTINGS_JS)
+    except BaseException:
+        if cdp:  # what the workbench showed when it failed
+            screenshot(cdp, tmp_path, "failure.png")
+            print(f"\nscreenshot of the failure: {tmp_path / 'failure.png'}")
+        raise
     finally:
         if cdp:
             cdp.close()
@@ -238,7 +415,9 @@ def test_vscode_extension(lsp_bin, tmp_path):
 
     print(f"\nVS Code (code-server 4.100.3): install .vsix {t_install:.1f} s, run {t_run:.1f} s, "
           f"total {time.monotonic() - t_start:.1f} s; self-test {result['ms']} ms: {result['steps']}\n"
-          f"missing-server notification: {missing_msg!r}")
+          f"missing-server notification: {missing_msg!r}\n"
+          f"completion lists: { {t: c['rows'][:3] for t, c in completions.items()} }\n"
+          f"remote: {result.get('remoteName')!r}; settings editor: {settings!r}")
 
     # The bundled server: inside the installed extension, and it runs (same version as the build).
     server = Path(result["server"] or "")
@@ -255,4 +434,13 @@ def test_vscode_extension(lsp_bin, tmp_path):
     check_fix({**result, "actions": result["actions"], "fix_count_before": result["fixCountBefore"],
                "fix_count_after": result["fixCountAfter"]}, result["text"])
     assert len(shot) > 10000, "the screenshot is suspiciously small"
+    # (VS Code lists no hints there: the id-before-title ones are in the editor only.)
+    assert "logseq-lsp" in problems and "card-answer-inline" in problems, problems[:2000]
+    assert QUICKFIX_TITLE in quickfix_menu, quickfix_menu
+    check_completions(completions, graph)
+    # "Open Settings" shows the setting, editable, in the tab where it applies (code-server is a
+    # remote window: a machine-scoped setting is set in its Remote tab, which the User tab omits).
+    assert settings["query"] == "logseqLsp.serverPath", settings
+    assert [r["input"] for r in settings["rows"] if "Server Path" in r["text"]] == [True], settings
+    assert result["remoteName"] and "Remote" in (settings["tab"] or ""), settings
     # (VS Code itself saves files a workspace edit changed: its setting files.refactoring.autoSave.)

@@ -31,6 +31,11 @@ let missingServerReported = false;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Logseq LSP', { log: true });
   bundledServer = path.join(context.extensionPath, 'server', EXE);
+  const declared = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } })
+    .contributes?.configuration?.properties ?? {};
+  serverKeys = Object.keys(declared)
+    .map((k) => k.slice(SECTION.length + 1))
+    .filter((k) => k !== 'serverPath' && !k.startsWith('trace.'));
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('logseqLsp.restartServer', restartAll),
@@ -121,26 +126,27 @@ function isExecutable(p: string): boolean {
   }
 }
 
+/** The settings the server reads: the extension's settings but its own (serverPath, trace.*).
+ * package.json lists them, generated from `logseq-lsp settings` (scripts/gen-vscode-settings.py). */
+let serverKeys: string[] = [];
+
 /** The settings the server reads, without unset values (unset keys keep the graph's
  * logseq-lsp.toml or the server's defaults). */
 export function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   const out: Record<string, unknown> = {};
-  const cardTags = cfg.get<string[] | null>('cardTags');
-  if (Array.isArray(cardTags)) {
-    out.cardTags = cardTags;
-  }
-  const rules = cfg.get<Record<string, string> | null>('rules');
-  if (rules && typeof rules === 'object' && Object.keys(rules).length > 0) {
-    out.rules = { ...rules };
-  }
-  const ignore = cfg.get<string[] | null>('ignore');
-  if (Array.isArray(ignore)) {
-    out.ignore = ignore;
-  }
-  const debounce = cfg.get<number | null>('debounceMs');
-  if (typeof debounce === 'number') {
-    out.debounceMs = debounce;
+  for (const key of serverKeys) {
+    const v = cfg.get<unknown>(key);
+    if (v === null || v === undefined) {
+      continue;
+    }
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      if (Object.keys(v).length > 0) {
+        out[key] = { ...v };
+      }
+    } else {
+      out[key] = Array.isArray(v) ? [...v] : v;
+    }
   }
   return out;
 }
@@ -215,9 +221,21 @@ function reportMissingServer(): void {
     .showErrorMessage(`Logseq LSP: ${what} ${INSTALL_HINT}`, 'Open Settings')
     .then((choice) => {
       if (choice) {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'logseqLsp.serverPath');
+        void openServerPathSetting();
       }
     });
+}
+
+/** The settings editor on logseqLsp.serverPath, in the tab where it applies: a remote window
+ * (code-server, Remote-SSH, WSL) runs the server on the remote machine, and a machine-scoped
+ * setting is set in the Remote tab there (the User tab does not list it). */
+export async function openServerPathSetting(): Promise<void> {
+  const query = `${SECTION}.serverPath`;
+  if (vscode.env.remoteName) {
+    await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+  } else {
+    await vscode.commands.executeCommand('workbench.action.openSettings', query);
+  }
 }
 
 async function stopAll(): Promise<void> {

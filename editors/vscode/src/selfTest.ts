@@ -1,7 +1,8 @@
 // End-to-end self-test, run only when LOGSEQ_LSP_SELFTEST_FILE is set (tests/editors/test_vscode.py
 // sets it on code-server). It drives the real editor as a user would: open a page, wait for the
-// server's diagnostics, hover a card, apply a quick fix, and finally leave a card hover open on
-// screen for a screenshot. Everything it saw goes to LOGSEQ_LSP_SELFTEST_OUT as JSON.
+// server's diagnostics, hover a card, apply a quick fix, and leave a card hover open on screen for
+// a screenshot. Everything it saw goes to LOGSEQ_LSP_SELFTEST_OUT as JSON. Then it answers the
+// test's requests (`runOp`) while the test types into the workbench.
 //   LOGSEQ_LSP_SELFTEST_HOVER_TEXT  text on the card line to hover (its first occurrence)
 //   LOGSEQ_LSP_SELFTEST_FIX_CODE    rule code of the diagnostic to fix (its first occurrence)
 //   LOGSEQ_LSP_SELFTEST_FIX_TITLE   start of the quick fix's title
@@ -87,6 +88,7 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
 
     // Which server runs: with no settings and nothing on PATH, the one the .vsix bundles.
     out.server = resolveServer() ?? null;
+    out.remoteName = vscode.env.remoteName ?? null;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     step(`opened ${doc.uri.toString()} (${doc.languageId})`);
@@ -208,18 +210,87 @@ export async function runSelfTest(file: string, outFile: string, log: vscode.Out
     return;
   }
 
-  // Phase 2, once the test has taken its screenshot and writes `<out>.continue`: point
-  // logseqLsp.serverPath at a file that does not exist; the extension must say how to install
+  // Then the test drives the workbench as a user would (keys and clicks through Chromium) and asks
+  // this side for what only the extension host can do or see: `<out>.do-N` holds a JSON
+  // {op, ...}; the answer goes to `<out>.done-N`. The last op, "missingServer", points
+  // logseqLsp.serverPath at a file that does not exist: the extension must say how to install
   // the server (the test reads the notification in the workbench).
-  const deadline = Date.now() + 120000;
-  while (!fs.existsSync(`${outFile}.continue`)) {
-    if (Date.now() > deadline) {
-      return;
+  for (let n = 1; ; n++) {
+    const ask = `${outFile}.do-${n}`;
+    const deadline = Date.now() + 300000;
+    while (!fs.existsSync(ask)) {
+      if (Date.now() > deadline) {
+        return;
+      }
+      await sleep(100);
     }
-    await sleep(200);
+    let answer: Json;
+    try {
+      answer = { ok: true, ...(await runOp(JSON.parse(fs.readFileSync(ask, 'utf8')) as Json)) };
+    } catch (e) {
+      answer = { ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+    }
+    fs.writeFileSync(`${outFile}.done-${n}.tmp`, JSON.stringify(answer, null, 2));
+    fs.renameSync(`${outFile}.done-${n}.tmp`, `${outFile}.done-${n}`);
+    step(`op ${n}: ${JSON.stringify(answer).slice(0, 200)}`);
   }
-  await vscode.workspace
-    .getConfiguration('logseqLsp')
-    .update('serverPath', '/nonexistent/logseq-lsp', vscode.ConfigurationTarget.Global);
-  step('serverPath set to /nonexistent/logseq-lsp');
+}
+
+/** One step the test asks for (see the end of runSelfTest). */
+async function runOp(op: Json): Promise<Json> {
+  switch (op.op) {
+    case 'problems': {
+      // The Problems panel, as View > Problems opens it.
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return {};
+    }
+    case 'closePanel': {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      return {};
+    }
+    case 'cursorAt': {
+      // The cursor on the first diagnostic with `code` in `file` (its editor in front): where a
+      // user clicks before Ctrl+. (the test presses it).
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(String(op.file)));
+      const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      const d = ours(doc.uri).find((x) => codeOf(x) === op.code);
+      if (!d) {
+        throw new Error(`no ${String(op.code)} diagnostic in ${doc.uri.fsPath}`);
+      }
+      editor.selection = new vscode.Selection(d.range.start, d.range.start);
+      editor.revealRange(d.range, vscode.TextEditorRevealType.InCenter);
+      return { line: d.range.start.line, message: d.message };
+    }
+    case 'newLine': {
+      // `file` in front with the cursor on a new empty last line, ready for typing.
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(String(op.file)));
+      const editor = await vscode.window.showTextDocument(doc, { preview: false });
+      const end = doc.lineAt(doc.lineCount - 1).range.end;
+      if (doc.lineAt(doc.lineCount - 1).text !== '') {
+        await editor.edit((e) => e.insert(end, '\n'));
+      }
+      const last = doc.lineAt(doc.lineCount - 1).range.end;
+      editor.selection = new vscode.Selection(last, last);
+      editor.revealRange(new vscode.Range(last, last), vscode.TextEditorRevealType.InCenter);
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      return { line: last.line };
+    }
+    case 'texts': {
+      // What the editor holds for each file (saved or not), and the cursor's line.
+      const texts: Record<string, string> = {};
+      for (const f of op.files as string[]) {
+        texts[f] = (await vscode.workspace.openTextDocument(vscode.Uri.file(f))).getText();
+      }
+      const e = vscode.window.activeTextEditor;
+      return { texts, activeFile: e?.document.uri.fsPath, cursorLine: e?.selection.active.line };
+    }
+    case 'missingServer': {
+      await vscode.workspace
+        .getConfiguration('logseqLsp')
+        .update('serverPath', '/nonexistent/logseq-lsp', vscode.ConfigurationTarget.Global);
+      return {};
+    }
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}`);
+  }
 }

@@ -1,4 +1,4 @@
-//! The command line face: `check`, `fix`, `cards`, `outline`, `graph`, `serve`. Thin: argument parsing and
+//! The command line face: `check`, `fix`, `cards`, `outline`, `graph`, `settings`, `serve`. Thin: argument parsing and
 //! output formats over the engine.
 
 mod cards;
@@ -8,6 +8,7 @@ mod graph;
 mod graph_refs;
 mod outline;
 mod session;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +70,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
         format: OutlineFormat,
     },
+    /// Print the settings the server reads (name, kind, default, description) and the rules,
+    /// as JSON.
+    Settings,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Cards { paths, format }) => cards::run(&paths, format),
         Some(Command::Outline { file, format: _ }) => outline::run(&file),
         Some(Command::Graph { dir, format: _ }) => graph::run(&dir),
+        Some(Command::Settings) => settings::run(),
     }
 }
 

@@ -168,7 +168,14 @@ pub fn complete(r: &Request, new_id: &mut dyn FnMut() -> String) -> Option<Compl
             query,
             range,
             style,
-        } => page_items(&page_names(r.graph), query, range, *style, &typed(range)),
+        } => page_items(
+            &page_names(r.graph),
+            query,
+            range,
+            *style,
+            &typed(range),
+            r.path,
+        ),
         Context::Macro { query, range } => macro_items(query, range, r.snippets, &typed(range)),
         Context::PropertyKey {
             query,
@@ -788,8 +795,20 @@ pub struct PageName {
     pub detail: String,
 }
 
+/// Where a page name is being typed: the reference at `range` of page `path` names nothing yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Typing<'a> {
+    pub path: Option<&'a str>,
+    pub range: &'a Range<usize>,
+}
+
 /// Page titles, aliases and names only referenced so far, matching `query`, best first.
-pub fn search_pages(pages: &[PageNames], query: &str, limit: usize) -> Vec<(i64, PageName)> {
+pub fn search_pages(
+    pages: &[PageNames],
+    query: &str,
+    limit: usize,
+    typing: Typing,
+) -> Vec<(i64, PageName)> {
     let q = Query::new(query);
     let mut seen: HashSet<String> = HashSet::new();
     let mut out: Vec<(i64, PageName)> = Vec::new();
@@ -810,12 +829,16 @@ pub fn search_pages(pages: &[PageNames], query: &str, limit: usize) -> Vec<(i64,
             }
         }
     }
-    // Referenced names without a page (Logseq lists them as pages too), after every real page:
-    // the text being typed is such a name itself (`[[kub]]` auto-closed by the editor), and
-    // ranking it first made Enter keep what was typed (issue 12).
+    // Referenced names without a page (Logseq lists them as pages too), after every real page.
+    // Not the reference being typed (`[[kub]]` as the editor auto-closed it): offered, it made
+    // Enter keep what was typed, and Emacs took the typed text for a finished completion.
     let mut referenced: Vec<(i64, &str)> = Vec::new();
     for p in pages {
+        let here = typing.path == Some(p.path.as_str());
         for r in &p.refs {
+            if here && r.start < typing.range.end && typing.range.start < r.end {
+                continue;
+            }
             let name = p.text.get(r.clone()).map_or("", ref_name);
             if let Some(s) = (!name.is_empty()).then(|| q.score(name)).flatten() {
                 referenced.push((s - 1, name));
@@ -878,8 +901,9 @@ pub fn page_items(
     range: &Range<usize>,
     style: RefStyle,
     typed: &str,
+    path: Option<&str>,
 ) -> Completion {
-    let items = search_pages(pages, query, LIMIT)
+    let items = search_pages(pages, query, LIMIT, Typing { path, range })
         .into_iter()
         .map(|(_, p)| Item {
             edit: TextEdit::replace(range.clone(), page_ref_text(&p.name, style)),

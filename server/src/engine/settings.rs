@@ -32,6 +32,117 @@ pub struct Settings {
     pub refs: crate::engine::refs::RefConfig,
 }
 
+/// What a setting holds (the editors' settings schemas are made from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingKind {
+    /// A list of non-empty names.
+    Names,
+    /// A table of rule code = severity or `off`.
+    Rules,
+    /// A list of graph-relative paths.
+    Paths,
+    Bool,
+    /// A whole number (`min` at least).
+    Number {
+        min: u64,
+    },
+}
+
+/// A setting the server reads, by its name in `initializationOptions`, `didChangeConfiguration`
+/// and `logseq-lsp.toml` (where `snake_case` and `kebab-case` spellings work too).
+#[derive(Debug, Clone, Copy)]
+pub struct SettingInfo {
+    pub key: &'static str,
+    pub kind: SettingKind,
+    pub description: &'static str,
+}
+
+/// Every setting, in the order editors list them (`logseq-lsp settings` prints them with their
+/// defaults; the VS Code extension's are generated from that, scripts/gen-vscode-settings.py).
+pub const SETTINGS: &[SettingInfo] = &[
+    SettingInfo {
+        key: "cardTags",
+        kind: SettingKind::Names,
+        description: "Tags (page names) that make a block a flashcard, for example `[\"card\", \"flashcard\"]`.",
+    },
+    SettingInfo {
+        key: "rules",
+        kind: SettingKind::Rules,
+        description: "Severity of each rule, or `off`.",
+    },
+    SettingInfo {
+        key: "ignore",
+        kind: SettingKind::Paths,
+        description: "Paths relative to the graph root (folders or pages) that are not checked, for example `[\"archive\", \"pages/drafts.md\"]`.",
+    },
+    SettingInfo {
+        key: "maxFileSize",
+        kind: SettingKind::Number { min: 1 },
+        description: "Pages larger than this many bytes are not analysed (a notice says so).",
+    },
+    SettingInfo {
+        key: "inlayHints",
+        kind: SettingKind::Bool,
+        description: "Inlay hints after `((uuid))` references with the referenced block's title.",
+    },
+    SettingInfo {
+        key: "inlayHintMaxLength",
+        kind: SettingKind::Number { min: 0 },
+        description: "Inlay hints longer than this many characters are cut with `…`.",
+    },
+    SettingInfo {
+        key: "codeLens",
+        kind: SettingKind::Bool,
+        description: "A code lens on each page with cards: how many, how many due, how many new.",
+    },
+    SettingInfo {
+        key: "debounceMs",
+        kind: SettingKind::Number { min: 0 },
+        description: "Milliseconds the server waits after an edit before it publishes diagnostics (at most 500 ms after the first edit; 0: after every change).",
+    },
+];
+
+/// The [`SETTINGS`] key `k` spells (`cardTags`, `card_tags`, `card-tags`).
+pub fn setting_key(k: &str) -> Option<&'static str> {
+    SETTINGS
+        .iter()
+        .map(|s| s.key)
+        .find(|key| *key == k || spelled(key, '_') == k || spelled(key, '-') == k)
+}
+
+/// `cardTags` spelled with `sep` between lower-case words: `card_tags`, `card-tags`.
+fn spelled(key: &str, sep: char) -> String {
+    key.chars().fold(String::new(), |mut s, c| {
+        if c.is_ascii_uppercase() {
+            s.push(sep);
+        }
+        s.push(c.to_ascii_lowercase());
+        s
+    })
+}
+
+impl Settings {
+    /// A setting's value, as JSON (`logseq-lsp settings` prints the defaults so).
+    pub fn value_json(&self, key: &str) -> serde_json::Value {
+        use serde_json::json;
+        match key {
+            "cardTags" => json!(self.card_tags),
+            "rules" => json!(self
+                .severity
+                .iter()
+                .map(|(c, s)| (c.as_str(), s.map_or("off", |s| s.as_str())))
+                .collect::<BTreeMap<_, _>>()),
+            "ignore" => json!(self.ignore),
+            "maxFileSize" => json!(self.max_file_bytes),
+            "inlayHints" => json!(self.inlay_hints),
+            "inlayHintMaxLength" => json!(self.inlay_hint_max_length),
+            "codeLens" => json!(self.code_lens),
+            "debounceMs" => json!(self.debounce_ms),
+            _ => serde_json::Value::Null,
+        }
+    }
+}
+
 /// Default longest title shown as an inlay hint.
 pub const DEFAULT_INLAY_HINT_MAX_LENGTH: usize = 60;
 
@@ -87,8 +198,8 @@ impl Settings {
             return warnings;
         };
         for (k, val) in obj {
-            match k.as_str() {
-                "cardTags" | "card_tags" | "card-tags" => match val.as_array() {
+            match setting_key(k) {
+                Some("cardTags") => match val.as_array() {
                     Some(a)
                         if a.iter()
                             .all(|x| x.as_str().is_some_and(|s| !s.trim().is_empty())) =>
@@ -103,7 +214,7 @@ impl Settings {
                         self.card_tags
                     )),
                 },
-                "rules" => match val.as_object() {
+                Some("rules") => match val.as_object() {
                     Some(r) => {
                         for (code, sev) in r {
                             let Some(c) = Code::parse(code) else {
@@ -125,30 +236,29 @@ impl Settings {
                     }
                     None => warnings.push("`rules` must be a table of rule = severity".to_string()),
                 },
-                "ignore" => match val.as_array() {
+                Some("ignore") => match val.as_array() {
                     Some(a) if a.iter().all(|x| x.is_string()) => {
                         self.ignore = a.iter().map(|x| x.as_str().unwrap().to_string()).collect();
                     }
                     _ => warnings.push("`ignore` must be a list of paths".to_string()),
                 },
-                "maxFileSize" | "max_file_size" | "max-file-size" => match val.as_u64() {
+                Some("maxFileSize") => match val.as_u64() {
                     Some(n) if n > 0 => self.max_file_bytes = n as usize,
                     _ => warnings.push(format!("`{k}` must be a positive number of bytes")),
                 },
-                "inlayHints" | "inlay_hints" | "inlay-hints" => match val.as_bool() {
+                Some("inlayHints") => match val.as_bool() {
                     Some(b) => self.inlay_hints = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
-                "inlayHintMaxLength" | "inlay_hint_max_length" | "inlay-hint-max-length" => {
-                    match val.as_u64() {
-                        Some(n) => self.inlay_hint_max_length = n as usize,
-                        None => warnings.push(format!("`{k}` must be a number of characters")),
-                    }
-                }
-                "codeLens" | "code_lens" | "code-lens" => match val.as_bool() {
+                Some("inlayHintMaxLength") => match val.as_u64() {
+                    Some(n) => self.inlay_hint_max_length = n as usize,
+                    None => warnings.push(format!("`{k}` must be a number of characters")),
+                },
+                Some("codeLens") => match val.as_bool() {
                     Some(b) => self.code_lens = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
+<<<<<<< HEAD
                 "oneDiagnosticPerCard" | "one_diagnostic_per_card" | "one-diagnostic-per-card" => {
                     match val.as_bool() {
                         Some(b) => self.one_diagnostic_per_card = b,
@@ -156,12 +266,15 @@ impl Settings {
                     }
                 }
                 "debounceMs" | "debounce_ms" | "debounce-ms" => match val.as_u64() {
+=======
+                Some("debounceMs") => match val.as_u64() {
+>>>>>>> editors
                     Some(n) => self.debounce_ms = n,
                     None => warnings.push(format!("`{k}` must be a number of milliseconds")),
                 },
                 // Keys other faces own (the editor extensions pass their whole section).
-                "serverPath" | "trace" => {}
-                other => warnings.push(format!("unknown setting `{other}`")),
+                None if k == "serverPath" || k == "trace" => {}
+                _ => warnings.push(format!("unknown setting `{k}`")),
             }
         }
         warnings
@@ -213,5 +326,41 @@ mod tests {
         let w = s.apply_json(&serde_json::json!({"inlayHints": "yes", "codeLens": true}));
         assert_eq!(w.len(), 1);
         assert!(s.code_lens);
+    }
+
+    /// The list editors are made from is the list the server reads: each setting in every
+    /// spelling, with its default value, is taken without a warning and changes nothing.
+    #[test]
+    fn every_listed_setting_is_read() {
+        let d = Settings::default();
+        for info in SETTINGS {
+            for k in [
+                info.key.to_string(),
+                spelled(info.key, '_'),
+                spelled(info.key, '-'),
+            ] {
+                let mut s = Settings::default();
+                let w = s.apply_json(&serde_json::json!({ k.clone(): d.value_json(info.key) }));
+                assert!(w.is_empty(), "{k}: {w:?}");
+                assert_eq!(s, d, "{k}");
+            }
+            assert_ne!(
+                d.value_json(info.key),
+                serde_json::Value::Null,
+                "{}",
+                info.key
+            );
+        }
+        assert_eq!(
+            setting_key("inlay-hint-max-length"),
+            Some("inlayHintMaxLength")
+        );
+        assert_eq!(setting_key("inlayhintmaxlength"), None);
+        assert_eq!(
+            Settings::default()
+                .apply_json(&serde_json::json!({"colour": 1}))
+                .len(),
+            1
+        );
     }
 }

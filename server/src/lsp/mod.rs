@@ -8,6 +8,7 @@
 //! a slow one never stops the reading. Slow work (publishing, indexing, disk reads) goes to
 //! background tasks that check versions.
 
+mod block_ids;
 mod code_action;
 mod completion;
 mod config;
@@ -252,7 +253,7 @@ fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![navigation::ADD_BLOCK_ID.to_string()],
+            commands: vec![block_ids::ADD_BLOCK_ID.to_string()],
             work_done_progress_options: Default::default(),
         }),
         diagnostic_provider: neg.pull.then(|| {
@@ -553,6 +554,13 @@ impl LanguageServer for Backend {
             self.resync(uri, params.content_changes, params.text_document.version);
             return;
         }
+        // A reference a completion inserted: write the id it promised (block_ids.rs).
+        let inserted: Vec<&str> = params
+            .content_changes
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        block_ids::keep_promises_in(st, &inserted);
         let known = guard(self.client(), "didChange", || {
             let mut d = st.docs.get_mut(&uri)?;
             let before = GraphVisible::of(&d.analysis.facts);
@@ -788,7 +796,7 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        if params.command != navigation::ADD_BLOCK_ID {
+        if params.command != block_ids::ADD_BLOCK_ID {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command {}",
                 params.command
@@ -796,7 +804,7 @@ impl LanguageServer for Backend {
         }
         let st = self.st.clone();
         spawn_guarded(self.client(), "executeCommand", async move {
-            navigation::execute_add_block_id(&st, &params.arguments).await
+            block_ids::execute_add_block_id(&st, &params.arguments).await
         })
         .await??;
         Ok(None)

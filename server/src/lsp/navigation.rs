@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Utc;
-use serde_json::json;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, CreateFile,
@@ -20,7 +19,6 @@ use tower_lsp_server::ls_types::{
     PrepareRenameResponse, RenameFile, ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
-use crate::engine::edit::TextEdit;
 use crate::engine::text::{Encoding, LineIndex};
 use crate::engine::{navigation, rename, symbols};
 
@@ -132,7 +130,7 @@ pub fn references(st: &State, p: lsp::ReferenceParams) -> Option<Vec<Location>> 
     Some(to_locations(st, locs, &mut texts))
 }
 
-fn request_failed(msg: impl Into<String>) -> jsonrpc::Error {
+pub fn request_failed(msg: impl Into<String>) -> jsonrpc::Error {
     jsonrpc::Error {
         // LSP's RequestFailed: the request was valid, and the answer is no (with why).
         code: jsonrpc::ErrorCode::ServerError(-32803),
@@ -377,96 +375,4 @@ pub fn create_page_actions(
             }))
         })
         .collect()
-}
-
-/// The command a `((` completion item runs to write a fresh `id::` under a block of another
-/// page: `[{path, blockStart, firstLine, id}]`.
-pub const ADD_BLOCK_ID: &str = "logseq-lsp.addBlockId";
-
-pub fn add_block_id_arguments(
-    path: &str,
-    block_start: usize,
-    first_line: &str,
-    id: &str,
-) -> serde_json::Value {
-    json!({"path": path, "blockStart": block_start, "firstLine": first_line, "id": id})
-}
-
-/// `workspace/executeCommand` for [`ADD_BLOCK_ID`]: finds the block in the page's current text
-/// and asks the client to apply the edit (`workspace/applyEdit`).
-pub async fn execute_add_block_id(st: &State, args: &[serde_json::Value]) -> jsonrpc::Result<()> {
-    let a = args.first().cloned().unwrap_or_default();
-    let (Some(path), Some(block_start), Some(first_line), Some(id)) = (
-        a.get("path").and_then(|v| v.as_str()),
-        a.get("blockStart").and_then(|v| v.as_u64()),
-        a.get("firstLine").and_then(|v| v.as_str()),
-        a.get("id").and_then(|v| v.as_str()),
-    ) else {
-        return Err(jsonrpc::Error::invalid_params(
-            "expected [{path, blockStart, firstLine, id}]",
-        ));
-    };
-    let Some(uri) = st.uri_of(path) else {
-        return Err(request_failed("no graph is open"));
-    };
-    // The open document's text and version, else the graph's copy (read from disk).
-    let open = st.docs.get(&uri).map(|d| (d.text.clone(), Some(d.version)));
-    let (text, version) = match open {
-        Some(t) => t,
-        None => match st.index().graph.page(path) {
-            Some(p) => (p.text.clone(), None),
-            None => return Err(request_failed(format!("{path} is not a page of the graph"))),
-        },
-    };
-    let edit =
-        match crate::engine::completion::add_id_now(&text, block_start as usize, first_line, id) {
-            Ok(Some(e)) => e,
-            Ok(None) => return Ok(()),
-            Err(why) => {
-                super::log::warn_user(
-                    &st.client,
-                    format!("could not add id:: {id} in {path}: {why}"),
-                );
-                return Ok(());
-            }
-        };
-    let ws = single_edit(st, uri, &text, version, &edit);
-    let asked = tokio::time::timeout(super::log::CLIENT_TIMEOUT, st.client.apply_edit(ws));
-    let Ok(answer) = asked.await else {
-        return Err(request_failed(format!(
-            "the editor did not answer workspace/applyEdit (adding id:: {id} in {path})"
-        )));
-    };
-    match answer {
-        Ok(r) if r.applied => Ok(()),
-        Ok(r) => {
-            super::log::warn_user(
-                &st.client,
-                format!(
-                    "the editor did not add id:: {id} in {path}{}",
-                    r.failure_reason
-                        .map(|f| format!(": {f}"))
-                        .unwrap_or_default()
-                ),
-            );
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// A WorkspaceEdit of one edit in one document (versioned when the client supports it).
-fn single_edit(
-    st: &State,
-    uri: Uri,
-    text: &str,
-    version: Option<i32>,
-    e: &TextEdit,
-) -> WorkspaceEdit {
-    let idx = LineIndex::new(text);
-    let edit = lsp::TextEdit {
-        range: range_to_lsp(text, &idx, &e.range, st.encoding()),
-        new_text: e.new_text.clone(),
-    };
-    super::code_action::versioned_edit(st, uri, version, vec![edit])
 }

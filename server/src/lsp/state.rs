@@ -14,6 +14,7 @@ use crate::disk;
 use crate::engine::settings::Settings;
 use crate::engine::text::Encoding;
 
+use super::block_ids::Promises;
 use super::config::Config;
 use super::diagnostics::Publisher;
 use super::documents::{DocPath, Document};
@@ -84,10 +85,15 @@ pub struct State {
     /// One workspace-symbol search at a time; the rest wait their turn, where a cancellation
     /// drops them before they cost anything.
     searches: tokio::sync::Semaphore,
+<<<<<<< HEAD
     /// One completion search (`((` blocks, `[[` pages) at a time, apart from the symbol
     /// searches: a completion is what the user waits for while typing, and it never queues
     /// behind a symbol search. One that is superseded while it waits never runs.
     completing: tokio::sync::Semaphore,
+=======
+    /// Ids `((` completion items promised to blocks of other pages (block_ids.rs).
+    pub promises: Promises,
+>>>>>>> editors
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -117,7 +123,11 @@ impl State {
             lost: DashSet::new(),
             completions: AtomicU64::new(0),
             searches: tokio::sync::Semaphore::new(1),
+<<<<<<< HEAD
             completing: tokio::sync::Semaphore::new(1),
+=======
+            promises: Promises::default(),
+>>>>>>> editors
         })
     }
 

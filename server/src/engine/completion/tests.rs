@@ -223,13 +223,19 @@ fn pages_aliases_and_tags() {
     let (_, c) = complete_at(&g, None, "- #contai|");
     assert_eq!(labels(&c), ["containers"]);
     // What is being typed is itself a name without a page (the editor closed `[[my` to
-    // `[[my]]`, and the open page is in the graph): real pages rank above it.
+    // `[[my]]`, and the open page is in the graph): not offered; the same name referenced by
+    // another page is, after the real pages.
     let mut g = g;
     g.upsert_text("pages/typing.md".to_string(), Arc::from("- [[my]]\n"));
     let (src, c) = complete_at(&g, Some("pages/typing.md"), "- [[my|]]");
     assert_eq!(c.items[0].label, "My Page 😀");
-    assert_eq!(c.items.last().unwrap().kind, ItemKind::NewPage);
+    assert!(c.items.iter().all(|i| i.label != "my"), "{:?}", labels(&c));
     assert_eq!(apply(&src, &[c.items[0].edit.clone()]), "- [[My Page 😀]]");
+    g.upsert_text("pages/other.md".to_string(), Arc::from("- see [[my]]\n"));
+    let (_, c) = complete_at(&g, Some("pages/typing.md"), "- [[my|]]");
+    assert_eq!(c.items[0].label, "My Page 😀");
+    let last = c.items.last().unwrap();
+    assert_eq!((last.label.as_str(), last.kind), ("my", ItemKind::NewPage));
 }
 
 #[test]
