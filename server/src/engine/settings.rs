@@ -96,6 +96,11 @@ pub const SETTINGS: &[SettingInfo] = &[
         description: "A code lens on each page with cards: how many, how many due, how many new.",
     },
     SettingInfo {
+        key: "oneDiagnosticPerCard",
+        kind: SettingKind::Bool,
+        description: "Show what is found about a card as a whole (its tag, front, back, the id above its title) as one diagnostic at its tag, with the other findings as related information and all their quick fixes.",
+    },
+    SettingInfo {
         key: "debounceMs",
         kind: SettingKind::Number { min: 0 },
         description: "Milliseconds the server waits after an edit before it publishes diagnostics (at most 500 ms after the first edit; 0: after every change).",
@@ -137,6 +142,7 @@ impl Settings {
             "inlayHints" => json!(self.inlay_hints),
             "inlayHintMaxLength" => json!(self.inlay_hint_max_length),
             "codeLens" => json!(self.code_lens),
+            "oneDiagnosticPerCard" => json!(self.one_diagnostic_per_card),
             "debounceMs" => json!(self.debounce_ms),
             _ => serde_json::Value::Null,
         }
@@ -258,17 +264,11 @@ impl Settings {
                     Some(b) => self.code_lens = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
-<<<<<<< HEAD
-                "oneDiagnosticPerCard" | "one_diagnostic_per_card" | "one-diagnostic-per-card" => {
-                    match val.as_bool() {
-                        Some(b) => self.one_diagnostic_per_card = b,
-                        None => warnings.push(format!("`{k}` must be true or false")),
-                    }
-                }
-                "debounceMs" | "debounce_ms" | "debounce-ms" => match val.as_u64() {
-=======
+                Some("oneDiagnosticPerCard") => match val.as_bool() {
+                    Some(b) => self.one_diagnostic_per_card = b,
+                    None => warnings.push(format!("`{k}` must be true or false")),
+                },
                 Some("debounceMs") => match val.as_u64() {
->>>>>>> editors
                     Some(n) => self.debounce_ms = n,
                     None => warnings.push(format!("`{k}` must be a number of milliseconds")),
                 },

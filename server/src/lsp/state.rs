@@ -85,15 +85,12 @@ pub struct State {
     /// One workspace-symbol search at a time; the rest wait their turn, where a cancellation
     /// drops them before they cost anything.
     searches: tokio::sync::Semaphore,
-<<<<<<< HEAD
     /// One completion search (`((` blocks, `[[` pages) at a time, apart from the symbol
     /// searches: a completion is what the user waits for while typing, and it never queues
     /// behind a symbol search. One that is superseded while it waits never runs.
     completing: tokio::sync::Semaphore,
-=======
     /// Ids `((` completion items promised to blocks of other pages (block_ids.rs).
     pub promises: Promises,
->>>>>>> editors
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -123,11 +120,8 @@ impl State {
             lost: DashSet::new(),
             completions: AtomicU64::new(0),
             searches: tokio::sync::Semaphore::new(1),
-<<<<<<< HEAD
             completing: tokio::sync::Semaphore::new(1),
-=======
             promises: Promises::default(),
->>>>>>> editors
         })
     }
 
