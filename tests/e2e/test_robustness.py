@@ -108,7 +108,7 @@ async def test_refuses_to_index_the_file_system_root_or_home(lsp_bin, tmp_path, 
 
 async def test_the_server_never_writes_a_file(lsp_bin, graph):
     before = snapshot(graph)
-    s = await Session.start(lsp_bin, graph, "neovim@v0.7.0")
+    s = await Session.start(lsp_bin, graph, "neovim@v0.7.0", init_options={"oneDiagnosticPerCard": False})
     uri = s.open("pages/Kubernetes in Action.md")
     ds = await s.diags(uri, lambda ds: len(ds) > 100)
     # Ask for every code action and the fix-all, and edit the open document: all of it must stay
