@@ -309,7 +309,7 @@ impl Mentions {
 
 /// Whether `text` may name a card tag (see [`TagNames`]), for a single test.
 pub fn may_name_card_tag(text: &str, tags: &[String]) -> bool {
-    TagNames::new(tags).in_text(text)
+    TagNames::cached(tags).in_text(text)
 }
 
 // ---- Question, answer, clozes. ----
@@ -614,7 +614,7 @@ mod tests {
         let o = parse(s);
         assert_eq!(c.question(s), "What is X? #card");
         assert_eq!(c.answer(s, &o), "- X is Y.");
-        assert!(c.schedule(s, &parse(s)).is_new());
+        assert!(c.schedule(s, &o).is_new());
     }
 
     #[test]

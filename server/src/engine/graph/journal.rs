@@ -11,11 +11,11 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// Logseq's default `:journal/page-title-format`.
-pub const DEFAULT_FORMAT: &str = "MMM do, yyyy";
-
 // cljs-time's English names (its `months` and `days`, Sunday first).
 use crate::engine::cljs_time::{DAYS as WEEKDAYS, MONTHS};
+
+/// Logseq's default `:journal/page-title-format`.
+pub const DEFAULT_FORMAT: &str = "MMM do, yyyy";
 
 #[derive(Debug, PartialEq)]
 enum Tok<'a> {

@@ -396,8 +396,8 @@ mod tests {
     #[test]
     fn journals_are_named_by_their_day() {
         let mut g = Graph::new(GraphConfig::default());
-        g.upsert_text("journals/2024_01_31.md".into(), "- a day 😀\n".into());
-        g.upsert_text("pages/2024-02-01.md".into(), "- also a journal\n".into());
+        page(&mut g, "journals/2024_01_31.md", "- a day 😀\n");
+        page(&mut g, "pages/2024-02-01.md", "- also a journal\n");
         assert_eq!(
             g.page("journals/2024_01_31.md").unwrap().title,
             "Jan 31st, 2024"
