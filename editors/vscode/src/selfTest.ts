@@ -253,7 +253,7 @@ async function runOp(op: Json): Promise<Json> {
       // user clicks before Ctrl+. (the test presses it).
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(String(op.file)));
       const editor = await vscode.window.showTextDocument(doc, { preview: false });
-      const d = ours(doc.uri).find((x) => about(x, op.code));
+      const d = ours(doc.uri).find((x) => about(x, String(op.code)));
       if (!d) {
         throw new Error(`no ${String(op.code)} diagnostic in ${doc.uri.fsPath}`);
       }
