@@ -80,6 +80,8 @@ codes! {
     IndentMixed = "indent-mixed", Warning, "tabs and spaces mixed in block indentation so that the nesting differs from how it looks";
     HeadingSplitsBlock = "heading-splits-block", Warning, "an indented line starting with # and a space, which Logseq turns into a new top-level block";
     FenceUnclosed = "fence-unclosed", Warning, "a ``` fence that is never closed: Logseq reads its lines as text and bullets";
+    QueryInvalid = "query-invalid", Error, "a #+BEGIN_QUERY that is not valid EDN (Logseq shows \"Invalid query\") or has no :query (Logseq runs nothing)";
+    QueryUnknownKey = "query-unknown-key", Hint, "a top-level key of an advanced query that Logseq does not read";
     DiagnosticsOmitted = "diagnostics-omitted", Information, "more diagnostics on one line or page than are shown: how many were left out";
 }
 

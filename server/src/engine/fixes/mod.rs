@@ -50,6 +50,8 @@ pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> Strin
         | Code::BlockRefUnresolved
         | Code::HeadingSplitsBlock
         | Code::FenceUnclosed
+        | Code::QueryInvalid
+        | Code::QueryUnknownKey
         | Code::DiagnosticsOmitted => Vec::new(),
     }
 }

@@ -76,10 +76,24 @@ impl Edn {
 
 /// Reads the first form of `src`; an empty text (only whitespace or comments) is `nil`.
 pub fn parse(src: &str) -> Result<Edn, EdnError> {
+    parse_with(src, None)
+}
+
+/// [`parse`], also giving the byte range in `src` of each form read directly inside the first
+/// form when it is a map (keys and values alternate; discarded forms are not among them): where
+/// a query's top-level keys are written.
+pub fn parse_spans(src: &str) -> Result<(Edn, Vec<std::ops::Range<usize>>), EdnError> {
+    let mut spans = Vec::new();
+    let v = parse_with(src, Some(&mut spans))?;
+    Ok((v, spans))
+}
+
+fn parse_with(src: &str, spans: Option<&mut Vec<std::ops::Range<usize>>>) -> Result<Edn, EdnError> {
     let mut p = Parser {
         src,
         i: 0,
         depth: 0,
+        spans,
     };
     loop {
         p.ws();
@@ -100,6 +114,8 @@ struct Parser<'a> {
     /// Byte offset, always on a char boundary.
     i: usize,
     depth: usize,
+    /// Where to note the ranges of the forms inside a top-level map (`parse_spans`).
+    spans: Option<&'a mut Vec<std::ops::Range<usize>>>,
 }
 
 /// Characters that end a token (tools.reader `whitespace?` and `macro-terminating?`).
@@ -176,7 +192,14 @@ impl Parser<'_> {
                     return Err(self.err(format!("unmatched delimiter `{c}` inside a {what}")))
                 }
                 _ => {
+                    self.ws();
+                    let at = self.i;
                     if let Some(x) = self.form()? {
+                        if self.depth == 1 && close == '}' {
+                            if let Some(s) = self.spans.as_deref_mut() {
+                                s.push(at..self.i);
+                            }
+                        }
                         v.push(x);
                     }
                 }

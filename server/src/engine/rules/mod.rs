@@ -6,6 +6,7 @@ mod cloze;
 pub use cloze::is_anki_cloze;
 pub mod ids;
 mod properties;
+mod queries;
 mod refs;
 mod schedule;
 mod structure;
@@ -32,6 +33,7 @@ pub fn check_page(ctx: &PageCtx) -> Vec<Diagnostic> {
     ids::check(ctx, &mut out);
     refs::check(ctx, &mut out);
     properties::check(ctx, &mut out);
+    queries::check(ctx, &mut out);
     structure::check(ctx, &mut out);
     out
 }
