@@ -77,6 +77,7 @@ codes! {
     BlockRefMalformed = "block-ref-malformed", Warning, "(( uuid )) with spaces, or ((…)) that is not a UUID";
     PropertyIgnored = "property-ignored", Warning, "property lines after the block's first property group";
     PropertyMalformed = "property-malformed", Warning, "a line at a property position that looks like key::value but is not read as a property";
+    PropertyInvalid = "property-invalid", Warning, "a property name Logseq cannot use (graph-parser's :block/invalid-properties): the property is dropped";
     IndentMixed = "indent-mixed", Warning, "tabs and spaces mixed in block indentation so that the nesting differs from how it looks";
     HeadingSplitsBlock = "heading-splits-block", Warning, "an indented line starting with # and a space, which Logseq turns into a new top-level block";
     FenceUnclosed = "fence-unclosed", Warning, "a ``` fence that is never closed: Logseq reads its lines as text and bullets";

@@ -268,17 +268,24 @@ fn property_refs(src: &str, p: &Property, cfg: &RefConfig, out: &mut Vec<(String
         n => n,
     };
     // property.cljs `valid-property-name?`: such keys are dropped (invalid-properties).
-    if name.is_empty() || name.starts_with('#') || name.contains(['"', '^', '(', ')', '{', '}']) {
+    if !crate::engine::properties::valid_name(name) {
         return;
     }
     let hidden = HIDDEN.contains(&name);
-    let editable = EDITABLE_UNLINKABLE.contains(&name) || LINKABLE.contains(&name);
+    // block.cljs `get-page-refs-from-property-names`: the page is `(name k)`, the keyword's
+    // name without its namespace (`a/b::` makes the page `b`), and the built-ins and the
+    // excludelist are compared by that name too.
+    let kw = match name.find('/') {
+        Some(k) if k > 0 => &name[k + 1..],
+        _ => name,
+    };
     if cfg.property_pages
-        && !hidden
-        && !editable
-        && !cfg.property_pages_excludelist.iter().any(|e| e == name)
+        && !HIDDEN.contains(&kw)
+        && !EDITABLE_UNLINKABLE.contains(&kw)
+        && !LINKABLE.contains(&kw)
+        && !cfg.property_pages_excludelist.iter().any(|e| e == kw)
     {
-        out.push((name.to_string(), p.key.clone()));
+        out.push((kw.to_string(), p.key.clone()));
     }
     if hidden || EDITABLE_UNLINKABLE.contains(&name) {
         return;

@@ -50,6 +50,7 @@ pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> Strin
         | Code::BlockRefUnresolved
         | Code::HeadingSplitsBlock
         | Code::FenceUnclosed
+        | Code::PropertyInvalid
         | Code::QueryInvalid
         | Code::QueryUnknownKey
         | Code::DiagnosticsOmitted => Vec::new(),

@@ -236,11 +236,7 @@ impl Parser<'_> {
             ':' => {
                 let t = self.token().to_string();
                 let name = &t[1..];
-                if name.is_empty()
-                    || name.starts_with(':')
-                    || name.ends_with('/')
-                    || name.ends_with(':')
-                {
+                if !keyword_ok(name) {
                     return Err(self.err(format!("invalid keyword `{t}`")));
                 }
                 Ok(Some(Edn::Keyword(name.to_string())))
@@ -490,6 +486,26 @@ impl Parser<'_> {
             }
             _ => Ok(Edn::Symbol(t)),
         }
+    }
+}
+
+/// tools.reader's EDN `read-keyword`: the token after `:` must pass `parse-symbol`
+/// (impl/commons.cljs) and hold no `::`. With a namespace (`ns/name`, `/` not first) the name is
+/// not empty, does not start with a digit and holds no `/` (unless it is `/`), and the namespace
+/// does not end with `:`; without one, the token has no `/` or is `/`.
+fn keyword_ok(t: &str) -> bool {
+    if t.is_empty() || t.starts_with(':') || t.ends_with(':') || t.contains("::") {
+        return false;
+    }
+    match t.find('/') {
+        Some(k) if k > 0 => {
+            let (ns, name) = (&t[..k], &t[k + 1..]);
+            !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && !ns.ends_with(':')
+                && (name == "/" || !name.contains('/'))
+        }
+        _ => t == "/" || !t.contains('/'),
     }
 }
 
