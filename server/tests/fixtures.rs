@@ -38,11 +38,23 @@ fn pages(sub: &str) -> Vec<PathBuf> {
 
 /// The page as a one-page graph: its diagnostics, page and graph rules.
 fn diagnose(text: &str) -> (PageAnalysis, Vec<Diagnostic>) {
-    let settings = Settings::default();
-    let a = analysis::analyze(text, &settings);
+    diagnose_with(text, &Settings::default())
+}
+
+/// Settings with rule `code` on, at its default severity, if it is off by default.
+fn with_rule_on(code: &str) -> Settings {
+    let mut s = Settings::default();
+    if let Some(c) = Code::parse(code).filter(|c| !c.on_by_default()) {
+        s.severity.insert(c, Some(c.default_severity()));
+    }
+    s
+}
+
+fn diagnose_with(text: &str, settings: &Settings) -> (PageAnalysis, Vec<Diagnostic>) {
+    let a = analysis::analyze(text, settings);
     let mut g = Graph::new(GraphConfig::default());
     g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts.clone());
-    let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
+    let d = analysis::diagnostics(&g, "pages/fixture.md", &a, settings);
     (a, d)
 }
 
@@ -120,10 +132,11 @@ fn rule_fixtures() {
     let mut failures = Vec::new();
     for p in pages("rules") {
         let text = std::fs::read_to_string(&p).unwrap();
-        let (_, d) = diagnose(&text);
+        let code = p.file_stem().unwrap().to_str().unwrap().to_string();
+        // A rule off by default is on for its own fixture (and only there).
+        let (_, d) = diagnose_with(&text, &with_rule_on(&code));
         // As `check` and the server report them: at most MAX_PER_LINE per line.
         let d = logseq_lsp::engine::diagnostic::capped(d, &LineIndex::new(&text));
-        let code = p.file_stem().unwrap().to_str().unwrap().to_string();
         assert!(
             d.iter().any(|d| d.code.as_str() == code),
             "{}: the fixture never triggers its own rule",
@@ -136,6 +149,18 @@ fn rule_fixtures() {
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rules_off_by_default_report_only_when_turned_on() {
+    for c in logseq_lsp::engine::diagnostic::OFF_BY_DEFAULT {
+        let p = dir("rules").join(format!("{}.md", c.as_str()));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (_, d) = diagnose(&text);
+        assert!(!d.iter().any(|d| d.code == *c), "{} is off by default", c.as_str());
+        let (_, d) = diagnose_with(&text, &with_rule_on(c.as_str()));
+        assert!(d.iter().any(|d| d.code == *c), "{} reports once on", c.as_str());
+    }
 }
 
 #[test]

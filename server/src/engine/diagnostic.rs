@@ -75,6 +75,7 @@ codes! {
     IdNotLowercase = "id-not-lowercase", Hint, "upper-case hex in an id";
     BlockRefUnresolved = "block-ref-unresolved", Warning, "((uuid)) or {{embed ((uuid))}} naming no block of the graph";
     BlockRefMalformed = "block-ref-malformed", Warning, "(( uuid )) with spaces, or ((…)) that is not a UUID";
+    PageMissing = "page-missing", Warning, "(off by default) a tag or page reference to a page no file defines (journal dates and aliases count as pages)";
     PropertyIgnored = "property-ignored", Warning, "property lines after the block's first property group";
     PropertyMalformed = "property-malformed", Warning, "a line at a property position that looks like key::value but is not read as a property";
     PropertyInvalid = "property-invalid", Warning, "a property name Logseq cannot use (graph-parser's :block/invalid-properties): the property is dropped";
@@ -86,10 +87,18 @@ codes! {
     DiagnosticsOmitted = "diagnostics-omitted", Information, "more diagnostics on one line or page than are shown: how many were left out";
 }
 
+/// Rules a user turns on (`rules = { page-missing = "warning" }`): page-missing, since in Logseq a
+/// reference creates its page, so a missing file is a choice (graph-validator's optional
+/// `tags-and-page-refs-have-pages`, for graphs used as a wiki).
+pub const OFF_BY_DEFAULT: &[Code] = &[Code::PageMissing];
+
 /// Where rule documentation lives (LSP `codeDescription`).
 pub const DOCS_URL: &str = "https://github.com/logseq-lsp/logseq-lsp/blob/main/docs/rules.md";
 
 impl Code {
+    pub fn on_by_default(self) -> bool {
+        !OFF_BY_DEFAULT.contains(&self)
+    }
     pub fn docs_url(self) -> String {
         format!("{DOCS_URL}#{}", self.as_str())
     }

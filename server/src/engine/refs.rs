@@ -222,6 +222,21 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
     out
 }
 
+/// Ranges of block `b` whose links graph-parser does not read, sorted: the priority `[#A]`,
+/// `SCHEDULED:` paragraphs, code containers in list items (as [`page_refs`] skips them) and the first group's
+/// `background-color::` line (a colour, not a tag: graph-validator's `ast->false-tags`).
+pub fn unread_ranges(src: &str, b: &Block) -> Vec<Range<usize>> {
+    let mut v = task::planning(src, b).dropped;
+    list_containers(src, b, &mut v);
+    // `[#A]` is the priority, not the tag `A]`.
+    v.extend(task::task(src, b).priority);
+    if let Some(p) = b.property("background-color") {
+        v.push(p.line.clone());
+    }
+    v.sort_by_key(|r| r.start);
+    v
+}
+
 /// The property lines of the block's groups after the first `skip` ones, in page order.
 pub fn property_lines(b: &Block, skip: usize) -> Vec<Range<usize>> {
     let mut v: Vec<Range<usize>> = b

@@ -48,6 +48,7 @@ pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> Strin
         Code::CardNoAnswer
         | Code::CardEmptyQuestion
         | Code::BlockRefUnresolved
+        | Code::PageMissing
         | Code::HeadingSplitsBlock
         | Code::FenceUnclosed
         | Code::PropertyInvalid

@@ -47,6 +47,11 @@ pub struct PageFacts {
     pub block_refs: Vec<RefSite>,
     /// Page keys (lower-case) referenced, with the reference's range.
     pub page_refs: Vec<(String, Range<usize>)>,
+    /// The tags and page links of `page_refs` that graph-parser reads as references, the input
+    /// of graph-validator's `tags-and-page-refs-have-pages` (page-missing): not those in macro
+    /// arguments (`{{cloze [[x]]}}`), later property groups, `SCHEDULED:` paragraphs, code
+    /// containers in list items, or `background-color::` values (`#ff0000`).
+    pub links: Vec<(String, Range<usize>)>,
 }
 
 impl PageFacts {
@@ -90,6 +95,16 @@ impl PageFacts {
             // groups (refs.rs).
             let inert = refs::inert_macro_mask(src, &b.inlines);
             let later = refs::property_lines(b, 1);
+            // What else graph-parser does not read, looked for only in blocks with links.
+            let skipped = if b
+                .inlines
+                .iter()
+                .any(|x| matches!(x.kind, InlineKind::PageRef { .. } | InlineKind::Tag { .. }))
+            {
+                refs::unread_ranges(src, b)
+            } else {
+                Vec::new()
+            };
             for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
                     InlineKind::BlockRef { .. } if inert[k] || refs::within(&later, &x.range) => {}
@@ -105,8 +120,14 @@ impl PageFacts {
                         }
                     }
                     InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => {
-                        f.page_refs
-                            .push((names::page_key(&src[name.clone()]), x.range.clone()));
+                        let key = names::page_key(&src[name.clone()]);
+                        if !inert[k]
+                            && !refs::within(&later, &x.range)
+                            && !refs::within(&skipped, &x.range)
+                        {
+                            f.links.push((key.clone(), x.range.clone()));
+                        }
+                        f.page_refs.push((key, x.range.clone()));
                     }
                     _ => {}
                 }
