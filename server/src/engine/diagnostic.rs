@@ -84,6 +84,8 @@ codes! {
     FenceUnclosed = "fence-unclosed", Warning, "a ``` fence that is never closed: Logseq reads its lines as text and bullets";
     QueryInvalid = "query-invalid", Error, "a #+BEGIN_QUERY that is not valid EDN (Logseq shows \"Invalid query\") or has no :query (Logseq runs nothing)";
     QueryUnknownKey = "query-unknown-key", Hint, "a top-level key of an advanced query that Logseq does not read";
+    AssetMissing = "asset-missing", Warning, "a link to a file under assets/ that does not exist";
+    AssetUnused = "asset-unused", Information, "(check only) a file in assets/ that no page links to";
     DiagnosticsOmitted = "diagnostics-omitted", Information, "more diagnostics on one line or page than are shown: how many were left out";
 }
 
@@ -120,6 +122,9 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     pub message: String,
     pub related: Vec<Related>,
+    /// Texts a quick fix may put in place of the range (asset-missing: the nearest assets), for
+    /// a fix that needs what only the graph knows.
+    pub replacements: Vec<String>,
 }
 
 impl Diagnostic {
@@ -130,6 +135,7 @@ impl Diagnostic {
             range,
             message: message.into(),
             related: Vec::new(),
+            replacements: Vec::new(),
         }
     }
 }

@@ -92,6 +92,7 @@ fn splice_facts(f: &mut PageFacts, fresh: PageFacts, sp: &Splice) {
     f.block_refs.splice(head..tail, fresh.block_refs);
     splice_named(&mut f.page_refs, fresh.page_refs, sp);
     splice_named(&mut f.links, fresh.links, sp);
+    splice_named(&mut f.asset_links, fresh.asset_links, sp);
 }
 
 /// Replaces the (name, range) entries of the re-read window and moves those after it.

@@ -6,7 +6,7 @@ pub mod config;
 pub mod edn;
 pub mod names;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -52,6 +52,10 @@ pub struct PageFacts {
     /// arguments (`{{cloze [[x]]}}`), later property groups, `SCHEDULED:` paragraphs, code
     /// containers in list items, or `background-color::` values (`#ff0000`).
     pub links: Vec<(String, Range<usize>)>,
+    /// File paths of links that go into an `assets/` folder (`../assets/x.png`, `{{pdf …}}`), as
+    /// written (percent-decoded), with the target's range; resolved against the page's path by
+    /// the asset rules.
+    pub asset_links: Vec<(String, Range<usize>)>,
 }
 
 impl PageFacts {
@@ -89,6 +93,20 @@ impl PageFacts {
                         block: i,
                         block_range: b.range.clone(),
                     });
+                }
+            }
+            // Most blocks name no asset: the link scanner runs only where one may be.
+            if memchr::memmem::find(src[b.range.clone()].as_bytes(), b"assets/").is_some() {
+                let mut ls = Vec::new();
+                crate::engine::links::block_links(src, b, &mut ls);
+                ls.sort_by_key(|l| l.range.start);
+                ls.dedup_by_key(|l| l.range.start);
+                for l in ls {
+                    if let crate::engine::links::Target::Path(p) = l.target {
+                        if p.contains("assets/") {
+                            f.asset_links.push((p, l.range));
+                        }
+                    }
                 }
             }
             // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later property
@@ -237,6 +255,9 @@ pub struct Graph {
     ids: HashMap<String, Vec<String>>,
     /// Page key → the pages claiming it, by title (`true`) or alias (`false`), in claim order.
     names: HashMap<String, Vec<(String, bool)>>,
+    /// Graph-relative paths of the files under `assets/`, once a face has listed them (the
+    /// engine reads no folder); `None` until then, and the asset rules stay silent.
+    assets: Option<BTreeSet<String>>,
 }
 
 impl Graph {
@@ -337,6 +358,24 @@ impl Graph {
             }
         }
         Some(old)
+    }
+
+    /// Sets the files of the `assets/` folder (graph-relative paths).
+    pub fn set_assets(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.assets = Some(paths.into_iter().collect());
+    }
+    /// A file under `assets/` was created (`true`) or deleted.
+    pub fn asset_changed(&mut self, path: &str, exists: bool) {
+        let set = self.assets.get_or_insert_with(BTreeSet::new);
+        if exists {
+            set.insert(path.to_string());
+        } else {
+            set.remove(path);
+        }
+    }
+    /// The files under `assets/`, if listed.
+    pub fn assets(&self) -> Option<&BTreeSet<String>> {
+        self.assets.as_ref()
     }
 
     /// How many blocks of the graph carry `id` (lower-case).

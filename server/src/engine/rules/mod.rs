@@ -1,6 +1,8 @@
 //! Lint rules, one file per family. Page rules see one parsed page; graph rules see the index.
 //! Messages say what Logseq will do and why, so the fix is obvious without the docs.
 
+mod assets;
+pub use assets::unused_assets;
 mod cards;
 mod cloze;
 pub use cloze::is_anki_cloze;
@@ -38,7 +40,8 @@ pub fn check_page(ctx: &PageCtx) -> Vec<Diagnostic> {
     out
 }
 
-/// Rules that need the whole graph: duplicate ids, unresolved references, pages that do not
+/// Rules that need the whole graph: duplicate ids, unresolved references, missing assets, pages
+/// that do not
 /// exist (only when turned on: it is off by default and looks up every reference).
 pub fn check_graph(
     graph: &Graph,
@@ -49,6 +52,7 @@ pub fn check_graph(
     let mut out = Vec::new();
     ids::check_duplicates(graph, path, facts, &mut out);
     refs::check_unresolved(graph, facts, &mut out);
+    assets::check_missing(graph, facts, &mut out);
     if settings.severity_of(Code::PageMissing).is_some() {
         refs::check_pages(graph, facts, &mut out);
     }
