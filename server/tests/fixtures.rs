@@ -192,6 +192,9 @@ fn asset_missing_fixes_link_to_existing_assets() {
     let ctx = FixCtx { src: &text, analysis: &a };
     let mut offered = 0;
     for d in diags.iter().filter(|d| d.code == Code::AssetMissing) {
+        let mut d = d.clone();
+        logseq_lsp::engine::rules::suggest_assets(&g, &text, &mut d);
+        let d = &d;
         for f in fixes::fixes_for(&ctx, d, &mut ids()) {
             assert!(!f.safe, "which asset was meant is a guess");
             let fixed = edit::apply(&text, &f.edits);

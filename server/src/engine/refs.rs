@@ -226,10 +226,24 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
 /// `SCHEDULED:` paragraphs, code containers in list items (as [`page_refs`] skips them) and the first group's
 /// `background-color::` line (a colour, not a tag: graph-validator's `ast->false-tags`).
 pub fn unread_ranges(src: &str, b: &Block) -> Vec<Range<usize>> {
-    let mut v = task::planning(src, b).dropped;
-    list_containers(src, b, &mut v);
+    // Each part is looked for only where a cheap test says it may be (this runs for every block
+    // with a link).
+    // Every timestamp is `<` or `[` and a digit (task.rs `date`); links are `[[`.
+    let text = src[b.range.clone()].as_bytes();
+    let dated = memchr::memchr2_iter(b'<', b'[', text)
+        .any(|i| text.get(i + 1).is_some_and(u8::is_ascii_digit));
+    let mut v = if dated {
+        task::planning(src, b).dropped
+    } else {
+        Vec::new()
+    };
+    if b.lines.iter().any(|l| l.kind == LineKind::Container) {
+        list_containers(src, b, &mut v);
+    }
     // `[#A]` is the priority, not the tag `A]`.
-    v.extend(task::task(src, b).priority);
+    if src[b.lines[0].line.range()].contains("[#") {
+        v.extend(task::task(src, b).priority);
+    }
     if let Some(p) = b.property("background-color") {
         v.push(p.line.clone());
     }

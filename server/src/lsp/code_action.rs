@@ -127,7 +127,11 @@ pub fn code_actions(
         };
         let mut new_id = new_uuid;
         for (l, d) in pairs {
-            for (i, f) in fixes::fixes_for(&ctx, d, &mut new_id)
+            let mut d = d.clone();
+            if snap.path.graph_path().is_some() {
+                rules::suggest_assets(&st.index().graph, &snap.text, &mut d);
+            }
+            for (i, f) in fixes::fixes_for(&ctx, &d, &mut new_id)
                 .into_iter()
                 .enumerate()
             {

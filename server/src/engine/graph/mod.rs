@@ -47,11 +47,11 @@ pub struct PageFacts {
     pub block_refs: Vec<RefSite>,
     /// Page keys (lower-case) referenced, with the reference's range.
     pub page_refs: Vec<(String, Range<usize>)>,
-    /// The tags and page links of `page_refs` that graph-parser reads as references, the input
-    /// of graph-validator's `tags-and-page-refs-have-pages` (page-missing): not those in macro
+    /// For each of `page_refs`, whether graph-parser reads it as a reference: the input of
+    /// graph-validator's `tags-and-page-refs-have-pages` (page-missing). Not those in macro
     /// arguments (`{{cloze [[x]]}}`), later property groups, `SCHEDULED:` paragraphs, code
-    /// containers in list items, or `background-color::` values (`#ff0000`).
-    pub links: Vec<(String, Range<usize>)>,
+    /// containers in list items, a priority, or `background-color::` values (`#ff0000`).
+    pub page_ref_read: Vec<bool>,
     /// File paths of links that go into an `assets/` folder (`../assets/x.png`, `{{pdf …}}`), as
     /// written (percent-decoded), with the target's range; resolved against the page's path by
     /// the asset rules.
@@ -84,6 +84,11 @@ impl PageFacts {
                     .collect();
             }
         }
+        let assets_word = memchr::memmem::Finder::new(b"assets/");
+        let page_has_assets = outline.blocks.get(blocks.start).is_some_and(|first| {
+            let end = outline.blocks[..blocks.end].last().map_or(first.range.end, |l| l.range.end);
+            assets_word.find(&src.as_bytes()[first.range.start..end]).is_some()
+        });
         for (i, b) in outline.blocks_in(blocks) {
             if let Some(p) = b.id_property() {
                 if let Some(id) = parse_uuid(p.value_str(src)) {
@@ -96,7 +101,7 @@ impl PageFacts {
                 }
             }
             // Most blocks name no asset: the link scanner runs only where one may be.
-            if memchr::memmem::find(src[b.range.clone()].as_bytes(), b"assets/").is_some() {
+            if page_has_assets && assets_word.find(src[b.range.clone()].as_bytes()).is_some() {
                 let mut ls = Vec::new();
                 crate::engine::links::block_links(src, b, &mut ls);
                 ls.sort_by_key(|l| l.range.start);
@@ -138,14 +143,13 @@ impl PageFacts {
                         }
                     }
                     InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => {
-                        let key = names::page_key(&src[name.clone()]);
-                        if !inert[k]
-                            && !refs::within(&later, &x.range)
-                            && !refs::within(&skipped, &x.range)
-                        {
-                            f.links.push((key.clone(), x.range.clone()));
-                        }
-                        f.page_refs.push((key, x.range.clone()));
+                        f.page_ref_read.push(
+                            !inert[k]
+                                && !refs::within(&later, &x.range)
+                                && !refs::within(&skipped, &x.range),
+                        );
+                        f.page_refs
+                            .push((names::page_key(&src[name.clone()]), x.range.clone()));
                     }
                     _ => {}
                 }

@@ -2,7 +2,7 @@
 //! Messages say what Logseq will do and why, so the fix is obvious without the docs.
 
 mod assets;
-pub use assets::unused_assets;
+pub use assets::{suggest_assets, unused_assets};
 mod cards;
 mod cloze;
 pub use cloze::is_anki_cloze;

@@ -13,7 +13,7 @@
 use super::PageCtx;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::graph::edn::{self, Edn};
-use crate::engine::outline::containers;
+use crate::engine::outline::{containers, LineKind};
 
 /// The keys Logseq 0.10.9 reads from an advanced query's map: components/query.cljs lines 45
 /// (`:children? :breadcrumb-show?`), 137 and 146 (`:title :query :view :collapsed?
@@ -37,6 +37,10 @@ pub const KNOWN_KEYS: &[&str] = &[
 pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     let src = ctx.src;
     for b in &ctx.outline.blocks {
+        // A closed `#+BEGIN_…` makes Code lines (or opens on the bullet line, before Code lines).
+        if !b.lines.iter().any(|l| l.kind == LineKind::Code) {
+            continue;
+        }
         for (name, open, close) in containers(src, b) {
             if name != "query" {
                 continue;

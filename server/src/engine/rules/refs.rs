@@ -53,7 +53,8 @@ pub(super) fn check_unresolved(graph: &Graph, facts: &PageFacts, out: &mut Vec<D
 /// graph-validator, counting only pages with a file, would report. Tags are checked by their full name (graph-validator takes a tag's last
 /// `/` segment, line 193, which would pass `#a/b` when only `b` exists).
 pub(super) fn check_pages(graph: &Graph, facts: &PageFacts, out: &mut Vec<Diagnostic>) {
-    for (key, range) in &facts.links {
+    let read = facts.page_refs.iter().zip(&facts.page_ref_read);
+    for ((key, range), _) in read.filter(|(_, r)| **r) {
         if key.trim().is_empty()
             || is_journal_title(key)
             || BUILT_IN_PAGES.contains(&key.as_str())
