@@ -10,7 +10,7 @@ gives the same bytes. Each fragment below is a construct whose meaning Logseq 0.
 fences, `#+BEGIN_…` blocks, `:LOGBOOK:` drawers, `SCHEDULED:`/`DEADLINE:`, task markers,
 macros with refs inside (graph-parser block.cljs `get-page-refs-from-macros` 0.10.9 reads
 only `{{embed}}` arguments), namespaces, `#card` / `tags:: card` / `card::` (srs.cljs: a card is
-a block whose :block/refs hold `card`), property groups, pre-blocks, ids, tabs, CRLF, emoji.
+a block whose :block/refs hold `card`), property groups, pre-blocks, ids, property names graph-parser drops, tabs, CRLF, emoji.
 """
 import argparse
 import random
@@ -83,7 +83,9 @@ def fragment(r):
     if k == 13:
         return [f"id:: {uid(r)}"]
     if k == 14:
-        return [f"{r.choice(['k', 'Some_Key', 'custom-id'])}:: {r.choice([words(r, 1), uid(r), ref(r)])}", f"other:: {words(r, 1)}"]
+        # Some keys graph-parser drops (property.cljs `valid-property-name?`), with their refs.
+        key = r.choice(['k', 'Some_Key', 'custom-id', '[[k]]', 'a,b', '#tag', 'a/1b', 'x(y)', '1st', 'é/ü', 'a;b'])
+        return [f"{key}:: {r.choice([words(r, 1), uid(r), ref(r)])}", f"other:: {words(r, 1)}"]
     if k == 15:
         return [f"{'#' * r.randint(1, 3)} {words(r)}"]
     if k == 16:
@@ -113,6 +115,8 @@ def page(r, n):
             props.append(f"alias:: al-{n}")
         if r.random() < 0.2:
             props.append(f"id:: {uid(r)}")
+        if r.random() < 0.1:
+            props.append(f"{r.choice(['some,prop', '#blarg', '[[p]]'])}:: {ref(r)}")
         out += props
         if r.random() < 0.2:
             out += ["", words(r)]

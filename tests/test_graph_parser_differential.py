@@ -18,6 +18,8 @@ Logseq stores:
   parsed with parse-uuid); only blocks whose stored uuid comes from their text are compared
   (the others get a random squuid on every run).
 - markers/schedules: :block/marker, :block/scheduled, :block/deadline (yyyymmdd ints).
+- invalid properties: :block/invalid-properties (block.cljs 0.10.9 `extract-properties`, the
+  names `valid-property-name?` refuses), as sets; the oracle's empty set on pre-blocks is none.
 """
 import hashlib
 import json
@@ -210,3 +212,9 @@ def test_ids(corpus, graphs):
 def test_markers_schedules(corpus, graphs):
     oblocks, bad, aligned = compare(corpus, graphs, lambda b, _: (b["marker"], b["scheduled"], b["deadline"]))
     report(corpus, "marker/scheduled/deadline", oblocks, bad, aligned)
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_invalid_properties(corpus, graphs):
+    oblocks, bad, aligned = compare(corpus, graphs, lambda b, _: sorted(b["invalid_properties"] or []))
+    report(corpus, "invalid properties", oblocks, bad, aligned)

@@ -4,7 +4,8 @@
     python3 tools/gen_graph.py OUT_DIR --pages N [--seed S]
 
 Writes OUT_DIR/logseq/config.edn (:file/name-format :triple-lowbar), OUT_DIR/pages/*.md,
-OUT_DIR/journals/yyyy_MM_dd.md and OUT_DIR/manifest.json. The same N and seed give the same bytes
+OUT_DIR/journals/yyyy_MM_dd.md, OUT_DIR/assets/ (the images pages link to, and one they do not) and
+OUT_DIR/manifest.json. The same N and seed give the same bytes
 (standard library only; no set or hash order reaches the output).
 
 Pages are modelled on real graphs (the Readwise export in shared/fixtures, Logseq's documentation
@@ -27,14 +28,15 @@ import os
 import random
 import sys
 
-VERSION = 1
+VERSION = 2
 
 CODES = [
     "card-no-answer", "card-answer-inline", "card-empty-question", "card-tag-not-native",
     "cloze-malformed", "card-schedule-invalid", "card-schedule-orphan", "id-invalid",
     "id-duplicate", "id-ignored", "id-before-title", "id-not-lowercase", "block-ref-unresolved",
     "block-ref-malformed", "property-ignored", "property-malformed", "indent-mixed",
-    "heading-splits-block", "fence-unclosed",
+    "heading-splits-block", "fence-unclosed", "property-invalid", "query-invalid",
+    "query-unknown-key", "asset-missing", "asset-unused",
 ]
 SEVERITY = {
     "card-no-answer": "warning", "card-answer-inline": "information",
@@ -44,7 +46,8 @@ SEVERITY = {
     "id-not-lowercase": "hint", "block-ref-unresolved": "warning",
     "block-ref-malformed": "warning", "property-ignored": "warning",
     "property-malformed": "warning", "indent-mixed": "warning", "heading-splits-block": "warning",
-    "fence-unclosed": "warning",
+    "fence-unclosed": "warning", "property-invalid": "warning", "query-invalid": "error",
+    "query-unknown-key": "hint", "asset-missing": "warning", "asset-unused": "information",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -183,6 +186,7 @@ class Gen:
             "page_refs": 0,
         }
         self.error_cycle = 0
+        self.assets = []          # files written to assets/ (each linked once)
 
     # -- random helpers
     def pick(self, seq):
@@ -431,7 +435,9 @@ def note_block(g, p, d, level, depth):
         for _ in range(g.rng.randrange(2, 5)):
             p.cont(level, f"| {g.pick(d['terms'])} | {g.pick(ADJ)} |")
     elif r < 0.37:
-        p.cont(level, f"![{g.pick(d['terms'])}.png](../assets/image_{g.rng.randrange(10**12)}_0.png)")
+        name = f"image_{g.rng.randrange(10**12)}_0.png"
+        g.assets.append(name)
+        p.cont(level, f"![{g.pick(d['terms'])}.png](../assets/{name})")
     elif r < 0.39:
         p.cont(level, f"> {g.sentence(d)}")
     elif r < 0.41:
@@ -626,10 +632,42 @@ def err_heading_splits(g, p, d, level):
     g.diag["heading-splits-block"] += 1
 
 
+def err_property_invalid(g, p, d, level):
+    """A key graph-parser drops (property.cljs `valid-property-name?`: `{:some,prop nil}` is no EDN)."""
+    p.bullet(level, g.sentence(d, inline=False))
+    p.cont(level, f"{g.pick(['some,prop', '[[status]]', 'a;b'])}:: {g.pick(['draft', 'done'])}")
+    g.diag["property-invalid"] += 1
+
+
+def err_query(g, p, d, level):
+    """An advanced query: an unclosed map (query-invalid), or a misspelt key (query-unknown-key)."""
+    p.bullet(level, f"Open tasks about {g.pick(d['terms'])}")
+    p.cont(level, "#+BEGIN_QUERY")
+    p.cont(level, '{:title "Open tasks"')
+    p.cont(level, ' :query [:find (pull ?b [*]) :where [?b :block/marker "TODO"]]')
+    if (g.diag["query-invalid"] + g.diag["query-unknown-key"]) % 2:
+        p.cont(level, " :collapse? true}")
+        g.diag["query-unknown-key"] += 1
+    else:
+        g.diag["query-invalid"] += 1
+    p.cont(level, "#+END_QUERY")
+
+
+def err_asset_missing(g, p, d, level):
+    """An image that exists next to one that does not (a typo in the timestamp)."""
+    n = len(g.assets)
+    name = f"image_{1700000000000 + n}_0.png"
+    g.assets.append(name)
+    p.bullet(level, f"{g.sentence(d, inline=False)} ![figure](../assets/{name})")
+    p.cont(level, f"![figure](../assets/image_{1700000000000 + n}_1.png)")
+    g.diag["asset-missing"] += 1
+
+
 ERRORS = [err_card_no_answer, err_card_empty_question, err_cloze_anki, err_schedule_invalid,
           err_schedule_orphan, err_id_invalid, err_id_duplicate, err_id_ignored, err_id_upper,
           err_ref_unresolved, err_ref_malformed, err_property_ignored, err_property_malformed,
-          err_heading_splits, "indent-mixed", "fence-unclosed"]
+          err_heading_splits, "indent-mixed", "fence-unclosed", err_property_invalid, err_query,
+          err_asset_missing]
 
 
 def mixed_indent(g, p, d):
@@ -898,6 +936,12 @@ def generate(out, n_pages, seed):
         f.write(CONFIG_EDN)
     with open(os.path.join(out, "logseq", "custom.css"), "w", encoding="utf-8", newline="") as f:
         f.write("/* generated */\n")
+    # The images the pages link to, and one no page links to (asset-unused).
+    os.makedirs(os.path.join(out, "assets"), exist_ok=True)
+    for name in sorted(set(g.assets)) + ["old-screenshot_1600000000000_0.png"]:
+        with open(os.path.join(out, "assets", name), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n")
+    g.diag["asset-unused"] += 1
     # Backups Logseq keeps are not pages: a checker must skip them.
     bak = os.path.join(out, "logseq", "bak", "pages", "Old")
     os.makedirs(bak, exist_ok=True)

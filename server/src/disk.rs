@@ -65,6 +65,8 @@ pub struct Loaded {
     pub config_warnings: Vec<String>,
     /// (graph-relative path, text), sorted by path.
     pub files: Vec<(String, Arc<str>)>,
+    /// Graph-relative paths of the files under `assets/` (for the asset rules), sorted.
+    pub assets: Vec<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -79,7 +81,7 @@ pub fn load(root: &Path) -> Loaded {
 pub fn load_layered(root: &Path, layer: &dyn Fn(&Settings) -> Settings) -> Loaded {
     let (config, settings, config_warnings) = read_config(root);
     let effective = layer(&settings);
-    let (paths, listing_problems) = list_pages_and_problems(root, &config, &effective);
+    let (paths, assets, listing_problems) = walk(root, &config, &effective);
     let results: Vec<Result<(String, Arc<str>), Problem>> = paths
         .par_iter()
         .map(|(rel, abs)| read_page(rel, abs, effective.max_file_bytes))
@@ -98,6 +100,7 @@ pub fn load_layered(root: &Path, layer: &dyn Fn(&Settings) -> Settings) -> Loade
         settings,
         config_warnings,
         files,
+        assets,
         problems,
     }
 }
@@ -192,7 +195,19 @@ pub fn list_pages_and_problems(
     config: &GraphConfig,
     settings: &Settings,
 ) -> (Vec<(String, PathBuf)>, Vec<Problem>) {
+    let (pages, _, problems) = walk(root, config, settings);
+    (pages, problems)
+}
+
+/// One walk of the graph folder: its pages, the files under `assets/` (dot-files and symlinks
+/// skipped, as for pages), and the problems.
+pub fn walk(
+    root: &Path,
+    config: &GraphConfig,
+    settings: &Settings,
+) -> (Vec<(String, PathBuf)>, Vec<String>, Vec<Problem>) {
     let mut out = Vec::new();
+    let mut assets = Vec::new();
     let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -238,12 +253,16 @@ pub fn list_pages_and_problems(
             }
             continue;
         };
+        if rel.starts_with("assets/") {
+            assets.push(rel.clone());
+        }
         if is_page_path(&rel, config, settings) {
             out.push((rel, e.into_path()));
         }
     }
     out.sort();
-    (out, problems)
+    assets.sort();
+    (out, assets, problems)
 }
 
 /// Reads a page; a file over `max` bytes (the setting `max_file_size`, the one cap of every

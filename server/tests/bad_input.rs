@@ -124,7 +124,7 @@ fn one_id_on_100k_blocks_is_linear_in_work() {
         Arc::from(text.as_str()),
         a.facts.clone(),
     );
-    let ds = check_graph(&g, "pages/x.md", &a.facts);
+    let ds = check_graph(&g, "pages/x.md", &a.facts, &Settings::default());
     let dups: Vec<_> = ds.iter().filter(|d| d.code == Code::IdDuplicate).collect();
     assert_eq!(dups.len(), n);
     let related: usize = dups.iter().map(|d| d.related.len()).sum();

@@ -38,12 +38,51 @@ fn pages(sub: &str) -> Vec<PathBuf> {
 
 /// The page as a one-page graph: its diagnostics, page and graph rules.
 fn diagnose(text: &str) -> (PageAnalysis, Vec<Diagnostic>) {
-    let settings = Settings::default();
-    let a = analysis::analyze(text, &settings);
+    diagnose_with(text, &Settings::default())
+}
+
+/// Settings with rule `code` on, at its default severity, if it is off by default.
+fn with_rule_on(code: &str) -> Settings {
+    let mut s = Settings::default();
+    if let Some(c) = Code::parse(code).filter(|c| !c.on_by_default()) {
+        s.severity.insert(c, Some(c.default_severity()));
+    }
+    s
+}
+
+fn diagnose_with(text: &str, settings: &Settings) -> (PageAnalysis, Vec<Diagnostic>) {
+    let (a, g) = fixture_graph(text, settings, false);
+    let d = analysis::diagnostics(&g, "pages/fixture.md", &a, settings);
+    (a, d)
+}
+
+/// The one-page graph; `with_assets`: its `assets/` folder is fixtures/rules/assets.
+fn fixture_graph(text: &str, settings: &Settings, with_assets: bool) -> (PageAnalysis, Graph) {
+    let a = analysis::analyze(text, settings);
     let mut g = Graph::new(GraphConfig::default());
     g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts.clone());
-    let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
-    (a, d)
+    if with_assets {
+        let root = dir("rules");
+        let files = walkdir(&root.join("assets"));
+        g.set_assets(files.iter().map(|p| {
+            p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/")
+        }));
+    }
+    (a, g)
+}
+
+fn walkdir(d: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The one-page graph's keeper of a duplicated id (what `fix` and `source.fixAll` skip).
@@ -120,22 +159,71 @@ fn rule_fixtures() {
     let mut failures = Vec::new();
     for p in pages("rules") {
         let text = std::fs::read_to_string(&p).unwrap();
-        let (_, d) = diagnose(&text);
+        let code = p.file_stem().unwrap().to_str().unwrap().to_string();
+        // A rule off by default is on for its own fixture (and only there); the asset rules'
+        // fixtures have an `assets/` folder (fixtures/rules/assets).
+        let settings = with_rule_on(&code);
+        let (a, g) = fixture_graph(&text, &settings, code.starts_with("asset-"));
+        let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
         // As `check` and the server report them: at most MAX_PER_LINE per line.
         let d = logseq_lsp::engine::diagnostic::capped(d, &LineIndex::new(&text));
-        let code = p.file_stem().unwrap().to_str().unwrap().to_string();
+        // Findings about files that are no page, as `check` prints them (path first).
+        let files: Vec<(String, Diagnostic)> = logseq_lsp::engine::rules::unused_assets(&g);
         assert!(
-            d.iter().any(|d| d.code.as_str() == code),
+            d.iter().chain(files.iter().map(|(_, d)| d)).any(|d| d.code.as_str() == code),
             "{}: the fixture never triggers its own rule",
             p.display()
         );
-        check(
-            &p.with_extension("expected"),
-            &render(&text, &d),
-            &mut failures,
-        );
+        let mut out = render(&text, &d);
+        for (path, d) in &files {
+            out.push_str(&format!("{path}: {}[{}] {}\n", d.severity.as_str(), d.code.as_str(), d.message));
+        }
+        check(&p.with_extension("expected"), &out, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn asset_missing_fixes_link_to_existing_assets() {
+    let text = std::fs::read_to_string(dir("rules").join("asset-missing.md")).unwrap();
+    let settings = Settings::default();
+    let (a, g) = fixture_graph(&text, &settings, true);
+    let diags = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
+    let ctx = FixCtx { src: &text, analysis: &a };
+    let mut offered = 0;
+    for d in diags.iter().filter(|d| d.code == Code::AssetMissing) {
+        let mut d = d.clone();
+        logseq_lsp::engine::rules::suggest_assets(&g, &text, &mut d);
+        let d = &d;
+        for f in fixes::fixes_for(&ctx, d, &mut ids()) {
+            assert!(!f.safe, "which asset was meant is a guess");
+            let fixed = edit::apply(&text, &f.edits);
+            // Only the path changed, and the link now names an existing asset.
+            assert_eq!(f.edits.len(), 1);
+            assert_eq!(f.edits[0].range, d.range);
+            let (a2, g2) = fixture_graph(&fixed, &settings, true);
+            let after = analysis::diagnostics(&g2, "pages/fixture.md", &a2, &settings);
+            let left = after.iter().filter(|d| d.code == Code::AssetMissing).count();
+            let before = diags.iter().filter(|d| d.code == Code::AssetMissing).count();
+            assert_eq!(left, before - 1, "{}", f.title);
+            offered += 1;
+        }
+    }
+    // diagram…0002 → …0001, the whale .jpg → .png, books.pdf → book.pdf (and others near it),
+    // sub/nested_1 → sub/nested_0; nothing is near zzz….mov.
+    assert!(offered >= 4, "{offered}");
+}
+
+#[test]
+fn rules_off_by_default_report_only_when_turned_on() {
+    for c in logseq_lsp::engine::diagnostic::OFF_BY_DEFAULT {
+        let p = dir("rules").join(format!("{}.md", c.as_str()));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (_, d) = diagnose(&text);
+        assert!(!d.iter().any(|d| d.code == *c), "{} is off by default", c.as_str());
+        let (_, d) = diagnose_with(&text, &with_rule_on(c.as_str()));
+        assert!(d.iter().any(|d| d.code == *c), "{} reports once on", c.as_str());
+    }
 }
 
 #[test]

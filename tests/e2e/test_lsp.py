@@ -255,6 +255,26 @@ async def test_disk_changes_and_closing_update_the_index(start, graph):
     await s.diags(rw, lambda ds: "id-duplicate" not in codes(ds))
 
 
+async def test_asset_files_created_and_deleted_update_asset_missing(start, graph):
+    # The server lists assets/ when it indexes and follows it through the watched-files
+    # notifications it registers (`**/assets/**`).
+    s = await start("visual-studio-code")
+    rw = s.open(READWISE_PAGE)
+    s.insert(rw, 0, "- 🐳 ![pic](../assets/whale_0.png)\n")
+    ds = await s.diags(rw, lambda ds: "asset-missing" in codes(ds))
+    assert "whale_0.png" in of(ds, "asset-missing")[0].message
+    asset = graph / "assets" / "whale_0.png"
+    asset.parent.mkdir(exist_ok=True)
+    asset.write_bytes(b"png")
+    s.client.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(
+        [T.FileEvent(uri=asset.as_uri(), type=T.FileChangeType.Created)]))
+    await s.diags(rw, lambda ds: "asset-missing" not in codes(ds))
+    asset.unlink()
+    s.client.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(
+        [T.FileEvent(uri=asset.as_uri(), type=T.FileChangeType.Deleted)]))
+    await s.diags(rw, lambda ds: "asset-missing" in codes(ds))
+
+
 async def test_polling_sees_disk_changes_without_notifications(start, graph):
     # Neovim 0.7 cannot watch files for the server, so the server polls every 2 s.
     s = await start("neovim@v0.7.0")

@@ -74,6 +74,16 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                 emit(out.write_all(&text));
             }
         }
+        for (n, text) in graph_files(s, format) {
+            for (total, k) in counts.iter_mut().zip(n) {
+                *total += k;
+            }
+            if format == CheckFormat::Json && !first {
+                emit(out.write_all(b","));
+            }
+            first = false;
+            emit(out.write_all(text.as_bytes()));
+        }
     }
     match format {
         CheckFormat::Json => emit(writeln!(out, "]")),
@@ -132,6 +142,41 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     } else {
         serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
     }
+}
+
+/// Findings about files that are no page (asset-unused), once per session, when the whole graph
+/// is checked: as lines `path: severity[code]: message` (no line and column), or JSON items with
+/// the range 0:0–0:0 (the file's start), so the JSON keeps one shape.
+fn graph_files(s: &session::Session, format: CheckFormat) -> Vec<([usize; 4], String)> {
+    if !s.whole_graph {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (path, d) in crate::engine::rules::unused_assets(&s.graph) {
+        for d in crate::engine::rules::finish(vec![d], &s.loaded.settings) {
+            let mut counts = [0usize; 4];
+            counts[d.severity as usize] += 1;
+            let text = match format {
+                CheckFormat::Json => serde_json::json!({
+                    "path": path,
+                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                    "severity": d.severity.as_str(),
+                    "code": d.code.as_str(),
+                    "message": d.message,
+                })
+                .to_string(),
+                CheckFormat::Human => format!(
+                    "{}: {}[{}]: {}\n",
+                    session::display_path(&s.loaded.root, &path),
+                    d.severity.as_str(),
+                    d.code.as_str(),
+                    d.message
+                ),
+            };
+            out.push((counts, text));
+        }
+    }
+    out
 }
 
 /// One page's diagnostics as output text (human lines, or JSON items joined with commas; at

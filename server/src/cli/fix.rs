@@ -91,7 +91,8 @@ pub fn run_each(paths: &[PathBuf]) -> ExitCode {
                 analysis: a,
             };
             let index = crate::engine::text::LineIndex::new(text);
-            for d in analysis::diagnostics(&s.graph, path, a, &s.loaded.settings) {
+            for mut d in analysis::diagnostics(&s.graph, path, a, &s.loaded.settings) {
+                crate::engine::rules::suggest_assets(&s.graph, text, &mut d);
                 let line = index
                     .position(text, d.range.start, crate::engine::text::Encoding::Utf16)
                     .0;

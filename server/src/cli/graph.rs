@@ -95,7 +95,24 @@ fn blocks_json(
                 "scheduled": planning.scheduled,
                 "deadline": planning.deadline,
                 "card": card,
+                // block.cljs@0.10.9 `extract-properties`: the first group's names Logseq drops.
+                "invalid_properties": invalid_properties(b),
             })
         })
         .collect()
 }
+
+/// The block's `:block/invalid-properties`, sorted and once each (a set), or null for none.
+fn invalid_properties(b: &crate::engine::outline::Block) -> Option<Vec<&str>> {
+    let mut v: Vec<&str> = b
+        .properties()?
+        .props
+        .iter()
+        .filter(|p| !crate::engine::properties::valid_name(&p.name))
+        .map(|p| p.name.as_str())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    (!v.is_empty()).then_some(v)
+}
+

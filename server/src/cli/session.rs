@@ -18,6 +18,9 @@ pub struct Session {
     pub pages: Vec<(String, Arc<str>, PageAnalysis)>,
     /// How many Org pages are under the requested paths: in the graph, but no rule reads them.
     pub org_pages: usize,
+    /// The whole graph was asked for (its root), so graph-level findings about files that are
+    /// no page (asset-unused) are reported too.
+    pub whole_graph: bool,
     /// Files asked for by name that are not pages of the graph (not `.md`/`.org`, hidden or
     /// ignored; a file too big or unreadable is a problem, reported as such).
     pub not_pages: Vec<PathBuf>,
@@ -96,6 +99,7 @@ fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
         })
         .unzip();
     let mut graph = Graph::new(loaded.config.clone());
+    graph.set_assets(loaded.assets.iter().cloned());
     for entry in prepared {
         graph.upsert_prepared(entry);
     }
@@ -133,6 +137,7 @@ fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
         graph,
         pages,
         org_pages,
+        whole_graph: wanted_rel.iter().any(String::is_empty),
         not_pages,
     }
 }

@@ -54,6 +54,6 @@ pub fn diagnostics_of(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut d = local.to_vec();
-    d.extend(rules::check_graph(graph, path, facts));
+    d.extend(rules::check_graph(graph, path, facts, settings));
     rules::finish(d, settings)
 }

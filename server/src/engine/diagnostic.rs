@@ -75,13 +75,24 @@ codes! {
     IdNotLowercase = "id-not-lowercase", Hint, "upper-case hex in an id";
     BlockRefUnresolved = "block-ref-unresolved", Warning, "((uuid)) or {{embed ((uuid))}} naming no block of the graph";
     BlockRefMalformed = "block-ref-malformed", Warning, "(( uuid )) with spaces, or ((…)) that is not a UUID";
+    PageMissing = "page-missing", Warning, "(off by default) a tag or page reference to a page no file defines (journal dates and aliases count as pages)";
     PropertyIgnored = "property-ignored", Warning, "property lines after the block's first property group";
     PropertyMalformed = "property-malformed", Warning, "a line at a property position that looks like key::value but is not read as a property";
+    PropertyInvalid = "property-invalid", Warning, "a property name Logseq cannot use (graph-parser's :block/invalid-properties): the property is dropped";
     IndentMixed = "indent-mixed", Warning, "tabs and spaces mixed in block indentation so that the nesting differs from how it looks";
     HeadingSplitsBlock = "heading-splits-block", Warning, "an indented line starting with # and a space, which Logseq turns into a new top-level block";
     FenceUnclosed = "fence-unclosed", Warning, "a ``` fence that is never closed: Logseq reads its lines as text and bullets";
+    QueryInvalid = "query-invalid", Error, "a #+BEGIN_QUERY that is not valid EDN (Logseq shows \"Invalid query\") or has no :query (Logseq runs nothing)";
+    QueryUnknownKey = "query-unknown-key", Hint, "a top-level key of an advanced query that Logseq does not read";
+    AssetMissing = "asset-missing", Warning, "a link to a file under assets/ that does not exist";
+    AssetUnused = "asset-unused", Information, "(check only) a file in assets/ that no page links to";
     DiagnosticsOmitted = "diagnostics-omitted", Information, "more diagnostics on one line or page than are shown: how many were left out";
 }
+
+/// Rules a user turns on (`rules = { page-missing = "warning" }`): page-missing, since in Logseq a
+/// reference creates its page, so a missing file is a choice (graph-validator's optional
+/// `tags-and-page-refs-have-pages`, for graphs used as a wiki).
+pub const OFF_BY_DEFAULT: &[Code] = &[Code::PageMissing];
 
 /// Where rule documentation lives (LSP `codeDescription`).
 pub const DOCS_URL: &str = "https://github.com/logseq-lsp/logseq-lsp/blob/main/docs/rules.md";
@@ -100,6 +111,10 @@ impl Code {
                 | Code::CardTagNotNative
                 | Code::IdBeforeTitle
         )
+    }
+
+    pub fn on_by_default(self) -> bool {
+        !OFF_BY_DEFAULT.contains(&self)
     }
 
     pub fn docs_url(self) -> String {
@@ -126,6 +141,9 @@ pub struct Diagnostic {
     /// The findings this one stands for, when an editor shows a card's findings as one
     /// (`grouping::per_card`); their quick fixes are this one's. Empty otherwise.
     pub folded: Vec<Diagnostic>,
+    /// Texts a quick fix may put in place of the range (asset-missing: the nearest assets), for
+    /// a fix that needs what only the graph knows.
+    pub replacements: Vec<String>,
 }
 
 impl Diagnostic {
@@ -137,6 +155,7 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             folded: Vec::new(),
+            replacements: Vec::new(),
         }
     }
 }

@@ -110,6 +110,7 @@ fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Dia
         message,
         related,
         folded: members,
+        replacements: Vec::new(),
     }
 }
 

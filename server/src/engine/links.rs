@@ -1,13 +1,13 @@
 //! Where a page's text points outside the graph's pages: Markdown links and images
 //! (`[label](target)`, `![alt](target)`), autolinks (`<https://…>`), bare URLs at the start of a
 //! word, and the `{{pdf target}}` macro. Code spans, inline math and code blocks hold none.
-//! For `textDocument/documentLink` (and, later, the asset rules); page references and tags are
-//! inlines of their own (inline.rs).
+//! For `textDocument/documentLink` and the asset rules; page references and tags are inlines of
+//! their own (inline.rs).
 
 use std::ops::Range;
 
 use crate::engine::inline::InlineKind;
-use crate::engine::outline::{LineKind, Outline};
+use crate::engine::outline::{Block, LineKind, Outline};
 use crate::engine::text::trimmed;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,16 @@ pub struct Link {
 pub fn links(src: &str, o: &Outline) -> Vec<Link> {
     let mut out = Vec::new();
     for b in &o.blocks {
+        block_links(src, b, &mut out);
+    }
+    out.sort_by_key(|l| l.range.start);
+    out.dedup_by_key(|l| l.range.start);
+    out
+}
+
+/// The links of one block, appended to `out` (not sorted).
+pub fn block_links(src: &str, b: &Block, out: &mut Vec<Link>) {
+    {
         let inert: Vec<Range<usize>> = b
             .inlines
             .iter()
@@ -39,7 +49,7 @@ pub fn links(src: &str, o: &Outline) -> Vec<Link> {
         for x in &b.inlines {
             if let InlineKind::Macro { name, args, .. } = &x.kind {
                 if src[name.clone()].eq_ignore_ascii_case("pdf") {
-                    push(&mut out, src, trimmed(src, args.clone()));
+                    push(out, src, trimmed(src, args.clone()));
                 }
             }
         }
@@ -50,12 +60,19 @@ pub fn links(src: &str, o: &Outline) -> Vec<Link> {
             ) {
                 continue;
             }
-            scan_line(src, l.line.range(), &inert, &mut out);
+            scan_line(src, l.line.range(), &inert, out);
         }
     }
-    out.sort_by_key(|l| l.range.start);
-    out.dedup_by_key(|l| l.range.start);
-    out
+}
+
+/// The graph-relative path of the asset a link's file path names, when it names one: Logseq
+/// 0.10.9 strips the leading `.` and `/` characters and reads the rest from the graph's root
+/// (config.cljs `get-local-asset-absolute-path`, lines 370-372, used by components/block.cljs
+/// `asset-link`), so `../assets/x.png`, `./assets/x.png`, `/assets/x.png` and `assets/x.png` are
+/// all `assets/x.png`.
+pub fn asset_path(target: &str) -> Option<String> {
+    let rest = target.trim_start_matches(['.', '/']);
+    (rest.len() > "assets/".len() && rest.starts_with("assets/")).then(|| rest.to_string())
 }
 
 fn push(out: &mut Vec<Link>, src: &str, r: Range<usize>) {
@@ -104,8 +121,14 @@ fn scan_line(src: &str, line: Range<usize>, inert: &[Range<usize>], out: &mut Ve
             let r = if t.len() >= 2 && t.starts_with('<') && t.ends_with('>') {
                 r.start + 1..r.end - 1 // `(<target>)`
             } else {
-                // `(target "title")`: the target ends at the first space.
-                r.start..r.start + t.find(' ').unwrap_or(t.len())
+                // `(target "title")`: the target ends at the space before a quoted title;
+                // without one it may hold spaces (`../assets/my pic.png`, which Logseq shows).
+                let end = [" \"", " '"]
+                    .iter()
+                    .filter_map(|q| t.find(q))
+                    .min()
+                    .unwrap_or(t.len());
+                r.start..r.start + end
             };
             push(out, src, r);
             i = end + 1;
@@ -229,6 +252,17 @@ mod tests {
         let got = found(src);
         // `(https://…` is not at a word's start (mldoc reads it as text).
         assert_eq!(got, [("e.png", path("e.png"))], "{got:?}");
+    }
+
+    #[test]
+    fn asset_paths_are_read_from_the_graph_root() {
+        for t in ["../assets/x.png", "./assets/x.png", "/assets/x.png", "assets/x.png", "../../assets/x.png"] {
+            assert_eq!(asset_path(t).as_deref(), Some("assets/x.png"), "{t}");
+        }
+        assert_eq!(asset_path("../assets/d/🐳.pdf").as_deref(), Some("assets/d/🐳.pdf"));
+        assert_eq!(asset_path("/home/u/g/assets/x.png"), None);
+        assert_eq!(asset_path("../assets/"), None);
+        assert_eq!(asset_path("../img/x.png"), None);
     }
 
     #[test]

@@ -190,6 +190,26 @@ pub fn normalize_key(key: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether graph-parser keeps a property of this (normalised) name: property.cljs@0.10.9
+/// `valid-property-name?` on `":" + name`, i.e. `{:name nil}` reads as EDN
+/// (util.cljs `valid-edn-keyword?`), no `"|^(){}` in it, and it does not start with `#`. Logseq
+/// drops the others into `:block/invalid-properties` (block.cljs `extract-properties`, lines
+/// 214-225): no value, no references.
+pub fn valid_name(name: &str) -> bool {
+    // Nearly every key is a plain word, which always reads as a keyword: no EDN parse (an
+    // allocation and a parse per property line was a tenth of `check`).
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'?' | b'!' | b'*'))
+    {
+        return true;
+    }
+    !name.contains(['"', '|', '^', '(', ')', '{', '}'])
+        && !name.starts_with('#')
+        && crate::engine::graph::edn::parse(&format!("{{:{name} nil}}")).is_ok()
+}
+
 /// A line that looks like a property but mldoc does not read as one: `key::value`,
 /// `key::<TAB>value`, `key with space:: value`. Returns the byte offset (in `text`) of the `::`.
 pub fn looks_malformed(text: &str) -> Option<usize> {
@@ -236,6 +256,25 @@ fn find_double_colon(b: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn property_names_graph_parser_drops() {
+        // Each as nbb-logseq 1.2.173 answers `(gp-property/valid-property-name? (str ":" k))`.
+        let valid = [
+            "foo", "1abc", "a'b", "a#b", "é", "a.b", "-1", "+a", ".5", "a/b", "%", "a$b", "a&b",
+            "a=b", "a<b", "a>b", "a?", "a!", "a*", "📚",
+        ];
+        let invalid = [
+            "[[foo]]", "some,prop", "#blarg", "a/1b", "a/b/c", "/a", "a@b", "a`b", "a~b", "a;b",
+            "a\\b", "a|b", "x(y)", "a\"b",
+        ];
+        for k in valid {
+            assert!(valid_name(k), "{k} is valid");
+        }
+        for k in invalid {
+            assert!(!valid_name(k), "{k} is invalid");
+        }
+    }
 
     #[test]
     fn reads_properties_like_mldoc() {

@@ -90,12 +90,25 @@ fn splice_facts(f: &mut PageFacts, fresh: PageFacts, sp: &Splice) {
         r.range = sp.offset(r.range.start)..sp.offset(r.range.end);
     }
     f.block_refs.splice(head..tail, fresh.block_refs);
-    let head = f.page_refs.partition_point(|r| r.1.start < sp.from);
-    let tail = f.page_refs.partition_point(|r| r.1.start < sp.old_stop);
-    for r in &mut f.page_refs[tail..] {
+    let (head, tail) = splice_named(&mut f.page_refs, fresh.page_refs, sp);
+    f.page_ref_read.splice(head..tail, fresh.page_ref_read);
+    splice_named(&mut f.asset_links, fresh.asset_links, sp);
+}
+
+/// Replaces the (name, range) entries of the re-read window and moves those after it; returns
+/// the window's old index range.
+fn splice_named(
+    v: &mut Vec<(String, std::ops::Range<usize>)>,
+    fresh: Vec<(String, std::ops::Range<usize>)>,
+    sp: &Splice,
+) -> (usize, usize) {
+    let head = v.partition_point(|r| r.1.start < sp.from);
+    let tail = v.partition_point(|r| r.1.start < sp.old_stop);
+    for r in &mut v[tail..] {
         r.1 = sp.offset(r.1.start)..sp.offset(r.1.end);
     }
-    f.page_refs.splice(head..tail, fresh.page_refs);
+    v.splice(head..tail, fresh);
+    (head, tail)
 }
 
 #[cfg(test)]

@@ -222,6 +222,35 @@ pub fn page_refs(src: &str, outline: &Outline, i: usize, cfg: &RefConfig) -> Vec
     out
 }
 
+/// Ranges of block `b` whose links graph-parser does not read, sorted: the priority `[#A]`,
+/// `SCHEDULED:` paragraphs, code containers in list items (as [`page_refs`] skips them) and the first group's
+/// `background-color::` line (a colour, not a tag: graph-validator's `ast->false-tags`).
+pub fn unread_ranges(src: &str, b: &Block) -> Vec<Range<usize>> {
+    // Each part is looked for only where a cheap test says it may be (this runs for every block
+    // with a link).
+    // Every timestamp is `<` or `[` and a digit (task.rs `date`); links are `[[`.
+    let text = src[b.range.clone()].as_bytes();
+    let dated = memchr::memchr2_iter(b'<', b'[', text)
+        .any(|i| text.get(i + 1).is_some_and(u8::is_ascii_digit));
+    let mut v = if dated {
+        task::planning(src, b).dropped
+    } else {
+        Vec::new()
+    };
+    if b.lines.iter().any(|l| l.kind == LineKind::Container) {
+        list_containers(src, b, &mut v);
+    }
+    // `[#A]` is the priority, not the tag `A]`.
+    if src[b.lines[0].line.range()].contains("[#") {
+        v.extend(task::task(src, b).priority);
+    }
+    if let Some(p) = b.property("background-color") {
+        v.push(p.line.clone());
+    }
+    v.sort_by_key(|r| r.start);
+    v
+}
+
 /// The property lines of the block's groups after the first `skip` ones, in page order.
 pub fn property_lines(b: &Block, skip: usize) -> Vec<Range<usize>> {
     let mut v: Vec<Range<usize>> = b
@@ -268,17 +297,24 @@ fn property_refs(src: &str, p: &Property, cfg: &RefConfig, out: &mut Vec<(String
         n => n,
     };
     // property.cljs `valid-property-name?`: such keys are dropped (invalid-properties).
-    if name.is_empty() || name.starts_with('#') || name.contains(['"', '^', '(', ')', '{', '}']) {
+    if !crate::engine::properties::valid_name(name) {
         return;
     }
     let hidden = HIDDEN.contains(&name);
-    let editable = EDITABLE_UNLINKABLE.contains(&name) || LINKABLE.contains(&name);
+    // block.cljs `get-page-refs-from-property-names`: the page is `(name k)`, the keyword's
+    // name without its namespace (`a/b::` makes the page `b`), and the built-ins and the
+    // excludelist are compared by that name too.
+    let kw = match name.find('/') {
+        Some(k) if k > 0 => &name[k + 1..],
+        _ => name,
+    };
     if cfg.property_pages
-        && !hidden
-        && !editable
-        && !cfg.property_pages_excludelist.iter().any(|e| e == name)
+        && !HIDDEN.contains(&kw)
+        && !EDITABLE_UNLINKABLE.contains(&kw)
+        && !LINKABLE.contains(&kw)
+        && !cfg.property_pages_excludelist.iter().any(|e| e == kw)
     {
-        out.push((name.to_string(), p.key.clone()));
+        out.push((kw.to_string(), p.key.clone()));
     }
     if hidden || EDITABLE_UNLINKABLE.contains(&name) {
         return;

@@ -176,12 +176,12 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The severity a rule reports at, or `None` when it is off.
+    /// The severity a rule reports at, or `None` when it is off (by the user, or by default).
     pub fn severity_of(&self, code: Code) -> Option<Severity> {
         self.severity
             .get(&code)
             .copied()
-            .unwrap_or(Some(code.default_severity()))
+            .unwrap_or(code.on_by_default().then(|| code.default_severity()))
     }
 
     pub fn is_ignored(&self, rel_path: &str) -> bool {

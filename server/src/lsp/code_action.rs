@@ -141,7 +141,13 @@ pub fn code_actions(
             };
             let found: Vec<_> = members
                 .iter()
-                .flat_map(|m| fixes::fixes_for(&ctx, m, &mut new_id))
+                .flat_map(|m| {
+                    let mut m = m.clone();
+                    if snap.path.graph_path().is_some() {
+                        rules::suggest_assets(&st.index().graph, &snap.text, &mut m);
+                    }
+                    fixes::fixes_for(&ctx, &m, &mut new_id)
+                })
                 .collect();
             for (i, f) in found.into_iter().enumerate() {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {

@@ -95,9 +95,10 @@ pub fn page_facts(path: &str, text: &str) -> PageFacts {
     }
 }
 
-fn build_graph(config: GraphConfig, files: Vec<(String, Arc<str>)>) -> Graph {
+fn build_graph(config: GraphConfig, files: Vec<(String, Arc<str>)>, assets: Vec<String>) -> Graph {
     let facts: Vec<PageFacts> = files.par_iter().map(|(p, t)| page_facts(p, t)).collect();
     let mut g = Graph::new(config);
+    g.set_assets(assets);
     for ((p, t), f) in files.into_iter().zip(facts) {
         g.upsert(p, t, f);
     }
@@ -205,9 +206,10 @@ async fn run(state: Arc<State>, generation: u64) {
         .report(format!("indexing {} pages", loaded.files.len()), 50)
         .await;
     let files = loaded.files;
+    let assets = loaded.assets;
     let pages = files.len();
     let cfg = loaded.config.clone();
-    let graph = match tokio::task::spawn_blocking(move || build_graph(cfg, files)).await {
+    let graph = match tokio::task::spawn_blocking(move || build_graph(cfg, files, assets)).await {
         Ok(g) => g,
         Err(e) => {
             log(
@@ -288,6 +290,8 @@ struct Changes {
     /// Graph-relative path → absolute path (re-read) for changed or created pages.
     read: Vec<(String, PathBuf)>,
     removed: Vec<String>,
+    /// Files under `assets/` created (`true`) or deleted: the asset rules' list, nothing to read.
+    assets: Vec<(String, bool)>,
 }
 
 fn classify_events(state: &State, root: &Path, events: &[FileEvent]) -> Changes {
@@ -298,6 +302,9 @@ fn classify_events(state: &State, root: &Path, events: &[FileEvent]) -> Changes 
         let Some(rel) = rel_of(root, &e.uri) else {
             continue;
         };
+        if rel.starts_with("assets/") && !rel.split('/').any(|p| p.starts_with('.')) {
+            c.assets.push((rel.clone(), e.typ != FileChangeType::DELETED));
+        }
         if is_config_file(&rel) {
             c.reindex = true;
         } else if e.typ == FileChangeType::DELETED {
@@ -323,7 +330,16 @@ fn apply_changes(state: &Arc<State>, c: Changes) {
         reindex(state);
         return;
     }
+    if !c.assets.is_empty() {
+        let mut ix = state.index_mut();
+        for (rel, exists) in &c.assets {
+            ix.graph.asset_changed(rel, *exists);
+        }
+    }
     if c.read.is_empty() && c.removed.is_empty() {
+        if !c.assets.is_empty() {
+            state.publisher.all();
+        }
         return;
     }
     let st = state.clone();
@@ -387,8 +403,14 @@ fn stamps(root: &Path, config: &GraphConfig, settings: &Settings) -> Stamps {
             .ok()
             .map(|m| (m.modified().ok(), m.len()))
     };
-    for (rel, abs) in disk::list_pages(root, config, settings) {
+    let (pages, assets, _) = disk::walk(root, config, settings);
+    for (rel, abs) in pages {
         if let Some(s) = stamp(&abs) {
+            out.insert(rel, s);
+        }
+    }
+    for rel in assets {
+        if let Some(s) = stamp(&root.join(&rel)) {
             out.insert(rel, s);
         }
     }
@@ -429,6 +451,12 @@ pub fn start_polling(state: &Arc<State>) {
                 if let Some(prev) = &before {
                     let mut c = Changes::default();
                     for (rel, s) in &now {
+                        if rel.starts_with("assets/") {
+                            if !prev.contains_key(rel) {
+                                c.assets.push((rel.clone(), true));
+                            }
+                            continue;
+                        }
                         if prev.get(rel) != Some(s) {
                             if is_config_file(rel) {
                                 c.reindex = true;
@@ -438,6 +466,10 @@ pub fn start_polling(state: &Arc<State>) {
                         }
                     }
                     for rel in prev.keys().filter(|k| !now.contains_key(*k)) {
+                        if rel.starts_with("assets/") {
+                            c.assets.push((rel.clone(), false));
+                            continue;
+                        }
                         if is_config_file(rel) {
                             c.reindex = true;
                         } else {

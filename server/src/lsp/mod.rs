@@ -476,6 +476,7 @@ impl LanguageServer for Backend {
                         {"globPattern": "**/*.org"},
                         {"globPattern": "**/logseq/config.edn"},
                         {"globPattern": "**/logseq-lsp.toml"},
+                        {"globPattern": "**/assets/**"},
                     ]});
                     let reg = Registration {
                         id: "logseq-lsp-watch".to_string(),

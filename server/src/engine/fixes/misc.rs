@@ -1,4 +1,5 @@
-//! Small textual fixes: block reference spaces, a property's missing space, cloze syntax.
+//! Small textual fixes: block reference spaces, a property's missing space, cloze syntax, an
+//! asset link's path.
 
 use super::util::block_at;
 use super::{Fix, FixCtx};
@@ -172,4 +173,18 @@ fn close_cloze(ctx: &FixCtx, d: &Diagnostic) -> Vec<Fix> {
         edits: vec![TextEdit::insert(end, "}}")],
         safe: !inside,
     }]
+}
+
+/// One fix per existing asset the diagnostic names (asset-missing): only the link's path changes.
+/// Not safe: which file was meant is a guess.
+pub(super) fn nearest_asset(d: &Diagnostic) -> Vec<Fix> {
+    d.replacements
+        .iter()
+        .map(|r| Fix {
+            title: format!("Link to {r}"),
+            code: d.code,
+            edits: vec![TextEdit::replace(d.range.clone(), r.clone())],
+            safe: false,
+        })
+        .collect()
 }

@@ -45,11 +45,17 @@ pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> Strin
         Code::CardScheduleInvalid => cards::reset_schedule(ctx, d),
         Code::CardScheduleOrphan => cards::orphan_schedule(ctx, d),
         Code::IndentMixed => blocks::reindent_with_tabs(ctx, d),
+        Code::AssetMissing => misc::nearest_asset(d),
         Code::CardNoAnswer
         | Code::CardEmptyQuestion
         | Code::BlockRefUnresolved
+        | Code::PageMissing
         | Code::HeadingSplitsBlock
         | Code::FenceUnclosed
+        | Code::PropertyInvalid
+        | Code::QueryInvalid
+        | Code::QueryUnknownKey
+        | Code::AssetUnused
         | Code::DiagnosticsOmitted => Vec::new(),
     }
 }

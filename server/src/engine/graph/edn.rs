@@ -76,10 +76,24 @@ impl Edn {
 
 /// Reads the first form of `src`; an empty text (only whitespace or comments) is `nil`.
 pub fn parse(src: &str) -> Result<Edn, EdnError> {
+    parse_with(src, None)
+}
+
+/// [`parse`], also giving the byte range in `src` of each form read directly inside the first
+/// form when it is a map (keys and values alternate; discarded forms are not among them): where
+/// a query's top-level keys are written.
+pub fn parse_spans(src: &str) -> Result<(Edn, Vec<std::ops::Range<usize>>), EdnError> {
+    let mut spans = Vec::new();
+    let v = parse_with(src, Some(&mut spans))?;
+    Ok((v, spans))
+}
+
+fn parse_with(src: &str, spans: Option<&mut Vec<std::ops::Range<usize>>>) -> Result<Edn, EdnError> {
     let mut p = Parser {
         src,
         i: 0,
         depth: 0,
+        spans,
     };
     loop {
         p.ws();
@@ -100,6 +114,8 @@ struct Parser<'a> {
     /// Byte offset, always on a char boundary.
     i: usize,
     depth: usize,
+    /// Where to note the ranges of the forms inside a top-level map (`parse_spans`).
+    spans: Option<&'a mut Vec<std::ops::Range<usize>>>,
 }
 
 /// Characters that end a token (tools.reader `whitespace?` and `macro-terminating?`).
@@ -176,7 +192,14 @@ impl Parser<'_> {
                     return Err(self.err(format!("unmatched delimiter `{c}` inside a {what}")))
                 }
                 _ => {
+                    self.ws();
+                    let at = self.i;
                     if let Some(x) = self.form()? {
+                        if self.depth == 1 && close == '}' {
+                            if let Some(s) = self.spans.as_deref_mut() {
+                                s.push(at..self.i);
+                            }
+                        }
                         v.push(x);
                     }
                 }
@@ -213,11 +236,7 @@ impl Parser<'_> {
             ':' => {
                 let t = self.token().to_string();
                 let name = &t[1..];
-                if name.is_empty()
-                    || name.starts_with(':')
-                    || name.ends_with('/')
-                    || name.ends_with(':')
-                {
+                if !keyword_ok(name) {
                     return Err(self.err(format!("invalid keyword `{t}`")));
                 }
                 Ok(Some(Edn::Keyword(name.to_string())))
@@ -467,6 +486,26 @@ impl Parser<'_> {
             }
             _ => Ok(Edn::Symbol(t)),
         }
+    }
+}
+
+/// tools.reader's EDN `read-keyword`: the token after `:` must pass `parse-symbol`
+/// (impl/commons.cljs) and hold no `::`. With a namespace (`ns/name`, `/` not first) the name is
+/// not empty, does not start with a digit and holds no `/` (unless it is `/`), and the namespace
+/// does not end with `:`; without one, the token has no `/` or is `/`.
+fn keyword_ok(t: &str) -> bool {
+    if t.is_empty() || t.starts_with(':') || t.ends_with(':') || t.contains("::") {
+        return false;
+    }
+    match t.find('/') {
+        Some(k) if k > 0 => {
+            let (ns, name) = (&t[..k], &t[k + 1..]);
+            !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && !ns.ends_with(':')
+                && (name == "/" || !name.contains('/'))
+        }
+        _ => t == "/" || !t.contains('/'),
     }
 }
 

@@ -7,7 +7,7 @@ pub mod edn;
 pub mod journal;
 pub mod names;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -48,6 +48,15 @@ pub struct PageFacts {
     pub block_refs: Vec<RefSite>,
     /// Page keys (lower-case) referenced, with the reference's range.
     pub page_refs: Vec<(String, Range<usize>)>,
+    /// For each of `page_refs`, whether graph-parser reads it as a reference: the input of
+    /// graph-validator's `tags-and-page-refs-have-pages` (page-missing). Not those in macro
+    /// arguments (`{{cloze [[x]]}}`), later property groups, `SCHEDULED:` paragraphs, code
+    /// containers in list items, a priority, or `background-color::` values (`#ff0000`).
+    pub page_ref_read: Vec<bool>,
+    /// File paths of links that go into an `assets/` folder (`../assets/x.png`, `{{pdf …}}`), as
+    /// written (percent-decoded), with the target's range; resolved against the page's path by
+    /// the asset rules.
+    pub asset_links: Vec<(String, Range<usize>)>,
 }
 
 impl PageFacts {
@@ -76,6 +85,11 @@ impl PageFacts {
                     .collect();
             }
         }
+        let assets_word = memchr::memmem::Finder::new(b"assets/");
+        let page_has_assets = outline.blocks.get(blocks.start).is_some_and(|first| {
+            let end = outline.blocks[..blocks.end].last().map_or(first.range.end, |l| l.range.end);
+            assets_word.find(&src.as_bytes()[first.range.start..end]).is_some()
+        });
         for (i, b) in outline.blocks_in(blocks) {
             if let Some(p) = b.id_property() {
                 if let Some(id) = parse_uuid(p.value_str(src)) {
@@ -87,10 +101,26 @@ impl PageFacts {
                     });
                 }
             }
+            // Most blocks name no asset: the link scanner runs only where one may be.
+            if page_has_assets && assets_word.find(src[b.range.clone()].as_bytes()).is_some() {
+                let mut ls = Vec::new();
+                crate::engine::links::block_links(src, b, &mut ls);
+                ls.sort_by_key(|l| l.range.start);
+                ls.dedup_by_key(|l| l.range.start);
+                for l in ls {
+                    if let crate::engine::links::Target::Path(p) = l.target {
+                        if p.contains("assets/") {
+                            f.asset_links.push((p, l.range));
+                        }
+                    }
+                }
+            }
             // Text to graph-parser: macro arguments (`{{cloze ((uuid))}}`) and later property
             // groups (refs.rs).
-            // Computed at the block's first block reference: most blocks have none.
+            // Computed at the block's first reference: most blocks have none.
             let mut text_only: Option<(Vec<bool>, Vec<Range<usize>>)> = None;
+            // What else graph-parser does not read, looked for only in blocks with links.
+            let mut skipped: Option<Vec<Range<usize>>> = None;
             for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
                     InlineKind::BlockRef { inner, in_embed } => {
@@ -114,6 +144,18 @@ impl PageFacts {
                         }
                     }
                     InlineKind::PageRef { name } | InlineKind::Tag { name, .. } => {
+                        let (inert, later) = text_only.get_or_insert_with(|| {
+                            (
+                                refs::inert_macro_mask(src, &b.inlines),
+                                refs::property_lines(b, 1),
+                            )
+                        });
+                        let skipped = skipped.get_or_insert_with(|| refs::unread_ranges(src, b));
+                        f.page_ref_read.push(
+                            !inert[k]
+                                && !refs::within(later, &x.range)
+                                && !refs::within(skipped, &x.range),
+                        );
                         f.page_refs
                             .push((names::page_key(&src[name.clone()]), x.range.clone()));
                     }
@@ -231,6 +273,9 @@ pub struct Graph {
     ids: HashMap<String, Vec<String>>,
     /// Page key → the pages claiming it, by title (`true`) or alias (`false`), in claim order.
     names: HashMap<String, Vec<(String, bool)>>,
+    /// Graph-relative paths of the files under `assets/`, once a face has listed them (the
+    /// engine reads no folder); `None` until then, and the asset rules stay silent.
+    assets: Option<BTreeSet<String>>,
 }
 
 impl Graph {
@@ -331,6 +376,24 @@ impl Graph {
             }
         }
         Some(old)
+    }
+
+    /// Sets the files of the `assets/` folder (graph-relative paths).
+    pub fn set_assets(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.assets = Some(paths.into_iter().collect());
+    }
+    /// A file under `assets/` was created (`true`) or deleted.
+    pub fn asset_changed(&mut self, path: &str, exists: bool) {
+        let set = self.assets.get_or_insert_with(BTreeSet::new);
+        if exists {
+            set.insert(path.to_string());
+        } else {
+            set.remove(path);
+        }
+    }
+    /// The files under `assets/`, if listed.
+    pub fn assets(&self) -> Option<&BTreeSet<String>> {
+        self.assets.as_ref()
     }
 
     /// How many blocks of the graph carry `id` (lower-case).

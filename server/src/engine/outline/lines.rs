@@ -457,6 +457,43 @@ fn push_heading(
     i + 1
 }
 
+/// The closed `#+BEGIN_NAME` … `#+END_NAME` regions of block `b` that are nodes of the block
+/// itself (not inside another region): (lower-case name, index of the opening line, index of the
+/// closing line) in `b.lines`. The regions are found again as the scanner found them (a region
+/// lies within its block, so its closer is the first matching line after it there too); a
+/// container opening on the bullet line (`- #+BEGIN_QUERY`) counts.
+pub fn containers(src: &str, b: &Block) -> Vec<(String, usize, usize)> {
+    let all: Vec<Line> = b.lines.iter().map(|l| l.line).collect();
+    let mut closers = Closers::default();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < all.len() {
+        let seg = if k == 0 {
+            // After the bullet, marker and priority (the title ends before a region opener).
+            let first = &b.lines[0].line;
+            let from = b.title.end.clamp(first.start, first.end);
+            match b.lines.get(1) {
+                Some(l) if l.kind == LineKind::Code => src[from..first.end].trim_start(),
+                _ => "",
+            }
+        } else if b.lines[k].kind == LineKind::Code {
+            all[k].text(src)
+        } else {
+            ""
+        };
+        match closed_region(&mut closers, src, &all, k, seg) {
+            Some((_, end)) => {
+                if let Some(name) = begin_container(seg) {
+                    out.push((name.to_ascii_lowercase(), k, end));
+                }
+                k = end + 1;
+            }
+            None => k += 1,
+        }
+    }
+    out
+}
+
 /// Lines `ls` of a region, as its kind reads them; `first` says whether its first line is pushed
 /// too (it is not when it is the block's first line, already there).
 fn push_region(src: &str, blocks: &mut Vec<Block>, ls: &[Line], region: Region, first: bool) {

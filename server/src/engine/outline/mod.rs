@@ -12,7 +12,9 @@ use crate::engine::inline::{self, Inline, InlineKind};
 use crate::engine::properties::Property;
 use crate::engine::text::Line;
 
-pub use lines::{bullet_marker, drawer_end, drawer_open, heading_marker, title_lookahead};
+pub use lines::{
+    bullet_marker, containers, drawer_end, drawer_open, heading_marker, title_lookahead,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {

@@ -1,12 +1,27 @@
-//! property-ignored, property-malformed.
+//! property-ignored, property-malformed, property-invalid.
 
 use super::PageCtx;
 use crate::engine::diagnostic::{Code, Diagnostic};
 use crate::engine::outline::{BlockKind, LineKind};
-use crate::engine::properties::looks_malformed;
+use crate::engine::properties::{looks_malformed, valid_name};
 
 pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
     for b in &ctx.outline.blocks {
+        // Only the first group reaches graph-parser's `extract-properties` (later ones are
+        // property-ignored); a page's directives are the pre-block's first group.
+        for p in b.properties().map_or(&[][..], |g| &g.props[..]) {
+            if !valid_name(&p.name) {
+                let key = &ctx.src[p.key.clone()];
+                out.push(Diagnostic::new(
+                    Code::PropertyInvalid,
+                    p.key.clone(),
+                    format!(
+                        "Logseq cannot use `{key}` as a property name and drops the property (no value, no references, the line is not shown); the block shows \"Invalid property names: {}\".",
+                        p.name
+                    ),
+                ));
+            }
+        }
         for g in b.groups.iter().skip(1) {
             let props: Vec<_> = g.props.iter().filter(|p| p.name != "id").collect();
             if props.is_empty() {
