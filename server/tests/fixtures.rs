@@ -65,7 +65,10 @@ fn fixture_graph(text: &str, settings: &Settings, with_assets: bool) -> (PageAna
         let root = dir("rules");
         let files = walkdir(&root.join("assets"));
         g.set_assets(files.iter().map(|p| {
-            p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/")
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
         }));
     }
     (a, g)
@@ -170,13 +173,20 @@ fn rule_fixtures() {
         // Findings about files that are no page, as `check` prints them (path first).
         let files: Vec<(String, Diagnostic)> = logseq_lsp::engine::rules::unused_assets(&g);
         assert!(
-            d.iter().chain(files.iter().map(|(_, d)| d)).any(|d| d.code.as_str() == code),
+            d.iter()
+                .chain(files.iter().map(|(_, d)| d))
+                .any(|d| d.code.as_str() == code),
             "{}: the fixture never triggers its own rule",
             p.display()
         );
         let mut out = render(&text, &d);
         for (path, d) in &files {
-            out.push_str(&format!("{path}: {}[{}] {}\n", d.severity.as_str(), d.code.as_str(), d.message));
+            out.push_str(&format!(
+                "{path}: {}[{}] {}\n",
+                d.severity.as_str(),
+                d.code.as_str(),
+                d.message
+            ));
         }
         check(&p.with_extension("expected"), &out, &mut failures);
     }
@@ -189,7 +199,10 @@ fn asset_missing_fixes_link_to_existing_assets() {
     let settings = Settings::default();
     let (a, g) = fixture_graph(&text, &settings, true);
     let diags = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
-    let ctx = FixCtx { src: &text, analysis: &a };
+    let ctx = FixCtx {
+        src: &text,
+        analysis: &a,
+    };
     let mut offered = 0;
     for d in diags.iter().filter(|d| d.code == Code::AssetMissing) {
         let mut d = d.clone();
@@ -203,8 +216,14 @@ fn asset_missing_fixes_link_to_existing_assets() {
             assert_eq!(f.edits[0].range, d.range);
             let (a2, g2) = fixture_graph(&fixed, &settings, true);
             let after = analysis::diagnostics(&g2, "pages/fixture.md", &a2, &settings);
-            let left = after.iter().filter(|d| d.code == Code::AssetMissing).count();
-            let before = diags.iter().filter(|d| d.code == Code::AssetMissing).count();
+            let left = after
+                .iter()
+                .filter(|d| d.code == Code::AssetMissing)
+                .count();
+            let before = diags
+                .iter()
+                .filter(|d| d.code == Code::AssetMissing)
+                .count();
             assert_eq!(left, before - 1, "{}", f.title);
             offered += 1;
         }
@@ -220,9 +239,17 @@ fn rules_off_by_default_report_only_when_turned_on() {
         let p = dir("rules").join(format!("{}.md", c.as_str()));
         let text = std::fs::read_to_string(&p).unwrap();
         let (_, d) = diagnose(&text);
-        assert!(!d.iter().any(|d| d.code == *c), "{} is off by default", c.as_str());
+        assert!(
+            !d.iter().any(|d| d.code == *c),
+            "{} is off by default",
+            c.as_str()
+        );
         let (_, d) = diagnose_with(&text, &with_rule_on(c.as_str()));
-        assert!(d.iter().any(|d| d.code == *c), "{} reports once on", c.as_str());
+        assert!(
+            d.iter().any(|d| d.code == *c),
+            "{} reports once on",
+            c.as_str()
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-//! `logseq-lsp check`: human or JSON diagnostics; exit 1 when there are errors.
+//! `logseq-lsp check`: diagnostics as human lines, JSON, SARIF or GitHub annotations; exit 1
+//! when there are errors.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,13 +7,13 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 
-use super::{session, CheckFormat, EXIT_FAILURE};
+use super::{github, rule_options::Overrides, sarif, session, CheckFormat, EXIT_FAILURE};
 use crate::engine::analysis;
 use crate::engine::diagnostic::{capped, Diagnostic, Severity};
 use crate::engine::text::{Encoding, LineIndex, Positions};
 
-pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
-    let sessions = match session::open_with(paths, session::Keep::Diagnostics) {
+pub fn run(paths: &[PathBuf], format: CheckFormat, severities: &Overrides) -> ExitCode {
+    let sessions = match session::open_with(paths, session::Keep::Diagnostics, severities) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -31,11 +32,16 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         }
     };
     let mut first = true;
-    if format == CheckFormat::Json {
-        emit(out.write_all(b"["));
+    // JSON and SARIF are one document: items joined with commas inside a head and a tail.
+    let joined = matches!(format, CheckFormat::Json | CheckFormat::Sarif);
+    match format {
+        CheckFormat::Json => emit(out.write_all(b"[")),
+        CheckFormat::Sarif => emit(out.write_all(sarif::header(&sessions).as_bytes())),
+        CheckFormat::Human | CheckFormat::Github => {}
     }
     let mut org_pages = 0;
-    for s in &sessions {
+    for (i, s) in sessions.iter().enumerate() {
+        let base = sarif::base_id(i);
         session::report_problems(s);
         org_pages += s.org_pages;
         for f in &s.not_pages {
@@ -56,7 +62,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                     let facts = &s.graph.page(p).expect("every page is in the graph").facts;
                     let diags =
                         analysis::diagnostics_of(&s.graph, p, &a.local, facts, &s.loaded.settings);
-                    format_page(s, p, t, diags, format)
+                    format_page(s, &base, p, t, diags, format)
                 })
                 .collect();
             files += per_page.len();
@@ -67,18 +73,18 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
                 if text.is_empty() {
                     continue;
                 }
-                if format == CheckFormat::Json && !first {
+                if joined && !first {
                     emit(out.write_all(b","));
                 }
                 first = false;
                 emit(out.write_all(&text));
             }
         }
-        for (n, text) in graph_files(s, format) {
+        for (n, text) in graph_files(s, &base, format) {
             for (total, k) in counts.iter_mut().zip(n) {
                 *total += k;
             }
-            if format == CheckFormat::Json && !first {
+            if joined && !first {
                 emit(out.write_all(b","));
             }
             first = false;
@@ -87,7 +93,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
     }
     match format {
         CheckFormat::Json => emit(writeln!(out, "]")),
-        CheckFormat::Human => {
+        CheckFormat::Sarif => emit(out.write_all(sarif::footer(&sessions).as_bytes())),
+        CheckFormat::Human | CheckFormat::Github => {
             let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
             emit(writeln!(
                 out,
@@ -110,8 +117,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat) -> ExitCode {
         }
     }
     emit(out.flush());
-    if format == CheckFormat::Json && org_pages > 0 {
-        // Human output says it in its summary line; JSON output's stdout is the list alone.
+    if joined && org_pages > 0 {
+        // Human output says it in its summary line; JSON and SARIF output is the document alone.
         eprintln!("note: {org_pages} Org page(s) read for the graph, not checked: the rules are for Markdown pages");
     }
     // Freeing every page's analysis one by one took 7% of the run; the process ends here anyway.
@@ -146,8 +153,9 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
 
 /// Findings about files that are no page (asset-unused), once per session, when the whole graph
 /// is checked: as lines `path: severity[code]: message` (no line and column), or JSON items with
-/// the range 0:0–0:0 (the file's start), so the JSON keeps one shape.
-fn graph_files(s: &session::Session, format: CheckFormat) -> Vec<([usize; 4], String)> {
+/// the range 0:0–0:0 (the file's start), so the JSON keeps one shape; SARIF results and GitHub
+/// annotations name the file with no region.
+fn graph_files(s: &session::Session, base: &str, format: CheckFormat) -> Vec<([usize; 4], String)> {
     if !s.whole_graph {
         return Vec::new();
     }
@@ -165,6 +173,10 @@ fn graph_files(s: &session::Session, format: CheckFormat) -> Vec<([usize; 4], St
                     "message": d.message,
                 })
                 .to_string(),
+                CheckFormat::Sarif => sarif::result(&d, &path, base, None),
+                CheckFormat::Github => {
+                    github::annotation(&d, &session::display_path(&s.loaded.root, &path), None)
+                }
                 CheckFormat::Human => format!(
                     "{}: {}[{}]: {}\n",
                     session::display_path(&s.loaded.root, &path),
@@ -179,11 +191,13 @@ fn graph_files(s: &session::Session, format: CheckFormat) -> Vec<([usize; 4], St
     out
 }
 
-/// One page's diagnostics as output text (human lines, or JSON items joined with commas; at
-/// most `MAX_PER_LINE` per line and `MAX_PER_PAGE` per page, the rest counted) and their number
-/// per severity (all of them: a cut never turns an error into a pass).
+/// One page's diagnostics as output text (lines, or JSON items joined with commas; at most
+/// `MAX_PER_LINE` per line and `MAX_PER_PAGE` per page, the rest counted) and their number per
+/// severity (all of them: a cut never turns an error into a pass). `base` is the page's graph
+/// root's SARIF `uriBaseId`.
 fn format_page(
     s: &session::Session,
+    base: &str,
     path: &str,
     text: &str,
     diags: Vec<Diagnostic>,
@@ -199,16 +213,18 @@ fn format_page(
     }
     let idx = LineIndex::new(text);
     let shown = match format {
-        CheckFormat::Human => session::display_path(&s.loaded.root, path),
-        CheckFormat::Json => String::new(),
+        CheckFormat::Human | CheckFormat::Github => session::display_path(&s.loaded.root, path),
+        CheckFormat::Json | CheckFormat::Sarif => String::new(),
     };
     // Positions from the previous one (linear on a long line), in one unit per format.
     let mut pos = Positions::new(
         text,
         &idx,
         match format {
-            CheckFormat::Json => Encoding::Utf16,
-            CheckFormat::Human => Encoding::Utf32,
+            // LSP's default unit, and SARIF's (`columnKind` utf16CodeUnits).
+            CheckFormat::Json | CheckFormat::Sarif => Encoding::Utf16,
+            // Characters, as editors and terminals count columns.
+            CheckFormat::Human | CheckFormat::Github => Encoding::Utf32,
         },
     );
     let mut path_json = Vec::new();
@@ -234,6 +250,21 @@ fn format_page(
                 );
                 json_str(&mut out, d.severity.as_str());
                 out.push(b'}');
+            }
+            CheckFormat::Sarif => {
+                let start = pos.at(d.range.start);
+                let end = pos.at(d.range.end);
+                if !out.is_empty() {
+                    out.push(b',');
+                }
+                out.extend_from_slice(sarif::result(&d, path, base, Some((start, end))).as_bytes());
+            }
+            CheckFormat::Github => {
+                let start = pos.at(d.range.start);
+                let end = pos.at(d.range.end);
+                out.extend_from_slice(
+                    github::annotation(&d, &shown, Some((start, end))).as_bytes(),
+                );
             }
             CheckFormat::Human => {
                 let (l, c) = pos.at(d.range.start);

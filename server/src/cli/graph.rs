@@ -115,4 +115,3 @@ fn invalid_properties(b: &crate::engine::outline::Block) -> Option<Vec<&str>> {
     v.dedup();
     (!v.is_empty()).then_some(v)
 }
-

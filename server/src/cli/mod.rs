@@ -4,9 +4,12 @@
 mod cards;
 mod check;
 mod fix;
+mod github;
 mod graph;
 mod graph_refs;
 mod outline;
+mod rule_options;
+mod sarif;
 mod session;
 mod settings;
 
@@ -14,6 +17,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::diagnostic::{Code, Severity};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,6 +44,19 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+        /// Turn on exactly a preset's rules, each as an error, and every other rule off.
+        /// `graph-validator`: the checks of logseq/graph-validator's default validations.
+        #[arg(long, value_name = "NAME", value_parser = rule_options::preset_names())]
+        preset: Option<String>,
+        /// A rule's severity: error, warning, information, hint or off. Repeatable; applied
+        /// after logseq-lsp.toml and --preset.
+        #[arg(long = "rule", value_name = "RULE=SEVERITY", value_parser = rule_options::parse_rule)]
+        rules: Vec<(Code, Option<Severity>)>,
+        /// Turn rules off, by code or by graph-validator validation name (as its --exclude
+        /// takes them): one or more values, each may hold several separated by spaces or
+        /// commas. Applied last. Paths go before it, or after `--`.
+        #[arg(long, short = 'e', value_name = "RULE", num_args = 1.., value_parser = rule_options::parse_excluded)]
+        exclude: Vec<rule_options::Excluded>,
     },
     /// Apply every safe fix to the files and print what changed.
     Fix {
@@ -77,8 +95,14 @@ pub enum Command {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFormat {
+    /// `path:line:column: severity[code]: message` lines and a summary.
     Human,
+    /// A JSON list with LSP positions (0-based lines, UTF-16 columns).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`): annotations on the files.
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +119,19 @@ pub enum OutlineFormat {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None | Some(Command::Serve { .. }) => crate::lsp::serve(),
-        Some(Command::Check { paths, format }) => check::run(&paths, format),
+        Some(Command::Check {
+            paths,
+            format,
+            preset,
+            rules,
+            exclude,
+        }) => match rule_options::overrides(preset.as_deref(), &rules, &exclude) {
+            Ok(o) => check::run(&paths, format, &o),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILURE)
+            }
+        },
         Some(Command::Fix {
             paths,
             dry_run: _,

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::disk::{self, Loaded};
 use crate::engine::analysis::{self, PageAnalysis};
+use crate::engine::diagnostic::{Code, Severity};
 use crate::engine::graph::{Graph, Prepared};
 use crate::engine::org;
 use crate::engine::outline::Outline;
@@ -39,11 +40,16 @@ pub enum Keep {
 
 /// One session per graph root among `paths` (default: the current folder).
 pub fn open(paths: &[PathBuf]) -> Result<Vec<Session>, String> {
-    open_with(paths, Keep::All)
+    open_with(paths, Keep::All, &[])
 }
 
-/// [`open`], keeping only what `keep` says of each page's analysis.
-pub fn open_with(paths: &[PathBuf], keep: Keep) -> Result<Vec<Session>, String> {
+/// [`open`], keeping only what `keep` says of each page's analysis, with rule severities from
+/// the command line laid over each graph's settings.
+pub fn open_with(
+    paths: &[PathBuf],
+    keep: Keep,
+    severities: &[(Code, Option<Severity>)],
+) -> Result<Vec<Session>, String> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -68,15 +74,21 @@ pub fn open_with(paths: &[PathBuf], keep: Keep) -> Result<Vec<Session>, String> 
     }
     Ok(groups
         .into_iter()
-        .map(|(root, wanted)| analyse(&root, &wanted, keep))
+        .map(|(root, wanted)| analyse(&root, &wanted, keep, severities))
         .collect())
 }
 
 /// A page's path, text and analysis.
 type Analysed = (String, Arc<str>, PageAnalysis);
 
-fn analyse(root: &Path, wanted: &[PathBuf], keep: Keep) -> Session {
-    let loaded = disk::load(root);
+fn analyse(
+    root: &Path,
+    wanted: &[PathBuf],
+    keep: Keep,
+    severities: &[(Code, Option<Severity>)],
+) -> Session {
+    let mut loaded = disk::load(root);
+    loaded.settings.severity.extend(severities.iter().copied());
     let settings = &loaded.settings;
     let (md, org): (Vec<_>, Vec<_>) = loaded.files.iter().partition(|(p, _)| p.ends_with(".md"));
     // Each page's graph entry (title, name keys, its copy of the facts) is prepared in the

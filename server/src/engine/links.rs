@@ -256,10 +256,19 @@ mod tests {
 
     #[test]
     fn asset_paths_are_read_from_the_graph_root() {
-        for t in ["../assets/x.png", "./assets/x.png", "/assets/x.png", "assets/x.png", "../../assets/x.png"] {
+        for t in [
+            "../assets/x.png",
+            "./assets/x.png",
+            "/assets/x.png",
+            "assets/x.png",
+            "../../assets/x.png",
+        ] {
             assert_eq!(asset_path(t).as_deref(), Some("assets/x.png"), "{t}");
         }
-        assert_eq!(asset_path("../assets/d/🐳.pdf").as_deref(), Some("assets/d/🐳.pdf"));
+        assert_eq!(
+            asset_path("../assets/d/🐳.pdf").as_deref(),
+            Some("assets/d/🐳.pdf")
+        );
         assert_eq!(asset_path("/home/u/g/assets/x.png"), None);
         assert_eq!(asset_path("../assets/"), None);
         assert_eq!(asset_path("../img/x.png"), None);

@@ -20,6 +20,7 @@ pub mod links;
 pub mod navigation;
 pub mod org;
 pub mod outline;
+pub mod presets;
 pub mod properties;
 pub mod reanalysis;
 pub mod refs;

@@ -199,9 +199,9 @@ pub fn valid_name(name: &str) -> bool {
     // Nearly every key is a plain word, which always reads as a keyword: no EDN parse (an
     // allocation and a parse per property line was a tenth of `check`).
     if !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'?' | b'!' | b'*'))
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'?' | b'!' | b'*')
+        })
     {
         return true;
     }
@@ -265,8 +265,20 @@ mod tests {
             "a=b", "a<b", "a>b", "a?", "a!", "a*", "📚",
         ];
         let invalid = [
-            "[[foo]]", "some,prop", "#blarg", "a/1b", "a/b/c", "/a", "a@b", "a`b", "a~b", "a;b",
-            "a\\b", "a|b", "x(y)", "a\"b",
+            "[[foo]]",
+            "some,prop",
+            "#blarg",
+            "a/1b",
+            "a/b/c",
+            "/a",
+            "a@b",
+            "a`b",
+            "a~b",
+            "a;b",
+            "a\\b",
+            "a|b",
+            "x(y)",
+            "a\"b",
         ];
         for k in valid {
             assert!(valid_name(k), "{k} is valid");

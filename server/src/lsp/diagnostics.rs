@@ -262,7 +262,8 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
         DocPath::Page(path) if st.graph_rules_on() => {
             // Only the graph rules read the index: the rest runs without its lock, which every
             // keystroke's write waits for.
-            let graph = rules::check_graph(&st.index().graph, path, &snap.analysis.facts, &settings);
+            let graph =
+                rules::check_graph(&st.index().graph, path, &snap.analysis.facts, &settings);
             let mut d = snap.analysis.local.clone();
             d.extend(graph);
             rules::finish(d, &settings)

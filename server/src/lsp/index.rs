@@ -303,7 +303,8 @@ fn classify_events(state: &State, root: &Path, events: &[FileEvent]) -> Changes 
             continue;
         };
         if rel.starts_with("assets/") && !rel.split('/').any(|p| p.starts_with('.')) {
-            c.assets.push((rel.clone(), e.typ != FileChangeType::DELETED));
+            c.assets
+                .push((rel.clone(), e.typ != FileChangeType::DELETED));
         }
         if is_config_file(&rel) {
             c.reindex = true;

@@ -87,8 +87,12 @@ impl PageFacts {
         }
         let assets_word = memchr::memmem::Finder::new(b"assets/");
         let page_has_assets = outline.blocks.get(blocks.start).is_some_and(|first| {
-            let end = outline.blocks[..blocks.end].last().map_or(first.range.end, |l| l.range.end);
-            assets_word.find(&src.as_bytes()[first.range.start..end]).is_some()
+            let end = outline.blocks[..blocks.end]
+                .last()
+                .map_or(first.range.end, |l| l.range.end);
+            assets_word
+                .find(&src.as_bytes()[first.range.start..end])
+                .is_some()
         });
         for (i, b) in outline.blocks_in(blocks) {
             if let Some(p) = b.id_property() {

@@ -33,7 +33,11 @@ pub(super) fn check_missing(graph: &Graph, facts: &PageFacts, out: &mut Vec<Diag
             range.clone(),
             format!(
                 "No file {file} in the graph: Logseq shows a broken {}.",
-                if target.to_ascii_lowercase().ends_with(".pdf") { "PDF link" } else { "link or image" },
+                if target.to_ascii_lowercase().ends_with(".pdf") {
+                    "PDF link"
+                } else {
+                    "link or image"
+                },
             ),
         ));
     }
@@ -135,7 +139,9 @@ fn nearest(file: &str, assets: &BTreeSet<String>) -> Vec<String> {
         for c in &n {
             h[*c as usize % 64] -= 1;
         }
-        let (more, less) = h.iter().fold((0, 0), |(m, l), &x| (m + x.max(0), l - x.min(0)));
+        let (more, less) = h
+            .iter()
+            .fold((0, 0), |(m, l), &x| (m + x.max(0), l - x.min(0)));
         if more.max(less) as usize > limit {
             continue;
         }
@@ -144,7 +150,10 @@ fn nearest(file: &str, assets: &BTreeSet<String>) -> Vec<String> {
         }
     }
     v.sort();
-    v.into_iter().take(SUGGESTIONS).map(|(_, a)| a.clone()).collect()
+    v.into_iter()
+        .take(SUGGESTIONS)
+        .map(|(_, a)| a.clone())
+        .collect()
 }
 
 /// Levenshtein distance over chars, if it is at most `limit` (`row`: a reused buffer). Only the
@@ -170,7 +179,9 @@ fn distance_within(a: &[char], b: &[char], limit: usize, row: &mut Vec<usize>) -
         let mut best = if lo == 0 { row[0] } else { FAR };
         for j in lo.max(1)..=hi {
             let up = row[j];
-            let v = (diag + usize::from(*ca != b[j - 1])).min(row[j - 1] + 1).min(up + 1);
+            let v = (diag + usize::from(*ca != b[j - 1]))
+                .min(row[j - 1] + 1)
+                .min(up + 1);
             diag = up;
             row[j] = v;
             best = best.min(v);
@@ -200,11 +211,21 @@ mod tests {
     #[test]
     fn a_pdf_with_a_highlights_page_and_its_edn_are_used() {
         let mut g = Graph::new(crate::engine::graph::GraphConfig::default());
-        g.upsert_text("pages/hls__book_1.md".into(), "file-path:: nothing linked\n".into());
+        g.upsert_text(
+            "pages/hls__book_1.md".into(),
+            "file-path:: nothing linked\n".into(),
+        );
         g.upsert_text("pages/a.md".into(), "- [r](../assets/read.pdf)\n".into());
         g.set_assets(
-            ["book_1.pdf", "book_1.edn", "read.pdf", "read.edn", "lone.edn", "x.png"]
-                .map(|f| format!("assets/{f}")),
+            [
+                "book_1.pdf",
+                "book_1.edn",
+                "read.pdf",
+                "read.edn",
+                "lone.edn",
+                "x.png",
+            ]
+            .map(|f| format!("assets/{f}")),
         );
         let unused: Vec<String> = unused_assets(&g).into_iter().map(|(p, _)| p).collect();
         assert_eq!(unused, ["assets/lone.edn", "assets/x.png"]);
@@ -240,7 +261,9 @@ mod tests {
         assert_eq!(d("", "ab", 2), Some(2));
         assert_eq!(d("a", "abcdef", 3), None);
         // The band agrees with the full table on every pair of short words.
-        let words = ["", "a", "ab", "ba", "abc", "acb", "xbc", "abcd", "dcba", "aabb", "🐳b"];
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "xbc", "abcd", "dcba", "aabb", "🐳b",
+        ];
         for x in words {
             for y in words {
                 let full = {

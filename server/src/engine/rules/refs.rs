@@ -73,8 +73,22 @@ pub(super) fn check_pages(graph: &Graph, facts: &PageFacts, out: &mut Vec<Diagno
 /// The pages every Logseq 0.10.9 graph has without a file (deps/db default.cljs
 /// `built-in-pages-names`, lower-cased): a reference to them names a page.
 const BUILT_IN_PAGES: &[&str] = &[
-    "now", "later", "doing", "done", "canceled", "cancelled", "in-progress", "todo", "wait",
-    "waiting", "a", "b", "c", "favorites", "contents", "card",
+    "now",
+    "later",
+    "doing",
+    "done",
+    "canceled",
+    "cancelled",
+    "in-progress",
+    "todo",
+    "wait",
+    "waiting",
+    "a",
+    "b",
+    "c",
+    "favorites",
+    "contents",
+    "card",
 ];
 
 /// graph-validator's test for a journal reference: a month's three letters and a space first.
