@@ -57,5 +57,5 @@ def graph_parser():
     run = Path(os.environ.get("LOGSEQ_GRAPH_PARSER") or REPO_ROOT / ".cache" / "graph-parser" / "run.sh")
     if not run.is_file() or not (run.parent / "node_modules" / "@logseq" / "nbb-logseq").is_dir():
         missing(f"graph-parser oracle not installed at {run.parent} (scripts/test.sh installs it "
-                "from ../shared/oracle/graph-parser, or set LOGSEQ_SHARED)")
+                "from ../shared/oracle/graph-parser or $LOGSEQ_SHARED/oracle; or set LOGSEQ_GRAPH_PARSER)")
     return run
