@@ -26,6 +26,7 @@ mod position;
 mod selection;
 mod state;
 mod symbols;
+mod workspace_diagnostics;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -260,7 +261,7 @@ fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabilities {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some(diagnostics::SOURCE.to_string()),
                 inter_file_dependencies: true,
-                workspace_diagnostics: false,
+                workspace_diagnostics: true,
                 work_done_progress_options: Default::default(),
             })
         }),
@@ -465,6 +466,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        spawn_logged(
+            self.client().clone(),
+            "workspace diagnostics",
+            workspace_diagnostics::push_loop(Arc::downgrade(&self.st)),
+        );
         if self.st.negotiated().watch_dynamic && self.st.root().is_some() {
             let st = self.st.clone();
             spawn_logged(
@@ -809,6 +815,14 @@ impl LanguageServer for Backend {
         })
         .await??;
         Ok(None)
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let pull = workspace_diagnostics::pull(self.st.clone(), params);
+        spawn_guarded(self.client(), "workspace/diagnostic", pull).await?
     }
 
     async fn diagnostic(
