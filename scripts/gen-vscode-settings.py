@@ -48,9 +48,11 @@ def schema(s: dict) -> dict:
 
 
 def rule_schema(r: dict) -> dict:
-    summary = r["summary"][0].upper() + r["summary"][1:]
+    summary = r["summary"].removeprefix("(off by default) ")
+    summary = summary[0].upper() + summary[1:]
+    default = f"`{r['default']}`" if r["on_by_default"] else f"`off` (`{r['default']}` when on)"
     return {"type": "string", "enum": SEVERITIES, "enumDescriptions": SEVERITY_TEXT,
-            "markdownDescription": f"{summary}. Default: `{r['default']}`."}
+            "markdownDescription": f"{summary}. Default: {default}."}
 
 
 def generate(listing: dict, pkg: dict) -> dict:

@@ -1,21 +1,17 @@
-"""Shared pytest fixtures: where the built server binary and the read-only shared/ folder are."""
+"""Shared pytest fixtures: the built server binary and the graphs the tests read, all inside the
+repository so that a fresh clone tests itself (examples/readwise-export, tests/corpus/logseq-docs).
+Only the graph-parser oracle (Logseq's own parser, AGPL) stays outside; scripts/test.sh installs
+it into .cache/ from ../shared/oracle when that exists."""
 import os
 from pathlib import Path
 
 import pytest
 
+from skips import missing
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _shared_path():
-    """LOGSEQ_SHARED, else the `shared/` beside the checkout (or beside its parent, for a
-    worktree in a folder of worktrees)."""
-    if os.environ.get("LOGSEQ_SHARED"):
-        return Path(os.environ["LOGSEQ_SHARED"])
-    for p in (REPO_ROOT.parent / "shared", REPO_ROOT.parent.parent / "shared"):
-        if (p / "corpus").is_dir():
-            return p
-    return REPO_ROOT.parent / "shared"
+DOCS_CORPUS = REPO_ROOT / "tests" / "corpus" / "logseq-docs"
+READWISE_GRAPH = REPO_ROOT / "examples" / "readwise-export"
 
 
 def _find_binary():
@@ -40,30 +36,19 @@ def lsp_bin():
 
 
 @pytest.fixture(scope="session")
-def shared_dir():
-    p = _shared_path()
-    if not (p / "corpus").is_dir():
-        pytest.fail(f"shared/ not found at {p}; set LOGSEQ_SHARED")
-    return p
+def readwise_source():
+    """The Readwise example graph (read-only: copy it before changing anything)."""
+    if not (READWISE_GRAPH / "pages" / "Kubernetes in Action.md").is_file():
+        pytest.fail(f"Readwise example graph not found at {READWISE_GRAPH}")
+    return READWISE_GRAPH
 
 
 @pytest.fixture(scope="session")
-def readwise_source():
-    """The Readwise example graph (read-only: copy it before changing anything): the repo's
-    examples/ copy, else shared/fixtures/."""
-    for p in (REPO_ROOT / "examples" / "readwise-export",
-              _shared_path() / "fixtures" / "readwise-export"):
-        if (p / "pages" / "Kubernetes in Action.md").is_file():
-            return p
-    pytest.fail("Readwise example graph not found in examples/ or shared/fixtures/")
-
-
-def _missing(what):
-    """Skip when a heavy oracle or corpus is absent on a developer machine; fail under CI
-    (CI=true), where a skip would turn the suite green without testing anything."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{what} (CI is set, so this fails instead of skipping)")
-    pytest.skip(f"{what}; run ./scripts/test.sh to install it")
+def docs_corpus():
+    """Logseq's documentation graph, vendored (read-only: copy it before changing anything)."""
+    if not (DOCS_CORPUS / "logseq" / "config.edn").is_file():
+        pytest.fail(f"Logseq's documentation graph not found at {DOCS_CORPUS}")
+    return DOCS_CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -71,14 +56,6 @@ def graph_parser():
     """run.sh of Logseq 0.10.9's graph-parser oracle, installed by scripts/test.sh in .cache/."""
     run = Path(os.environ.get("LOGSEQ_GRAPH_PARSER") or REPO_ROOT / ".cache" / "graph-parser" / "run.sh")
     if not run.is_file() or not (run.parent / "node_modules" / "@logseq" / "nbb-logseq").is_dir():
-        _missing(f"graph-parser oracle not installed at {run.parent}")
+        missing(f"graph-parser oracle not installed at {run.parent} (scripts/test.sh installs it "
+                "from ../shared/oracle/graph-parser or $LOGSEQ_SHARED/oracle; or set LOGSEQ_GRAPH_PARSER)")
     return run
-
-
-@pytest.fixture(scope="session")
-def shared_corpora():
-    """The read-only shared/ folder with the docs corpus and the user's graph, or skip/fail."""
-    p = _shared_path()
-    if not (p / "corpus" / "logseq-docs").is_dir() or not (p / "fixtures" / "readwise-export").is_dir():
-        _missing(f"shared corpora not found at {p} (set LOGSEQ_SHARED)")
-    return p

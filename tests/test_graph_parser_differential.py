@@ -82,14 +82,14 @@ _graphs = {}
 
 
 @pytest.fixture(scope="session")
-def graphs(graph_parser, shared_corpora, lsp_bin, tmp_path_factory):
+def graphs(graph_parser, docs_corpus, readwise_source, lsp_bin, tmp_path_factory):
     """corpus → (oracle pages, oracle blocks, our pages, our blocks), each graph parsed once."""
     def get(name):
         if name not in _graphs:
             if name == "docs":
-                g = shared_corpora / "corpus" / "logseq-docs"
+                g = docs_corpus
             elif name == "readwise":
-                g = shared_corpora / "fixtures" / "readwise-export"
+                g = readwise_source
             else:
                 g = gen_pages.generate(tmp_path_factory.mktemp("generated"), pages=1000, seed=11)
             _graphs[name] = (*by_file(run_oracle(graph_parser, g)), *by_file(run_ours(lsp_bin, g)))

@@ -147,13 +147,13 @@ def test_tags_and_page_refs_have_pages(seeded):
     assert ours == graph_validator - BUILT_IN
 
 
-def test_page_missing_on_the_docs_corpus(shared_corpora, graph_parser, lsp_bin):
+def test_page_missing_on_the_docs_corpus(docs_corpus, graph_parser, lsp_bin):
     """On Logseq's documentation graph: every page-missing finding names a page that graph-parser
     holds with no file, no journal day, no alias and not built in (true); and every such page
     that a Markdown block writes as `[[x]]`/`#x` (what graph-validator's AST walk reads: not
     namespace parents, property keys or embed uuids, which graph-parser adds to refs) is found.
     Org pages are not checked (the rules are for Markdown)."""
-    graph = shared_corpora / "corpus" / "logseq-docs"
+    graph = docs_corpus
     oracle = run_oracle(graph_parser, graph)
     res = subprocess.run([str(lsp_bin), "check", "--rule", "page-missing=warning", "--format", "json", str(graph)],
                          capture_output=True, text=True, timeout=120)

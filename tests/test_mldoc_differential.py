@@ -17,17 +17,20 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 ORACLE = TESTS / "mldoc" / "outline.js"
 CASES = TESTS / "mldoc" / "cases"
-READWISE_PAGE = "fixtures/readwise-export/pages/Kubernetes in Action.md"
+REPO_ROOT = TESTS.parent
+DOCS = TESTS / "corpus" / "logseq-docs"
+READWISE = REPO_ROOT / "examples" / "readwise-export"
+READWISE_PAGE = READWISE / "pages" / "Kubernetes in Action.md"
 MAX_LISTED = 20
 
 
-def corpus_files(name, shared):
+def corpus_files(name):
     """(root, files) of a corpus: every .md the server would load from it."""
     if name == "docs":
-        root = shared / "corpus" / "logseq-docs"
+        root = DOCS
         files = [p for d in ("pages", "journals") for p in (root / d).rglob("*.md")]
     elif name == "readwise":
-        root = shared / "fixtures" / "readwise-export"
+        root = READWISE
         files = list((root / "pages").rglob("*.md"))
     else:
         root, files = CASES, [p for p in CASES.glob("*.md") if p.name != "README.md"]
@@ -35,12 +38,12 @@ def corpus_files(name, shared):
 
 
 @pytest.fixture(scope="session")
-def oracle(shared_dir):
+def oracle():
     """path → oracle blocks, from ONE node run over all corpora (node start-up dominates)."""
     node = shutil.which("node")
     if node is None or not (TESTS / "mldoc" / "node_modules" / "mldoc").is_dir():
         pytest.fail("need node and tests/mldoc/node_modules (run `npm ci` in tests/mldoc)")
-    files = [str(p) for c in ("docs", "readwise", "cases") for p in corpus_files(c, shared_dir)[1]]
+    files = [str(p) for c in ("docs", "readwise", "cases") for p in corpus_files(c)[1]]
     res = subprocess.run([node, str(ORACLE), *files], capture_output=True, text=True, timeout=600)
     if res.returncode != 0:
         pytest.fail(f"oracle failed (exit {res.returncode}): {res.stderr[-2000:]}")
@@ -107,8 +110,8 @@ def compare_file(path, expected, actual):
 
 
 @pytest.mark.parametrize("corpus", ["docs", "readwise", "cases"])
-def test_outline_matches_mldoc(corpus, oracle, lsp_bin, shared_dir):
-    root, files = corpus_files(corpus, shared_dir)
+def test_outline_matches_mldoc(corpus, oracle, lsp_bin):
+    root, files = corpus_files(corpus)
     assert files, f"no .md files in the {corpus} corpus at {root}"
     failures = []  # (relative path, report)
     for path in files:
@@ -128,10 +131,10 @@ def test_outline_matches_mldoc(corpus, oracle, lsp_bin, shared_dir):
                     f"(root {root}):\n{shown}{more}", pytrace=False)
 
 
-def test_readwise_page_counts(oracle, lsp_bin, shared_dir):
+def test_readwise_page_counts(oracle, lsp_bin):
     """134 blocks and 29 `id::` on the Readwise page. The page starts with `# Kubernetes in Action`
     at byte 0, so there is no pre-block: 134 is both the Heading count and the block count."""
-    path = shared_dir / READWISE_PAGE
+    path = READWISE_PAGE
     want = oracle[str(path)]["blocks"]
     assert sum(b["pre_block"] for b in want) == 0
     assert (len(want), sum("id" in b["properties"] for b in want)) == (134, 29)

@@ -265,6 +265,30 @@ fn every_rule_has_a_fixture() {
 }
 
 #[test]
+fn every_fixable_rule_has_a_fix_fixture() {
+    // asset-missing's fixes need the fixture's assets/ folder: its own test above.
+    let own_test = [Code::AssetMissing];
+    let names: Vec<String> = pages("fixes")
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for &c in Code::ALL {
+        let has = names.iter().any(|n| {
+            n.strip_prefix(c.as_str())
+                .is_some_and(|rest| rest.starts_with(['.', '-', '@']))
+        });
+        let wanted = fixes::has_fix(c) && !own_test.contains(&c);
+        assert_eq!(
+            has,
+            wanted,
+            "{}: fixable {}, fix fixture {has}",
+            c.as_str(),
+            fixes::has_fix(c)
+        );
+    }
+}
+
+#[test]
 fn fix_fixtures() {
     let mut failures = Vec::new();
     for p in pages("fixes") {

@@ -1,7 +1,7 @@
 """Headless Neovim 0.7 as a real editor: runs nvim/e2e.lua against the built server on a copy of
 the Readwise graph (diagnostics, hover on a card, a code action applied by Neovim, UTF-16
 columns after an emoji, completion after `[[` and `((` applied by Neovim, go to definition and
-the jump). Skipped only when nvim is not installed."""
+the jump). Skipped only when nvim is not installed, and never in CI (tests/skips.py)."""
 import json
 import os
 import shutil
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from skips import missing
 from support import EMOJI_PAGE, READWISE_PAGE
 
 LUA = Path(__file__).parent / "nvim" / "e2e.lua"
@@ -18,7 +19,8 @@ LUA = Path(__file__).parent / "nvim" / "e2e.lua"
 def test_neovim_end_to_end(lsp_bin, graph, tmp_path):
     nvim = shutil.which("nvim")
     if nvim is None:
-        pytest.skip("nvim is not installed (Debian: apt-get install neovim)")
+        missing("nvim is not installed (Debian: apt-get install neovim, or ./scripts/install-editors.sh)",
+                editor=True)
     out = tmp_path / "out.json"
     env = {
         **os.environ,

@@ -100,9 +100,16 @@ async def test_refuses_to_index_the_file_system_root_or_home(lsp_bin, tmp_path, 
     else:
         root = tmp_path.anchor and __import__("pathlib").Path("/")
     s = await Session.start(lsp_bin, root, "visual-studio-code", env=env)
-    await asyncio.sleep(0.5)
-    msgs = [m.message for m in s.client.log_messages] + [m.message for m in getattr(s.client, "messages", [])]
-    assert any("instead" in m or "refus" in m.lower() for m in msgs), msgs
+
+    def said():
+        msgs = [m.message for m in s.client.log_messages] + [m.message for m in getattr(s.client, "messages", [])]
+        return msgs, any("instead" in m or "refus" in m.lower() for m in msgs)
+
+    # The message comes after initialize's answer: wait for it, not for a fixed time.
+    deadline = time.monotonic() + 10
+    while not said()[1] and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    assert said()[1], said()[0]
     assert await s.stop() == 0
 
 

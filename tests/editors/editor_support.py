@@ -1,5 +1,5 @@
 """Shared by the real-editor tests: what each editor run must show, and how a missing editor is
-handled (skip locally, fail when LOGSEQ_LSP_REQUIRE_EDITORS is set, as CI does)."""
+handled (skip locally, fail in CI or when LOGSEQ_LSP_REQUIRE_EDITORS is set: tests/skips.py)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from skips import missing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE_GRAPH = REPO_ROOT / "examples" / "readwise-export"
@@ -34,15 +36,9 @@ OFF_RULE = "property-ignored"
 # Rules the page must trigger in every editor.
 EXPECTED_CODES = {"card-tag-not-native"}
 
-REQUIRE_ENV = "LOGSEQ_LSP_REQUIRE_EDITORS"
-
-
 def missing_tool(what: str, how: str = "./scripts/install-editors.sh"):
-    """Skips the test, or fails it when LOGSEQ_LSP_REQUIRE_EDITORS is set."""
-    msg = f"{what} is not installed (install with {how})"
-    if os.environ.get(REQUIRE_ENV):
-        pytest.fail(f"{msg}; {REQUIRE_ENV} is set, so a missing editor is a failure")
-    pytest.skip(msg)
+    """Skips the test, or fails it in CI or when LOGSEQ_LSP_REQUIRE_EDITORS is set (tests/skips.py)."""
+    missing(f"{what} is not installed (install with {how})", editor=True)
 
 
 def which_or_missing(cmd: str, what: str) -> str:

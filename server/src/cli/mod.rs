@@ -1,4 +1,4 @@
-//! The command line face: `check`, `fix`, `cards`, `outline`, `graph`, `settings`, `serve`. Thin: argument parsing and
+//! The command line face: `check`, `fix`, `cards`, `outline`, `graph`, `rules`, `settings`, `serve`. Thin: argument parsing and
 //! output formats over the engine.
 
 mod cards;
@@ -9,6 +9,7 @@ mod graph;
 mod graph_refs;
 mod outline;
 mod rule_options;
+mod rules;
 mod sarif;
 mod session;
 mod settings;
@@ -88,6 +89,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
         format: OutlineFormat,
     },
+    /// Print every rule: code, default severity, on by default, has a fix, summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = OutlineFormat::Json)]
+        format: OutlineFormat,
+    },
     /// Print the settings the server reads (name, kind, default, description) and the rules,
     /// as JSON.
     Settings,
@@ -141,6 +147,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Cards { paths, format }) => cards::run(&paths, format),
         Some(Command::Outline { file, format: _ }) => outline::run(&file),
         Some(Command::Graph { dir, format: _ }) => graph::run(&dir),
+        Some(Command::Rules { format: _ }) => rules::run(),
         Some(Command::Settings) => settings::run(),
     }
 }

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::engine::diagnostic::Code;
 use crate::engine::settings::{SettingKind, Settings, SETTINGS};
 
 pub fn run() -> ExitCode {
@@ -25,13 +24,7 @@ pub fn run() -> ExitCode {
                    "description": s.description})
         })
         .collect();
-    let rules: Vec<_> = Code::ALL
-        .iter()
-        .map(|c| {
-            json!({"code": c.as_str(), "default": c.default_severity().as_str(),
-                        "summary": c.summary()})
-        })
-        .collect();
+    let rules = super::rules::table();
     let text = serde_json::to_string_pretty(&json!({"settings": settings, "rules": rules}))
         .unwrap_or_default();
     // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.

@@ -1,5 +1,5 @@
 //! Re-analysing a page after one edit by redoing only the top-level blocks it touched: the
-//! server's keystroke path (a whole [`analysis::analyze`] of a 1 MB page takes ~12 ms; issue 5
+//! server's keystroke path (a whole [`analyze`](crate::engine::analysis::analyze) of a 1 MB page takes ~12 ms; issue 5
 //! asks for 5 ms from keystroke to diagnostics).
 //!
 //! The outline is re-parsed from the last column-0 bullet before the edit up to the first one

@@ -392,7 +392,7 @@ fn plain_items(
     }
 }
 
-/// The tags and page refs of block `b`'s `#+BEGIN_QUOTE`/`NOTE`/… blocks ([`container_refs`]),
+/// The tags and page refs of block `b`'s `#+BEGIN_QUOTE`/`NOTE`/… blocks (`container_refs`),
 /// as written (not yet page keys).
 pub fn container_page_refs(src: &str, b: &Block) -> Vec<(String, Range<usize>)> {
     let mut v = Vec::new();

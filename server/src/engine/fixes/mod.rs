@@ -32,20 +32,32 @@ pub struct FixCtx<'a> {
 
 /// Fixes offered for one diagnostic. `new_id` makes fresh block ids (deterministic in tests).
 pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> String) -> Vec<Fix> {
-    match d.code {
-        Code::IdInvalid | Code::IdDuplicate => ids::new_id(ctx, d, new_id),
-        Code::IdNotLowercase => ids::lowercase(ctx, d),
-        Code::IdBeforeTitle => ids::before_title(ctx, d),
-        Code::IdIgnored | Code::PropertyIgnored => ids::move_to_first_group(ctx, d),
-        Code::BlockRefMalformed => misc::block_ref_spaces(ctx, d),
-        Code::PropertyMalformed => misc::property_space(ctx, d),
-        Code::ClozeMalformed => misc::cloze(ctx, d),
-        Code::CardAnswerInline => cards::answer_to_child(ctx, d),
-        Code::CardTagNotNative => cards::convert_to_native(ctx, d),
-        Code::CardScheduleInvalid => cards::reset_schedule(ctx, d),
-        Code::CardScheduleOrphan => cards::orphan_schedule(ctx, d),
-        Code::IndentMixed => blocks::reindent_with_tabs(ctx, d),
-        Code::AssetMissing => misc::nearest_asset(d),
+    fixer(d.code).map_or_else(Vec::new, |f| f(ctx, d, new_id))
+}
+
+/// Whether a rule's diagnostics can be offered a fix (`logseq-lsp rules`): a rule has one
+/// fixer, so this and [`fixes_for`] cannot disagree.
+pub fn has_fix(code: Code) -> bool {
+    fixer(code).is_some()
+}
+
+type Fixer = fn(&FixCtx, &Diagnostic, &mut dyn FnMut() -> String) -> Vec<Fix>;
+
+fn fixer(code: Code) -> Option<Fixer> {
+    Some(match code {
+        Code::IdInvalid | Code::IdDuplicate => ids::new_id,
+        Code::IdNotLowercase => |ctx, d, _| ids::lowercase(ctx, d),
+        Code::IdBeforeTitle => |ctx, d, _| ids::before_title(ctx, d),
+        Code::IdIgnored | Code::PropertyIgnored => |ctx, d, _| ids::move_to_first_group(ctx, d),
+        Code::BlockRefMalformed => |ctx, d, _| misc::block_ref_spaces(ctx, d),
+        Code::PropertyMalformed => |ctx, d, _| misc::property_space(ctx, d),
+        Code::ClozeMalformed => |ctx, d, _| misc::cloze(ctx, d),
+        Code::CardAnswerInline => |ctx, d, _| cards::answer_to_child(ctx, d),
+        Code::CardTagNotNative => |ctx, d, _| cards::convert_to_native(ctx, d),
+        Code::CardScheduleInvalid => |ctx, d, _| cards::reset_schedule(ctx, d),
+        Code::CardScheduleOrphan => |ctx, d, _| cards::orphan_schedule(ctx, d),
+        Code::IndentMixed => |ctx, d, _| blocks::reindent_with_tabs(ctx, d),
+        Code::AssetMissing => |_, d, _| misc::nearest_asset(d),
         Code::CardNoAnswer
         | Code::CardEmptyQuestion
         | Code::BlockRefUnresolved
@@ -56,8 +68,8 @@ pub fn fixes_for(ctx: &FixCtx, d: &Diagnostic, new_id: &mut dyn FnMut() -> Strin
         | Code::QueryInvalid
         | Code::QueryUnknownKey
         | Code::AssetUnused
-        | Code::DiagnosticsOmitted => Vec::new(),
-    }
+        | Code::DiagnosticsOmitted => return None,
+    })
 }
 
 /// Applies every safe fix until none is left (bounded). `diagnose` gives the current diagnostics

@@ -159,18 +159,52 @@ fn new_page_file_names_round_trip() {
 
 #[test]
 fn every_offset_is_safe() {
+    // At every offset of every page: no panic, every location is a char-boundary range of a page
+    // of the graph, a rename's range is the name at the cursor, a missing page's range is a reference to
+    // it; and the navigation is not vacuous (some offsets find something).
     let g = graph();
+    let in_graph = |l: &Location| {
+        let text = &g
+            .page(&l.path)
+            .unwrap_or_else(|| panic!("{} is no page", l.path))
+            .text;
+        l.range.start <= l.range.end
+            && text.is_char_boundary(l.range.start)
+            && text.is_char_boundary(l.range.end)
+    };
+    let (mut found, mut renames, mut missing) = (0, 0, 0);
     for (path, page) in g.pages().map(|p| (p.path.clone(), p.text.to_string())) {
         let a = analyze(&page, &Settings::default());
         for offset in (0..=page.len()).filter(|&i| page.is_char_boundary(i)) {
-            let _ = definition(&g, &page, &a, offset);
-            let _ = references(&g, Some(&path), &page, &a, offset, true);
-            let _ = crate::engine::rename::prepare(&g, Some(&path), &page, &a, offset);
-            let _ = missing_page_at(&g, &page, &a, offset..offset);
+            let defs = definition(&g, &page, &a, offset);
+            let refs = references(&g, Some(&path), &page, &a, offset, true);
+            assert!(defs.iter().chain(&refs).all(in_graph), "{path} @ {offset}");
+            found += usize::from(!defs.is_empty()) + usize::from(!refs.is_empty());
+            if let Ok(Some((r, name))) =
+                crate::engine::rename::prepare(&g, Some(&path), &page, &a, offset)
+            {
+                // The name's range, at most the `#[[` or `]]` around it away from the cursor.
+                assert!(page.get(r.clone()).is_some(), "{path} @ {offset}: {r:?}");
+                assert!(
+                    r.start <= offset + 3 && offset <= r.end + 3,
+                    "{path} @ {offset}: {r:?}"
+                );
+                assert!(!name.is_empty());
+                renames += 1;
+            }
+            for (name, r) in missing_page_at(&g, &page, &a, offset..offset) {
+                assert!(page[r].contains(name.as_str()), "{path} @ {offset}: {name}");
+                assert!(g.page_by_name(&name).is_none(), "{name} exists");
+                missing += 1;
+            }
         }
         let h = block_ref_hints(&g, Some(&path), &page, &a, 0..page.len(), 100);
         assert!(h.iter().all(|h| page.is_char_boundary(h.offset)));
     }
+    assert!(
+        found > 100 && renames > 10 && missing > 0,
+        "{found} {renames} {missing}"
+    );
 }
 
 #[test]
