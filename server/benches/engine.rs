@@ -17,12 +17,12 @@ use std::sync::{Arc, OnceLock};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
+use logseq_core::analysis::{self, PageAnalysis};
+use logseq_core::graph::{Graph, PageFacts};
+use logseq_core::outline;
+use logseq_core::settings::Settings;
+use logseq_core::text::LineIndex;
 use logseq_lsp::disk;
-use logseq_lsp::engine::analysis::{self, PageAnalysis};
-use logseq_lsp::engine::graph::{Graph, PageFacts};
-use logseq_lsp::engine::outline;
-use logseq_lsp::engine::settings::Settings;
-use logseq_lsp::engine::text::LineIndex;
 use rayon::prelude::*;
 
 fn main() {
@@ -128,8 +128,8 @@ fn diagnostics(bencher: Bencher, copies: usize) {
 /// starts from a copy of the page's analysis, made outside the timing.
 #[divan::bench(args = [1, 25])]
 fn keystroke_reanalysis(bencher: Bencher, copies: usize) {
-    use logseq_lsp::engine::outline::incremental::Edit;
-    use logseq_lsp::engine::reanalysis;
+    use logseq_core::outline::incremental::Edit;
+    use logseq_core::reanalysis;
     let src = readwise(copies);
     let settings = Settings::default();
     let a = analysis::analyze(src, &settings);

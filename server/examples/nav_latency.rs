@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use logseq_core::completion::{self, search_blocks, search_pages};
+use logseq_core::graph::{Graph, PageFacts};
+use logseq_core::outline;
+use logseq_core::symbols::workspace_symbols;
 use logseq_lsp::disk;
-use logseq_lsp::engine::completion::{self, search_blocks, search_pages};
-use logseq_lsp::engine::graph::{Graph, PageFacts};
-use logseq_lsp::engine::outline;
-use logseq_lsp::engine::symbols::workspace_symbols;
 use rayon::prelude::*;
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::disk::{self, Loaded};
-use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::diagnostic::{Code, Severity};
-use crate::engine::graph::{Graph, Prepared};
-use crate::engine::org;
-use crate::engine::outline::Outline;
+use logseq_core::analysis::{self, PageAnalysis};
+use logseq_core::diagnostic::{Code, Severity};
+use logseq_core::graph::{Graph, Prepared};
+use logseq_core::org;
+use logseq_core::outline::Outline;
 
 pub struct Session {
     pub loaded: Loaded,

@@ -22,15 +22,15 @@ use tower_lsp_server::ls_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
-use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::edit::TextEdit;
-use crate::engine::fixes::{self, FixCtx};
-use crate::engine::graph::Graph;
-use crate::engine::ids::{new_uuid, parse_uuid};
-use crate::engine::rules;
-use crate::engine::settings::Settings;
-use crate::engine::text::Encoding;
+use logseq_core::analysis::{self, PageAnalysis};
+use logseq_core::diagnostic::{Code, Diagnostic};
+use logseq_core::edit::TextEdit;
+use logseq_core::fixes::{self, FixCtx};
+use logseq_core::graph::Graph;
+use logseq_core::ids::{new_uuid, parse_uuid};
+use logseq_core::rules;
+use logseq_core::settings::Settings;
+use logseq_core::text::Encoding;
 
 use super::diagnostics::{engine_diagnostics, to_lsp};
 use super::documents::{DocPath, Snapshot};

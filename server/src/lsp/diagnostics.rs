@@ -23,11 +23,11 @@ use tower_lsp_server::ls_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use crate::engine::diagnostic::{capped, Code, Diagnostic, Severity};
-use crate::engine::graph::PageFacts;
-use crate::engine::grouping;
-use crate::engine::rules;
-use crate::engine::text::{LineIndex, Positions};
+use logseq_core::diagnostic::{capped, Code, Diagnostic, Severity};
+use logseq_core::graph::PageFacts;
+use logseq_core::grouping;
+use logseq_core::rules;
+use logseq_core::text::{LineIndex, Positions};
 
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
@@ -407,11 +407,7 @@ impl GraphVisible {
     /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
     /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
     /// an id rechecked every open page on every keystroke.
-    pub fn seen_elsewhere(
-        &self,
-        after: &GraphVisible,
-        graph: &crate::engine::graph::Graph,
-    ) -> bool {
+    pub fn seen_elsewhere(&self, after: &GraphVisible, graph: &logseq_core::graph::Graph) -> bool {
         if self == after {
             return false;
         }
