@@ -17,11 +17,11 @@ use std::sync::{Arc, OnceLock};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use logseq_core::analysis::{self, PageAnalysis};
-use logseq_core::graph::{Graph, PageFacts};
-use logseq_core::outline;
-use logseq_core::settings::Settings;
-use logseq_core::text::LineIndex;
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::outline;
+use logseq_core::syntax::text::LineIndex;
 use logseq_lsp::disk;
 use rayon::prelude::*;
 
@@ -128,8 +128,8 @@ fn diagnostics(bencher: Bencher, copies: usize) {
 /// starts from a copy of the page's analysis, made outside the timing.
 #[divan::bench(args = [1, 25])]
 fn keystroke_reanalysis(bencher: Bencher, copies: usize) {
-    use logseq_core::outline::incremental::Edit;
-    use logseq_core::reanalysis;
+    use logseq_core::lint::reanalysis;
+    use logseq_core::syntax::outline::incremental::Edit;
     let src = readwise(copies);
     let settings = Settings::default();
     let a = analysis::analyze(src, &settings);

@@ -13,10 +13,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use logseq_core::analysis::{self, PageAnalysis};
-use logseq_core::graph::{Graph, PageFacts};
-use logseq_core::outline;
-use logseq_core::text::{Encoding, LineIndex};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::syntax::outline;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 use logseq_lsp::disk;
 use rayon::prelude::*;
 

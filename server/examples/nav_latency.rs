@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use logseq_core::completion::{self, search_blocks, search_pages};
-use logseq_core::graph::{Graph, PageFacts};
-use logseq_core::outline;
-use logseq_core::symbols::workspace_symbols;
+use logseq_core::ide::completion::{self, search_blocks, search_pages};
+use logseq_core::ide::symbols::workspace_symbols;
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::syntax::outline;
 use logseq_lsp::disk;
 use rayon::prelude::*;
 

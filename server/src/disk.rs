@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use logseq_core::graph::GraphConfig;
-use logseq_core::settings::{Settings, SETTINGS_FILE};
+use logseq_core::model::graph::GraphConfig;
+use logseq_core::model::settings::{Settings, SETTINGS_FILE};
 
 /// The graph root for a path: the nearest ancestor (or itself) holding `logseq/config.edn`,
 /// else the folder given (a file's folder for a file).

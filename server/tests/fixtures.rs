@@ -10,13 +10,13 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use logseq_core::analysis::{self, PageAnalysis};
-use logseq_core::diagnostic::{Code, Diagnostic};
-use logseq_core::edit;
-use logseq_core::fixes::{self, FixCtx};
-use logseq_core::graph::{Graph, GraphConfig};
-use logseq_core::settings::Settings;
-use logseq_core::text::{Encoding, LineIndex};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::diagnostic::{Code, Diagnostic};
+use logseq_core::lint::fixes::{self, FixCtx};
+use logseq_core::model::graph::{Graph, GraphConfig};
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::edit;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 fn dir(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -101,7 +101,7 @@ fn mask_ids(s: &str) -> String {
     s.split_inclusive(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
         .map(|w| {
             let core = w.trim_end_matches(|c: char| !(c.is_ascii_hexdigit() || c == '-'));
-            if logseq_core::ids::parse_uuid(core).is_some() {
+            if logseq_core::syntax::uuid::parse_uuid(core).is_some() {
                 w.replacen(core, "UUID", 1)
             } else {
                 w.to_string()
@@ -169,9 +169,9 @@ fn rule_fixtures() {
         let (a, g) = fixture_graph(&text, &settings, code.starts_with("asset-"));
         let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
         // As `check` and the server report them: at most MAX_PER_LINE per line.
-        let d = logseq_core::diagnostic::capped(d, &LineIndex::new(&text));
+        let d = logseq_core::lint::diagnostic::capped(d, &LineIndex::new(&text));
         // Findings about files that are no page, as `check` prints them (path first).
-        let files: Vec<(String, Diagnostic)> = logseq_core::rules::unused_assets(&g);
+        let files: Vec<(String, Diagnostic)> = logseq_core::lint::rules::unused_assets(&g);
         assert!(
             d.iter()
                 .chain(files.iter().map(|(_, d)| d))
@@ -206,7 +206,7 @@ fn asset_missing_fixes_link_to_existing_assets() {
     let mut offered = 0;
     for d in diags.iter().filter(|d| d.code == Code::AssetMissing) {
         let mut d = d.clone();
-        logseq_core::rules::suggest_assets(&g, &text, &mut d);
+        logseq_core::lint::rules::suggest_assets(&g, &text, &mut d);
         let d = &d;
         for f in fixes::fixes_for(&ctx, d, &mut ids()) {
             assert!(!f.safe, "which asset was meant is a guess");
@@ -235,7 +235,7 @@ fn asset_missing_fixes_link_to_existing_assets() {
 
 #[test]
 fn rules_off_by_default_report_only_when_turned_on() {
-    for c in logseq_core::diagnostic::OFF_BY_DEFAULT {
+    for c in logseq_core::lint::diagnostic::OFF_BY_DEFAULT {
         let p = dir("rules").join(format!("{}.md", c.as_str()));
         let text = std::fs::read_to_string(&p).unwrap();
         let (_, d) = diagnose(&text);
@@ -410,7 +410,7 @@ fn every_rule_is_documented() {
 /// The `;;` lines heading `NAME.expected` say which Logseq source the case follows; they are kept
 /// when the expectations are rewritten.
 fn render_refs(text: &str) -> String {
-    use logseq_core::refs::{page_refs, RefConfig};
+    use logseq_core::model::refs::{page_refs, RefConfig};
     let (a, d) = diagnose(text);
     let idx = LineIndex::new(text);
     let mut out = String::new();
@@ -436,10 +436,10 @@ fn render_refs(text: &str) -> String {
             .collect();
         // The marker and SCHEDULED/DEADLINE days (`:block/marker`, `:block/scheduled`, …), when set.
         let mut task = String::new();
-        if let Some((m, _)) = logseq_core::task::task(text, b).marker {
+        if let Some((m, _)) = logseq_core::syntax::task::task(text, b).marker {
             task.push_str(&format!(" marker={m}"));
         }
-        let plan = logseq_core::task::planning(text, b);
+        let plan = logseq_core::syntax::task::planning(text, b);
         if let Some(d) = plan.scheduled {
             task.push_str(&format!(" scheduled={d}"));
         }

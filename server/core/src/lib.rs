@@ -1,33 +1,16 @@
-//! The protocol-free core: parsing, the graph index, rules, fixes and hover text. Byte offsets
-//! only; no I/O, no LSP types.
+//! The protocol-free core of logseq-lsp: byte offsets only; no I/O, no LSP types. Four layers,
+//! each using only the ones above it in this list:
+//!
+//! - [`syntax`]: a page's text as Logseq's parser reads it (lines, outline, inline, properties,
+//!   ids, links, EDN) and text edits.
+//! - [`model`]: what the text means to Logseq: cards and their schedules, block refs, the graph
+//!   of every page's facts, user settings.
+//! - [`lint`]: diagnostics, the rules that find them, their fixes, and a page analysed (outline,
+//!   cards, facts and diagnostics together, whole or after one edit).
+//! - [`ide`]: editor features over the analysis: completion, navigation, hover, rename,
+//!   symbols, folding.
 
-pub mod analysis;
-pub mod blocks;
-pub mod cards;
-pub mod cljs_time;
-pub mod completion;
-pub mod diagnostic;
-pub mod edit;
-pub mod fixes;
-pub mod folding;
-pub mod fuzzy;
-pub mod graph;
-pub mod grouping;
-pub mod hover;
-pub mod ids;
-pub mod inline;
-pub mod links;
-pub mod navigation;
-pub mod org;
-pub mod outline;
-pub mod presets;
-pub mod properties;
-pub mod reanalysis;
-pub mod refs;
-pub mod rename;
-pub mod rules;
-pub mod schedule;
-pub mod settings;
-pub mod symbols;
-pub mod task;
-pub mod text;
+pub mod ide;
+pub mod lint;
+pub mod model;
+pub mod syntax;

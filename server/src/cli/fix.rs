@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{session, EXIT_FAILURE};
-use logseq_core::analysis;
-use logseq_core::diagnostic::{Code, Diagnostic};
-use logseq_core::fixes;
-use logseq_core::graph::Graph;
-use logseq_core::ids::new_uuid;
+use logseq_core::lint::analysis;
+use logseq_core::lint::diagnostic::{Code, Diagnostic};
+use logseq_core::lint::fixes;
+use logseq_core::model::graph::Graph;
+use logseq_core::syntax::uuid::new_uuid;
 
 pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
     let sessions = match session::open(paths) {
@@ -90,17 +90,21 @@ pub fn run_each(paths: &[PathBuf]) -> ExitCode {
                 src: text,
                 analysis: a,
             };
-            let index = logseq_core::text::LineIndex::new(text);
+            let index = logseq_core::syntax::text::LineIndex::new(text);
             for mut d in analysis::diagnostics(&s.graph, path, a, &s.loaded.settings) {
-                logseq_core::rules::suggest_assets(&s.graph, text, &mut d);
+                logseq_core::lint::rules::suggest_assets(&s.graph, text, &mut d);
                 let line = index
-                    .position(text, d.range.start, logseq_core::text::Encoding::Utf16)
+                    .position(
+                        text,
+                        d.range.start,
+                        logseq_core::syntax::text::Encoding::Utf16,
+                    )
                     .0;
                 for f in fixes::fixes_for(&ctx, &d, &mut new_uuid) {
                     all.push(serde_json::json!({
                         "root": root, "file": path, "line": line, "code": f.code.as_str(),
                         "title": f.title, "safe": f.safe,
-                        "text": logseq_core::edit::apply(text, &f.edits),
+                        "text": logseq_core::syntax::edit::apply(text, &f.edits),
                     }));
                 }
             }
@@ -116,7 +120,7 @@ pub fn fix_page(
     graph: &RefCell<Graph>,
     path: &str,
     text: &str,
-    settings: &logseq_core::settings::Settings,
+    settings: &logseq_core::model::settings::Settings,
 ) -> (String, Vec<Code>) {
     let mut diagnose = |t: &str| {
         let a = analysis::analyze(t, settings);

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::{graph_refs, EXIT_FAILURE};
-use logseq_core::graph::{journal, names, Graph, GraphConfig, PageFacts};
-use logseq_core::org;
-use logseq_core::outline::{self, BlockKind, Outline};
-use logseq_core::task;
+use logseq_core::model::graph::{journal, names, Graph, GraphConfig, PageFacts};
+use logseq_core::model::org;
+use logseq_core::syntax::outline::{self, BlockKind, Outline};
+use logseq_core::syntax::task;
 
 pub fn run(dir: &Path) -> ExitCode {
     if let Some(e) = crate::disk::refuse_root(dir) {
@@ -72,7 +72,7 @@ fn blocks_json(
     src: &str,
     o: &Outline,
     facts: &PageFacts,
-    cfg: &logseq_core::refs::RefConfig,
+    cfg: &logseq_core::model::refs::RefConfig,
     page: &str,
 ) -> Vec<Value> {
     let refs = graph_refs::refs_and_cards(src, o, cfg);
@@ -103,12 +103,12 @@ fn blocks_json(
 }
 
 /// The block's `:block/invalid-properties`, sorted and once each (a set), or null for none.
-fn invalid_properties(b: &logseq_core::outline::Block) -> Option<Vec<&str>> {
+fn invalid_properties(b: &logseq_core::syntax::outline::Block) -> Option<Vec<&str>> {
     let mut v: Vec<&str> = b
         .properties()?
         .props
         .iter()
-        .filter(|p| !logseq_core::properties::valid_name(&p.name))
+        .filter(|p| !logseq_core::syntax::properties::valid_name(&p.name))
         .map(|p| p.name.as_str())
         .collect();
     v.sort_unstable();

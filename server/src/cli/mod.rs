@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use logseq_core::diagnostic::{Code, Severity};
+use logseq_core::lint::diagnostic::{Code, Severity};
 
 #[derive(Parser, Debug)]
 #[command(

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use logseq_core::diagnostic::Code;
-use logseq_core::settings::{SettingKind, Settings, SETTINGS};
+use logseq_core::lint::diagnostic::Code;
+use logseq_core::model::settings::{SettingKind, Settings, SETTINGS};
 
 pub fn run() -> ExitCode {
     let d = Settings::default();

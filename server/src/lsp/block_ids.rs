@@ -16,10 +16,10 @@ use serde_json::json;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{self as lsp, Uri, WorkspaceEdit};
 
-use logseq_core::completion::add_id_now;
-use logseq_core::edit::TextEdit;
-use logseq_core::ids::parse_uuid;
-use logseq_core::text::LineIndex;
+use logseq_core::ide::completion::add_id_now;
+use logseq_core::syntax::edit::TextEdit;
+use logseq_core::syntax::text::LineIndex;
+use logseq_core::syntax::uuid::parse_uuid;
 
 use super::log::{warn_user, CLIENT_TIMEOUT};
 use super::navigation::request_failed;

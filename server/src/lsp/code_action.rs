@@ -22,15 +22,15 @@ use tower_lsp_server::ls_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
-use logseq_core::analysis::{self, PageAnalysis};
-use logseq_core::diagnostic::{Code, Diagnostic};
-use logseq_core::edit::TextEdit;
-use logseq_core::fixes::{self, FixCtx};
-use logseq_core::graph::Graph;
-use logseq_core::ids::{new_uuid, parse_uuid};
-use logseq_core::rules;
-use logseq_core::settings::Settings;
-use logseq_core::text::Encoding;
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::diagnostic::{Code, Diagnostic};
+use logseq_core::lint::fixes::{self, FixCtx};
+use logseq_core::lint::rules;
+use logseq_core::model::graph::Graph;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::edit::TextEdit;
+use logseq_core::syntax::text::Encoding;
+use logseq_core::syntax::uuid::{new_uuid, parse_uuid};
 
 use super::diagnostics::{engine_diagnostics, to_lsp};
 use super::documents::{DocPath, Snapshot};

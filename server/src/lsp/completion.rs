@@ -19,9 +19,9 @@ use tower_lsp_server::ls_types::{
     MarkupKind,
 };
 
-use logseq_core::completion::{self as engine, Completion, Context, ItemKind};
-use logseq_core::ids::new_uuid;
-use logseq_core::text::{Encoding, LineIndex};
+use logseq_core::ide::completion::{self as engine, Completion, Context, ItemKind};
+use logseq_core::syntax::text::{Encoding, LineIndex};
+use logseq_core::syntax::uuid::new_uuid;
 
 use super::block_ids::{AddBlockId, Promises, ADD_BLOCK_ID};
 use super::documents::Snapshot;

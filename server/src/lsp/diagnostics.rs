@@ -23,11 +23,11 @@ use tower_lsp_server::ls_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use logseq_core::diagnostic::{capped, Code, Diagnostic, Severity};
-use logseq_core::graph::PageFacts;
-use logseq_core::grouping;
-use logseq_core::rules;
-use logseq_core::text::{LineIndex, Positions};
+use logseq_core::lint::diagnostic::{capped, Code, Diagnostic, Severity};
+use logseq_core::lint::grouping;
+use logseq_core::lint::rules;
+use logseq_core::model::graph::PageFacts;
+use logseq_core::syntax::text::{LineIndex, Positions};
 
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
@@ -407,7 +407,11 @@ impl GraphVisible {
     /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
     /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
     /// an id rechecked every open page on every keystroke.
-    pub fn seen_elsewhere(&self, after: &GraphVisible, graph: &logseq_core::graph::Graph) -> bool {
+    pub fn seen_elsewhere(
+        &self,
+        after: &GraphVisible,
+        graph: &logseq_core::model::graph::Graph,
+    ) -> bool {
         if self == after {
             return false;
         }

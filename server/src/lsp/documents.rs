@@ -17,12 +17,12 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use logseq_core::analysis::{self, PageAnalysis};
-use logseq_core::org;
-use logseq_core::outline::incremental::Edit;
-use logseq_core::reanalysis;
-use logseq_core::settings::Settings;
-use logseq_core::text::{Encoding, LineIndex};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::reanalysis;
+use logseq_core::model::org;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::outline::incremental::Edit;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::position::position_to_char;
 
@@ -500,7 +500,7 @@ mod tests {
         //! Random edit sequences through the store equal a parse of the final text from scratch:
         //! text, outline, diagnostics and the tree-sitter tree (issue: incremental equals full).
         use super::*;
-        use logseq_core::text::LineIndex;
+        use logseq_core::syntax::text::LineIndex;
         use proptest::prelude::*;
 
         const PIECES: &[&str] = &[
@@ -536,7 +536,7 @@ mod tests {
                 let mut d = Document::open(model.clone(), 1, DocPath::Page("pages/p.md".into()), &settings);
                 d.tree();
                 for (k, (at, del, ins)) in es.into_iter().enumerate() {
-                    let a = logseq_core::text::floor_char_boundary(&model, (at * model.len() as f64) as usize);
+                    let a = logseq_core::syntax::text::floor_char_boundary(&model, (at * model.len() as f64) as usize);
                     let mut b = a;
                     for _ in 0..del {
                         if let Some(ch) = model[b..].chars().next() { b += ch.len_utf8(); }
@@ -551,7 +551,7 @@ mod tests {
                     d.apply_changes(vec![TextDocumentContentChangeEvent { range: Some(Range { start: p0, end: p1 }), range_length: None, text: ins }], k as i32 + 2, enc, &settings);
                     prop_assert_eq!(&*d.text, model.as_str());
                 }
-                let fresh = logseq_core::analysis::analyze(&model, &settings);
+                let fresh = logseq_core::lint::analysis::analyze(&model, &settings);
                 prop_assert_eq!(&d.analysis.outline, &fresh.outline);
                 prop_assert_eq!(&d.analysis.local, &fresh.local);
                 prop_assert_eq!(&d.analysis.cards, &fresh.cards);

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
-use logseq_core::hover;
+use logseq_core::ide::hover;
 
 use super::position::{position_to_offset, range_to_lsp};
 use super::state::State;

@@ -16,10 +16,10 @@ use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType, NumberO
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::disk;
-use logseq_core::graph::{Graph, GraphConfig, PageFacts};
-use logseq_core::org;
-use logseq_core::outline;
-use logseq_core::settings::{Settings, SETTINGS_FILE};
+use logseq_core::model::graph::{Graph, GraphConfig, PageFacts};
+use logseq_core::model::org;
+use logseq_core::model::settings::{Settings, SETTINGS_FILE};
+use logseq_core::syntax::outline;
 
 use super::config;
 use super::documents::DocPath;

@@ -19,8 +19,8 @@ use tower_lsp_server::ls_types::{
     PrepareRenameResponse, RenameFile, ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
-use logseq_core::text::{Encoding, LineIndex};
-use logseq_core::{navigation, rename, symbols};
+use logseq_core::ide::{navigation, rename, symbols};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::documents::Snapshot;
 use super::position::{position_to_offset, range_to_lsp, range_to_offsets};

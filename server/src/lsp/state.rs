@@ -11,8 +11,8 @@ use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
 
 use crate::disk;
-use logseq_core::settings::Settings;
-use logseq_core::text::Encoding;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::text::Encoding;
 
 use super::block_ids::Promises;
 use super::config::Config;
@@ -224,7 +224,7 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 
 /// Whether a graph-relative path is one of the files whose change means re-reading everything.
 pub fn is_config_file(rel: &str) -> bool {
-    rel == "logseq/config.edn" || rel == logseq_core::settings::SETTINGS_FILE
+    rel == "logseq/config.edn" || rel == logseq_core::model::settings::SETTINGS_FILE
 }
 
 pub fn rel_of(root: &Path, uri: &Uri) -> Option<String> {

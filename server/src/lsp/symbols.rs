@@ -7,10 +7,10 @@ use tower_lsp_server::ls_types::{
     WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 
-use logseq_core::completion::page_names;
-use logseq_core::folding::{self, FoldKind};
-use logseq_core::symbols::{self, Symbol};
-use logseq_core::text::{Encoding, LineIndex};
+use logseq_core::ide::completion::page_names;
+use logseq_core::ide::folding::{self, FoldKind};
+use logseq_core::ide::symbols::{self, Symbol};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::navigation::Texts;
 use super::position::range_to_lsp;
