@@ -168,7 +168,7 @@ fn rel_path_by_components(root: &Path, abs: &Path) -> Option<String> {
 
 /// Whether Logseq would index this graph-relative path as a page (Markdown or Org).
 pub fn is_page_path(rel: &str, config: &GraphConfig, settings: &Settings) -> bool {
-    (rel.ends_with(".md") || rel.ends_with(".org"))
+    logseq_core::model::org::is_page_file(rel)
         && !rel
             .split('/')
             .any(|p| p.starts_with('.') || p == "node_modules")

@@ -88,12 +88,15 @@ fn walkdir(d: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The one-page graph's keeper of a duplicated id (what `fix` and `source.fixAll` skip).
-fn keeper(text: &str, d: &Diagnostic) -> bool {
-    let a = analysis::analyze(text, &Settings::default());
+/// Every safe fix, as `fix` and `source.fixAll` apply them, on the one-page graph.
+fn fix_page(text: &str, new_id: &mut dyn FnMut() -> String) -> (String, Vec<Code>) {
     let mut g = Graph::new(GraphConfig::default());
-    g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts);
-    fixes::keeps_duplicate_id(&g, "pages/fixture.md", text, d)
+    fixes::fix_page(
+        Some((&mut g, "pages/fixture.md")),
+        text,
+        &Settings::default(),
+        new_id,
+    )
 }
 
 /// Text with every UUID replaced by a placeholder: id fixes change ids on purpose.
@@ -272,7 +275,7 @@ fn fix_fixtures() {
         let text = std::fs::read_to_string(&p).unwrap();
         let mut new_id = ids();
         let fixed = if stem == "fix-all" {
-            fixes::fix_all(&text, &mut diagnose, &keeper, &mut new_id).0
+            fix_page(&text, &mut new_id).0
         } else {
             let (name, option) = match stem.split_once('@') {
                 Some((n, o)) => (n.to_string(), o.parse::<usize>().unwrap()),
@@ -369,7 +372,7 @@ fn fix_fixtures() {
 #[test]
 fn fix_all_leaves_no_safe_fix() {
     let text = std::fs::read_to_string(dir("fixes").join("fix-all.md")).unwrap();
-    let (fixed, codes) = fixes::fix_all(&text, &mut diagnose, &keeper, &mut ids());
+    let (fixed, codes) = fix_page(&text, &mut ids());
     assert!(!codes.is_empty());
     let (a, d) = diagnose(&fixed);
     let left: Vec<_> = d

@@ -1,17 +1,14 @@
 //! `logseq-lsp fix`: applies every safe fix to the files on disk (the server never writes; the
 //! command line may). Each changed file is written atomically: a temporary file, then rename.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::{session, EXIT_FAILURE};
 use logseq_core::lint::analysis;
-use logseq_core::lint::diagnostic::{Code, Diagnostic};
+use logseq_core::lint::diagnostic::Code;
 use logseq_core::lint::fixes;
-use logseq_core::model::graph::Graph;
 use logseq_core::syntax::uuid::new_uuid;
 
 pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
@@ -28,9 +25,10 @@ pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
     for s in sessions {
         session::report_problems(&s);
         let settings = s.loaded.settings.clone();
-        let graph = RefCell::new(s.graph);
+        let mut graph = s.graph;
         for (path, text, _) in &s.pages {
-            let (new, codes) = fix_page(&graph, path, text, &settings);
+            let (new, codes) =
+                fixes::fix_page(Some((&mut graph, path)), text, &settings, &mut new_uuid);
             if codes.is_empty() || new == **text {
                 continue;
             }
@@ -112,26 +110,6 @@ pub fn run_each(paths: &[PathBuf]) -> ExitCode {
     }
     println!("{}", serde_json::Value::Array(all));
     ExitCode::SUCCESS
-}
-
-/// Fixes one page against the graph, keeping the graph's view of the page current between rounds
-/// so that graph rules (a duplicated id) see each fix.
-pub fn fix_page(
-    graph: &RefCell<Graph>,
-    path: &str,
-    text: &str,
-    settings: &logseq_core::model::settings::Settings,
-) -> (String, Vec<Code>) {
-    let mut diagnose = |t: &str| {
-        let a = analysis::analyze(t, settings);
-        graph
-            .borrow_mut()
-            .upsert(path.to_string(), Arc::from(t), a.facts.clone());
-        let d = analysis::diagnostics(&graph.borrow(), path, &a, settings);
-        (a, d)
-    };
-    let skip = |t: &str, d: &Diagnostic| fixes::keeps_duplicate_id(&graph.borrow(), path, t, d);
-    fixes::fix_all(text, &mut diagnose, &skip, &mut new_uuid)
 }
 
 fn summary(codes: &[Code]) -> String {

@@ -31,7 +31,7 @@ pub fn run(dir: &Path) -> ExitCode {
     for (path, text) in &loaded.files {
         // The engine reads no Org outline (engine/org.rs: only its ids), so an Org page is listed
         // without blocks.
-        if path.ends_with(".org") {
+        if logseq_core::model::org::is_org(path) {
             pages.push(page_json(&graph, &loaded.config, path, &org::facts(text)).1);
             continue;
         }

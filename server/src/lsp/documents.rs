@@ -83,7 +83,9 @@ impl DocPath {
     }
     pub fn is_org(&self) -> bool {
         match self {
-            DocPath::Page(p) | DocPath::Ignored(p) | DocPath::Outside(p) => p.ends_with(".org"),
+            DocPath::Page(p) | DocPath::Ignored(p) | DocPath::Outside(p) => {
+                logseq_core::model::org::is_org(p)
+            }
         }
     }
 }

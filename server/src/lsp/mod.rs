@@ -26,6 +26,7 @@ mod position;
 mod selection;
 mod state;
 mod symbols;
+mod workspace_edit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,12 +41,12 @@ use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::disk;
 
-use self::diagnostics::GraphVisible;
 use self::documents::{DocPath, Document};
 use self::log::{
     ask, guard, guard_notification, log, off_thread, spawn_guarded, spawn_logged, warn_user,
 };
 use self::state::{file_path, Negotiated, State};
+use logseq_core::model::graph::GraphVisible;
 
 /// How many requests tower-lsp-server keeps in flight. Its default (4) let four requests that
 /// wait (a search, a client that does not answer) stop the reading of every later message,

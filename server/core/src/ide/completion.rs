@@ -473,7 +473,7 @@ pub fn page_texts(graph: &Graph) -> PageTexts {
     PageTexts {
         pages: graph
             .pages()
-            .filter(|p| !p.path.ends_with(".org"))
+            .filter(|p| !crate::model::org::is_org(&p.path))
             .map(|p| PageText {
                 path: p.path.clone(),
                 title: p.title.clone(),

@@ -208,7 +208,7 @@ fn block_ref(
         text = src;
         outline_owned = None;
         bi = s.block;
-    } else if page.path.ends_with(".org") {
+    } else if crate::model::org::is_org(&page.path) {
         return format!("Block in Org page **{}** (`{}`).", page.title, page.path);
     } else {
         text = &page.text;
@@ -252,7 +252,7 @@ fn page(graph: &Graph, name: &str) -> String {
         s.push_str(&format!(" (alias `{name}`)"));
     }
     s.push_str(&format!(" · `{}`\n\n", p.path));
-    if p.path.ends_with(".org") {
+    if crate::model::org::is_org(&p.path) {
         return s;
     }
     let o = outline::parse(&p.text);

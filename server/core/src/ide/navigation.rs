@@ -124,7 +124,7 @@ pub fn block_locations(graph: &Graph, id: &str) -> Vec<Location> {
         .id_sites(id)
         .into_iter()
         .map(|(page, site)| {
-            let range = if page.path.ends_with(".org") {
+            let range = if crate::model::org::is_org(&page.path) {
                 site.block_range.clone()
             } else {
                 let o = outline::parse(&page.text);
@@ -301,7 +301,7 @@ pub fn block_ref_hints(
                 let Some((page, site)) = sites.first() else {
                     continue;
                 };
-                if page.path.ends_with(".org") {
+                if crate::model::org::is_org(&page.path) {
                     continue;
                 }
                 let o = parsed

@@ -171,7 +171,7 @@ fn renamed_path(p: &Page, new: &str, graph: &Graph) -> String {
 /// name.
 fn title_property_edit(p: &Page, new: &str) -> Option<TextEdit> {
     p.facts.title_property.as_ref()?;
-    if p.path.ends_with(".org") {
+    if crate::model::org::is_org(&p.path) {
         return None;
     }
     let o = outline::parse(&p.text);

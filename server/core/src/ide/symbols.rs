@@ -198,7 +198,10 @@ fn search_cards(
     refs: &RefConfig,
     limit: usize,
 ) -> Vec<(i64, WorkspaceSymbol)> {
-    let pages: Vec<&PageNames> = pages.iter().filter(|p| !p.path.ends_with(".org")).collect();
+    let pages: Vec<&PageNames> = pages
+        .iter()
+        .filter(|p| !crate::model::org::is_org(&p.path))
+        .collect();
     // Lines that are no card's take room too: keep more candidates than asked for.
     let keep = limit * 8;
     let found = pages

@@ -5,6 +5,7 @@ pub mod cards;
 pub mod cljs_time;
 pub mod graph;
 pub mod org;
+pub mod overlay;
 pub mod refs;
 pub mod schedule;
 pub mod settings;

@@ -6,6 +6,16 @@ use crate::model::graph::{IdSite, PageFacts};
 use crate::syntax::text;
 use crate::syntax::uuid::parse_uuid;
 
+/// An Org page, by its path: Logseq tells the two formats apart by the extension alone.
+pub fn is_org(path: &str) -> bool {
+    path.ends_with(".org")
+}
+
+/// A page file Logseq reads: Markdown or Org.
+pub fn is_page_file(path: &str) -> bool {
+    path.ends_with(".md") || is_org(path)
+}
+
 pub fn facts(src: &str) -> PageFacts {
     let mut f = PageFacts::default();
     let mut in_block = false;

@@ -10,8 +10,14 @@ mod ids;
 mod misc;
 mod util;
 
-use crate::lint::analysis::PageAnalysis;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::lint::analysis::{self, PageAnalysis};
 use crate::lint::diagnostic::{Code, Diagnostic};
+use crate::lint::rules;
+use crate::model::graph::Graph;
+use crate::model::settings::Settings;
 use crate::syntax::edit::{self, TextEdit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,14 +120,40 @@ pub fn fix_all(
     (text, fixed)
 }
 
+/// Fixes one page: every safe fix, in rounds ([`fix_all`]). With `graph` (the graph and the
+/// page's path in it) the graph's view of the page is kept current between rounds, so graph
+/// rules (a duplicated id) see each fix and the block that keeps a duplicated id keeps it;
+/// without, only page rules run (a file outside the graph). The command line's `fix`, the
+/// server's "fix all" and the fixture tests all fix through here.
+pub fn fix_page(
+    graph: Option<(&mut Graph, &str)>,
+    text: &str,
+    settings: &Settings,
+    new_id: &mut dyn FnMut() -> String,
+) -> (String, Vec<Code>) {
+    let Some((graph, path)) = graph else {
+        let mut diagnose = |t: &str| {
+            let a = analysis::analyze(t, settings);
+            let d = rules::finish(a.local.clone(), settings);
+            (a, d)
+        };
+        return fix_all(text, &mut diagnose, &|_, _| false, new_id);
+    };
+    let graph = RefCell::new(graph);
+    let mut diagnose = |t: &str| {
+        let a = analysis::analyze(t, settings);
+        let mut g = graph.borrow_mut();
+        g.upsert(path.to_string(), Arc::from(t), a.facts.clone());
+        let d = analysis::diagnostics(&g, path, &a, settings);
+        (a, d)
+    };
+    let skip = |t: &str, d: &Diagnostic| keeps_duplicate_id(&graph.borrow(), path, t, d);
+    fix_all(text, &mut diagnose, &skip, new_id)
+}
+
 /// Of a duplicated id, the first block in graph order (by path, then position) keeps it, as
 /// Logseq keeps the first block it parses: "fix all" must not re-id that one.
-pub fn keeps_duplicate_id(
-    graph: &crate::model::graph::Graph,
-    path: &str,
-    src: &str,
-    d: &Diagnostic,
-) -> bool {
+pub fn keeps_duplicate_id(graph: &Graph, path: &str, src: &str, d: &Diagnostic) -> bool {
     if d.code != Code::IdDuplicate {
         return false;
     }

@@ -2,9 +2,11 @@
 //! references). Pages are added and replaced one at a time, so the same index serves a one-shot
 //! `check` and a language server that updates it as files change. No I/O: callers hand in text.
 
+mod build;
 pub mod config;
 pub mod journal;
 pub mod names;
+mod visible;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -15,7 +17,9 @@ use crate::syntax::inline::InlineKind;
 use crate::syntax::outline::{BlockKind, LineKind, Outline};
 use crate::syntax::uuid::parse_uuid;
 
+pub use build::{build, page_facts};
 pub use config::{GraphConfig, NameFormat};
+pub use visible::GraphVisible;
 
 /// A valid `id::` in a block's effective property group.
 #[derive(Debug, Clone, PartialEq, Eq)]
