@@ -8,8 +8,8 @@ OUT_DIR/journals/yyyy_MM_dd.md, OUT_DIR/assets/ (the images pages link to, and o
 OUT_DIR/manifest.json. The same N and seed give the same bytes
 (standard library only; no set or hash order reaches the output).
 
-Pages are modelled on real graphs (the Readwise export in shared/fixtures, Logseq's documentation
-graph in shared/corpus): Readwise book pages (`- id::` on the bullet line, `#flashcard`, answers on
+Pages are modelled on real graphs (the Readwise export in examples/, Logseq's documentation
+graph): Readwise book pages (`- id::` on the bullet line, `#flashcard`, answers on
 continuation lines), note pages with page properties, nested blocks indented with tabs or with
 spaces, `[[links]]`, `#tags`, `((block refs))` and embeds, tasks with LOGBOOK drawers, code fences,
 quotes, tables, emoji and non-ASCII text; card decks (native `#card` with child answers, clozes,

@@ -5,7 +5,7 @@
 //!     cargo bench --bench engine -- --test       # each once (CI's smoke mode)
 //!
 //! Inputs: the Readwise page (examples/readwise-export, 41 KB, 58 cards) once and 25 times joined
-//! with '\n' (≈1 MB, like stack-facts §5), and a graph written by tools/gen_graph.py: 1,000 pages
+//! with '\n' (≈1 MB), and a graph written by tools/gen_graph.py: 1,000 pages
 //! (≈3.4 MB) generated into target/bench-graphs/ on first use, or the graph named by
 //! LOGSEQ_BENCH_GRAPH. Throughput is reported in input bytes.
 //!

@@ -1,5 +1,5 @@
 //! Reading a graph from disk, shared by the command line and the server (the engine does no
-//! I/O). Logseq's rules (dialect doc §5.1): the root is the folder holding `logseq/config.edn`;
+//! I/O). Logseq's rules: the root is the folder holding `logseq/config.edn`;
 //! `.md` (and, for their block ids only, `.org`) files anywhere below it, skipping dot-folders, symlinks, `node_modules`, `logseq/bak`,
 //! `logseq/.recycle`, `logseq/version-files` and the config's `:hidden` entries.
 

@@ -29,7 +29,7 @@ pub fn run(dir: &Path) -> ExitCode {
     let mut pages = Vec::new();
     let mut blocks = Vec::new();
     for (path, text) in &loaded.files {
-        // The engine reads no Org outline (engine/org.rs: only its ids), so an Org page is listed
+        // The engine reads no Org outline (model/org.rs: only its ids), so an Org page is listed
         // without blocks.
         if logseq_core::model::org::is_org(path) {
             pages.push(page_json(&graph, &loaded.config, path, &org::facts(text)).1);
@@ -45,7 +45,7 @@ pub fn run(dir: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// (page name, page object). Journals are named as the graph names them (`engine/graph/journal.rs`).
+/// (page name, page object). Journals are named as the graph names them (`model/graph/journal.rs` in the core).
 fn page_json(
     graph: &Graph,
     config: &GraphConfig,

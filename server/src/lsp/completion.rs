@@ -1,4 +1,4 @@
-//! `textDocument/completion`: the engine finds the context and the items (engine::completion);
+//! `textDocument/completion`: the engine finds the context and the items (logseq_core::ide::completion);
 //! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
 //! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
 //! the `((` and `[[` searches take turns (apart from workspace-symbol searches), and a completion

@@ -3,12 +3,12 @@
 //!
 //! Who uses what: every Logseq answer (diagnostics, hover, fixes, the graph index) comes from the
 //! engine's analysis. After a single ranged change (a keystroke) the text is spliced, the line
-//! index moved and only the touched top-level blocks re-analysed (engine/reanalysis.rs); other
+//! index moved and only the touched top-level blocks re-analysed (logseq_core::lint::reanalysis); other
 //! batches re-analyse the whole page. The tree-sitter tree is the CommonMark view of the same
 //! text, used only for `textDocument/selectionRange` (expand selection: inline → paragraph →
 //! list item → list → section); it is built on the first request (a 1 MB page takes ~350 ms and
 //! ~80 MB) and from then on kept current with `Tree::edit` + an incremental reparse read
-//! straight from the rope (~0.4 ms per keystroke on a 1 MB page, stack-facts §5e).
+//! straight from the rope (~0.4 ms per keystroke on a 1 MB page).
 
 use std::cell::RefCell;
 use std::sync::Arc;

@@ -1,10 +1,10 @@
 //! The LSP face (tower-lsp-server over stdio): the only code that knows LSP types and position
-//! encodings. Logseq knowledge (rules, fixes, hover text, the graph) lives in the engine.
+//! encodings. Logseq knowledge (rules, fixes, hover text, the graph) lives in the core crate (logseq_core).
 //!
 //! Ordering: tower-lsp-server polls up to `IN_FLIGHT` handlers on the task that reads input and
 //! they interleave at `.await` points, so every notification that mutates state
 //! (didOpen/didChange/didClose) does all of its work synchronously, before any `.await` (the
-//! "did_change rule", stack-facts §2). Requests do their work off that task (`off_thread`), so
+//! "did_change rule"). Requests do their work off that task (`off_thread`), so
 //! a slow one never stops the reading. Slow work (publishing, indexing, disk reads) goes to
 //! background tasks that check versions.
 

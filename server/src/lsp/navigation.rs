@@ -1,5 +1,5 @@
 //! Go to definition, find references, rename (with prepareRename), inlay hints, code lenses and
-//! the "create page" code action: the engine (`engine::navigation`, `engine::rename`) decides;
+//! the "create page" code action: the engine (`logseq_core::ide::navigation`, `logseq_core::ide::rename`) decides;
 //! this converts positions and builds WorkspaceEdits.
 //!
 //! Locations in other pages are byte ranges of the text the graph holds for them (for an open

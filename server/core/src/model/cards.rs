@@ -1,5 +1,5 @@
 //! Flashcards: which blocks are cards, their question and answer, clozes and schedule
-//! (Logseq's srs.cljs; dialect doc §3 and §9).
+//! (Logseq's srs.cljs).
 
 use std::ops::Range;
 

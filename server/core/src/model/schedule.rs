@@ -1,4 +1,4 @@
-//! The six `card-*` scheduling properties Logseq's SRS writes (srs.cljs, dialect doc §3.4), how it
+//! The six `card-*` scheduling properties Logseq's SRS writes (srs.cljs), how it
 //! parses them, and when a card is due.
 
 use chrono::{DateTime, Utc};

@@ -3,7 +3,7 @@
 //! (`$…$`, `\\(…\\)`), which make everything in them inert. Tags follow mldoc 1.5.7, the version
 //! Logseq 0.10.x ships: a `#` starts a tag after any character (`Def#card`), except inside a
 //! bare URL or a link target. Hand-written rather than tree-sitter-md's inline grammar: none of these are
-//! CommonMark, and that grammar's incremental path returns wrong trees (stack-facts.md §3).
+//! CommonMark, and that grammar's incremental path returns wrong trees (ARCHITECTURE.md, "Dependencies and why").
 
 use std::ops::Range;
 

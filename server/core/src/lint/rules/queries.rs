@@ -7,7 +7,7 @@
 //! that is not a map) db/query_custom.cljs `custom-query` (lines 71-73) hands the nil query to
 //! query_dsl.cljs `custom-query`, which runs nothing (line 602 `(when (seq (:query query-m))`):
 //! an empty query box. graph-validator's `advanced-queries-have-valid-schema`
-//! (default_validations.cljs@v0.5.0, lines 79-92) fails on both. The reader is engine/graph/edn.rs,
+//! (default_validations.cljs@v0.5.0, lines 79-92) fails on both. The reader is syntax/edn.rs,
 //! held to tools.reader's EDN reader (its doc comment), which is the one cljs.reader uses.
 
 use super::PageCtx;

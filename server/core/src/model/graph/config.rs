@@ -1,4 +1,4 @@
-//! The parts of `logseq/config.edn` that change how a graph is read (dialect doc §5.2).
+//! The parts of `logseq/config.edn` that change how a graph is read.
 
 use crate::model::refs::RefConfig;
 use crate::syntax::edn;

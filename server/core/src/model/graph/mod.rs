@@ -140,7 +140,7 @@ impl PageFacts {
                         if inert[k] || refs::within(later, &x.range) {
                             continue;
                         }
-                        // Inline refs are not trimmed; the embed path trims (dialect doc §2.7).
+                        // Inline refs are not trimmed; the embed path trims.
                         let t = &src[inner.clone()];
                         if let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) {
                             f.block_refs.push(RefSite {

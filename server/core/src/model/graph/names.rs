@@ -1,4 +1,4 @@
-//! Page names from file names and back (dialect doc §5.3).
+//! Page names from file names and back.
 
 use percent_encoding::percent_decode_str;
 use unicode_normalization::UnicodeNormalization;

@@ -8,7 +8,7 @@
 //! old parse moved by the edit's length. An earlier search can only change if the edited lines
 //! (before or after) could close a region (fence, `#+END_`, `$$`, `</tag>`, `:END:`, `---`):
 //! then [`reparse`] declines and the caller parses the whole page. The proptests in
-//! `engine/reanalysis.rs` hold this against a whole-page parse.
+//! `lint/reanalysis.rs` hold this against a whole-page parse.
 
 use std::ops::Range;
 

@@ -93,7 +93,7 @@ pub fn drawer_end(line: &str) -> bool {
 }
 
 /// A region mldoc reads as one node when it is closed: code fence, `#+BEGIN_…`, `$$` math, raw
-/// HTML, org drawer. Unclosed, each is plain text (dialect doc §1.4, cases 12, 44).
+/// HTML, org drawer. Unclosed, each is plain text (tests/mldoc/cases 12 and 44).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Region {
     /// Inert content.

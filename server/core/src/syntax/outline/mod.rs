@@ -1,5 +1,5 @@
 //! The Logseq outline of one page: blocks, their nesting, property groups and inline references,
-//! read the way mldoc and Logseq's graph-parser read them (docs/logseq-dialect.md §1–§2).
+//! read the way mldoc and Logseq's graph-parser read them (tests/mldoc and the graph-parser differential tests hold it to them).
 //! A line scanner, not a Markdown parser: it runs at hundreds of MB/s and keeps no syntax tree.
 
 pub mod incremental;
