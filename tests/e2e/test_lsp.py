@@ -31,21 +31,6 @@ ENCODING = {"visual-studio-code": "utf-16", "neovim@v0.7.0": "utf-16", "emacs": 
 EMOJI_UNITS = {"utf-8": 4, "utf-16": 2}
 
 
-@pytest.fixture
-async def start(lsp_bin, graph):
-    """Starts sessions on the graph copy; shuts each down cleanly afterwards."""
-    sessions = []
-
-    async def _start(caps="visual-studio-code", **kw) -> Session:
-        s = await Session.start(lsp_bin, graph, caps, **kw)
-        sessions.append(s)
-        return s
-
-    yield _start
-    for s in sessions:
-        await s.stop()
-
-
 def cli_diagnostics(lsp_bin, graph, rel):
     """What `logseq-lsp check` reports for a page (UTF-16 positions): the reference the server
     must agree with, so this test follows the engine as rules change."""

@@ -381,9 +381,18 @@ def test_vscode_extension(lsp_bin, tmp_path):
             files = [str(typing), str(graph / PAGE)]
             done = wait_until(lambda: (t := ops.do("texts", files=files)) and t["texts"][str(typing)] != before and t,
                               15, f"the accepted completion of {typed!r}", [cs, chrome])
-            if typed.startswith("- ((") and "((" + NOOPS_ID not in done["texts"][str(typing)]:
+            def accepted(t):
+                return t["texts"][str(typing)].split("\n")[t["cursorLine"]]
+            if typed.startswith("- (("):
+                # The whole reference, however many steps the editor takes to write it.
+                done = wait_until(lambda: (t := ops.do("texts", files=files))
+                                  and re.fullmatch(rf"- \(\({UUID}\)\)", accepted(t)) and t,
+                                  15, f"a block reference from {typed!r}", [cs, chrome])
+            # The accepted line, not the page: the page already holds the earlier cases' refs.
+            line = accepted(done)
+            if typed.startswith("- ((") and "((" + NOOPS_ID not in line:
                 # A block without an id gets one: wait for the server's edit of its page.
-                ref = re.findall(rf"\(\(({UUID})\)\)", done["texts"][str(typing)])
+                ref = re.findall(rf"\(\(({UUID})\)\)", line)
                 if ref:
                     done = wait_until(lambda: (t := ops.do("texts", files=files))
                                       and f"id:: {ref[-1]}" in t["texts"][str(graph / PAGE)] and t,

@@ -141,7 +141,7 @@ pub fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabiliti
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some(diagnostics::SOURCE.to_string()),
                 inter_file_dependencies: true,
-                workspace_diagnostics: false,
+                workspace_diagnostics: true,
                 work_done_progress_options: Default::default(),
             })
         }),

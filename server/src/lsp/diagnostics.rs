@@ -70,6 +70,8 @@ pub struct Publisher {
     /// soak of 5,000 edits on 50 pages the server kept 80 MB more than the index alone. Enough
     /// permits that one slow page never stops the others.
     computing: Arc<tokio::sync::Semaphore>,
+    /// Bumped whenever a closed page's diagnostics may have changed (workspace_diagnostics.rs).
+    generation: tokio::sync::watch::Sender<u64>,
 }
 
 impl Publisher {
@@ -80,7 +82,15 @@ impl Publisher {
             last: DashMap::new(),
             refreshing: Arc::new(AtomicBool::new(false)),
             computing: Arc::new(tokio::sync::Semaphore::new(COMPUTING)),
+            generation: tokio::sync::watch::channel(0).0,
         }
+    }
+    /// Follows [`Publisher::generation`]'s changes.
+    pub fn generation_watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+    fn bump(&self) {
+        self.generation.send_modify(|g| *g += 1);
     }
     /// This document changed: it gets fresh diagnostics (and so may every other open one).
     pub fn doc(&self, uri: Uri) {
@@ -97,6 +107,7 @@ impl Publisher {
     }
     /// The graph or the settings changed: recheck every open document.
     pub fn all(&self) {
+        self.bump();
         let Some(st) = self.state.upgrade() else {
             return;
         };
@@ -107,6 +118,8 @@ impl Publisher {
     }
     /// Clears a closed document's diagnostics (after anything queued for it).
     pub fn closed(&self, uri: Uri) {
+        // Its page is read from disk again, for the workspace's diagnostics.
+        self.bump();
         self.mark(uri, |p| {
             p.dirty = None;
             p.closed = true;
@@ -232,7 +245,12 @@ fn refresh(st: &State) {
 
 /// `textDocument/publishDiagnostics`, serialized by us rather than by tower-lsp-server (output.rs
 /// says why).
-fn publish(st: &State, uri: &Uri, diagnostics: &[lsp::Diagnostic], version: Option<i32>) {
+pub(super) fn publish(
+    st: &State,
+    uri: &Uri,
+    diagnostics: &[lsp::Diagnostic],
+    version: Option<i32>,
+) {
     // PublishDiagnosticsParams by reference: a big page's list is not copied to be sent.
     #[derive(serde::Serialize)]
     struct Params<'a> {
@@ -280,7 +298,7 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
 
 /// What the client is sent for a snapshot: at most `MAX_PER_LINE` per line and `MAX_PER_PAGE`
 /// per page, the rest counted in one diagnostic.
-fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
+pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
     // Fault injection for the test that proves a slow page delays no other page's diagnostics
     // (tests/e2e/test_slow_pages.py); inert unless the variable is set.
     if std::env::var_os("LOGSEQ_LSP_FAULT").is_some_and(|v| v == "slow-diagnostics")

@@ -27,6 +27,7 @@ mod position;
 mod selection;
 mod state;
 mod symbols;
+mod workspace_diagnostics;
 mod workspace_edit;
 
 use std::path::PathBuf;
@@ -324,6 +325,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        spawn_logged(
+            self.client().clone(),
+            "workspace diagnostics",
+            workspace_diagnostics::push_loop(Arc::downgrade(&self.st)),
+        );
         if self.st.negotiated().watch_dynamic && self.st.root().is_some() {
             let st = self.st.clone();
             spawn_logged(
@@ -668,6 +674,14 @@ impl LanguageServer for Backend {
         })
         .await??;
         Ok(None)
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let pull = workspace_diagnostics::pull(self.st.clone(), params);
+        spawn_guarded(self.client(), "workspace/diagnostic", pull).await?
     }
 
     async fn diagnostic(

@@ -392,6 +392,14 @@ fn plain_items(
     }
 }
 
+/// The tags and page refs of block `b`'s `#+BEGIN_QUOTE`/`NOTE`/… blocks ([`container_refs`]),
+/// as written (not yet page keys).
+pub fn container_page_refs(src: &str, b: &Block) -> Vec<(String, Range<usize>)> {
+    let mut v = Vec::new();
+    container_refs(src, b, &mut v);
+    v
+}
+
 /// References inside `#+BEGIN_QUOTE`/`NOTE`/`TIP`/… blocks, which the outline keeps as inert
 /// lines but mldoc parses (a `#card` in a quote is a tag).
 fn container_refs(src: &str, b: &Block, out: &mut Vec<(String, Range<usize>)>) {

@@ -28,6 +28,9 @@ pub struct Settings {
     /// The server waits until edits pause this long before it sends diagnostics (at most 500 ms
     /// after the first edit). 0 sends after every change.
     pub debounce_ms: u64,
+    /// Push the diagnostics of every page, open or not, to clients that do not pull them
+    /// (`workspace/diagnostic` serves those that do).
+    pub workspace_diagnostics: bool,
     /// From `logseq/config.edn` (not a user setting): what makes a page reference, hence a card.
     pub refs: crate::model::refs::RefConfig,
 }
@@ -105,6 +108,11 @@ pub const SETTINGS: &[SettingInfo] = &[
         kind: SettingKind::Number { min: 0 },
         description: "Milliseconds the server waits after an edit before it publishes diagnostics (at most 500 ms after the first edit; 0: after every change).",
     },
+    SettingInfo {
+        key: "workspaceDiagnostics",
+        kind: SettingKind::Bool,
+        description: "Publish the diagnostics of every page of the graph, not only of open pages, to editors that do not ask for them (Neovim, Emacs). Editors that pull diagnostics (VS Code) get them from workspace/diagnostic either way.",
+    },
 ];
 
 /// The [`SETTINGS`] key `k` spells (`cardTags`, `card_tags`, `card-tags`).
@@ -144,6 +152,7 @@ impl Settings {
             "codeLens" => json!(self.code_lens),
             "oneDiagnosticPerCard" => json!(self.one_diagnostic_per_card),
             "debounceMs" => json!(self.debounce_ms),
+            "workspaceDiagnostics" => json!(self.workspace_diagnostics),
             _ => serde_json::Value::Null,
         }
     }
@@ -170,6 +179,7 @@ impl Default for Settings {
             code_lens: true,
             one_diagnostic_per_card: true,
             debounce_ms: DEFAULT_DEBOUNCE_MS,
+            workspace_diagnostics: false,
             refs: crate::model::refs::RefConfig::default(),
         }
     }
@@ -266,6 +276,10 @@ impl Settings {
                 },
                 Some("oneDiagnosticPerCard") => match val.as_bool() {
                     Some(b) => self.one_diagnostic_per_card = b,
+                    None => warnings.push(format!("`{k}` must be true or false")),
+                },
+                Some("workspaceDiagnostics") => match val.as_bool() {
+                    Some(b) => self.workspace_diagnostics = b,
                     None => warnings.push(format!("`{k}` must be true or false")),
                 },
                 Some("debounceMs") => match val.as_u64() {

@@ -128,6 +128,7 @@ impl PageFacts {
             let mut text_only: Option<(Vec<bool>, Vec<Range<usize>>)> = None;
             // What else graph-parser does not read, looked for only in blocks with links.
             let mut skipped: Option<Vec<Range<usize>>> = None;
+            let first_ref = f.page_refs.len();
             for (k, x) in b.inlines.iter().enumerate() {
                 match &x.kind {
                     InlineKind::BlockRef { inner, in_embed } => {
@@ -167,6 +168,28 @@ impl PageFacts {
                             .push((names::page_key(&src[name.clone()]), x.range.clone()));
                     }
                     _ => {}
+                }
+            }
+            // Quotes, notes, tips…: the outline keeps their lines as text, but graph-parser reads
+            // their tags and page refs (graph-validator's walk of the whole AST finds them too).
+            if b.lines.iter().any(|l| l.kind == LineKind::Code) {
+                let inside = refs::container_page_refs(src, b);
+                if !inside.is_empty() {
+                    for (name, range) in inside {
+                        f.page_refs.push((names::page_key(&name), range));
+                        f.page_ref_read.push(true);
+                    }
+                    // Kept in text order: re-analysis splices them by offset.
+                    let mut pairs: Vec<_> = f
+                        .page_refs
+                        .drain(first_ref..)
+                        .zip(f.page_ref_read.drain(first_ref..))
+                        .collect();
+                    pairs.sort_by_key(|((_, r), _)| r.start);
+                    for (r, read) in pairs {
+                        f.page_refs.push(r);
+                        f.page_ref_read.push(read);
+                    }
                 }
             }
         }
