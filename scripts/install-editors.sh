@@ -7,7 +7,6 @@
 #            editors/vscode/logseq-lsp-<platform>-*.vsix by scripts/package-vscode.sh once it is built
 # With no argument it does all three. Slow results are cached under .cache/ (gitignored); a step
 # whose result is already there is skipped, so a second run takes seconds.
-# Recipe and reasons: docs of the shared editor-clients study, §3 (code-server) and §4 (eglot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

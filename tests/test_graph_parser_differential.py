@@ -70,7 +70,7 @@ def run_ours(bin_path, graph):
 
 def by_file(dump):
     """(file → page, (file, pos) → block) for pages that have a file. Blocks of Markdown pages
-    only: the engine reads no Org outline (server/src/engine/org.rs reads only Org ids), and
+    only: the engine reads no Org outline (server/core/src/model/org.rs reads only Org ids), and
     `logseq-lsp graph` lists Org pages without blocks."""
     pages = {p["file"]: p for p in dump["pages"] if p.get("file") and not p["file"].startswith("logseq/")}
     name_to_file = {p["name"]: f for f, p in pages.items() if f.endswith(".md")}

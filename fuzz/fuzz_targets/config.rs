@@ -1,7 +1,8 @@
 //! The config.edn reader on any text: a value or one error on a line of the text, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::graph::{config::GraphConfig, edn};
+use logseq_core::model::graph::config::GraphConfig;
+use logseq_core::syntax::edn;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };

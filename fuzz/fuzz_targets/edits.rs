@@ -2,8 +2,8 @@
 //! and applying edits keeps the text valid UTF-8 and the line index consistent with a fresh one.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::edit::{apply, TextEdit};
-use logseq_lsp::engine::text::{Encoding, LineIndex};
+use logseq_core::syntax::edit::{apply, TextEdit};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 fuzz_target!(|input: (String, Vec<(u16, u16, u16, u16, String)>)| {
     let (mut text, edits) = input;

@@ -2,11 +2,11 @@
 //! non-whitespace character survives, ids aside, which id fixes replace on purpose).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::analysis::analyze;
-use logseq_lsp::engine::diagnostic::Code;
-use logseq_lsp::engine::edit::apply;
-use logseq_lsp::engine::fixes::{fixes_for, FixCtx};
-use logseq_lsp::engine::settings::Settings;
+use logseq_core::lint::analysis::analyze;
+use logseq_core::lint::diagnostic::Code;
+use logseq_core::syntax::edit::apply;
+use logseq_core::lint::fixes::{fixes_for, FixCtx};
+use logseq_core::model::settings::Settings;
 
 fn chars(s: &str) -> Vec<char> {
     let mut v: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();

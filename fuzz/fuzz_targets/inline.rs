@@ -1,7 +1,7 @@
 //! The inline scanner on any line: no panic, every item inside the line on char boundaries.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::inline::scan;
+use logseq_core::syntax::inline::scan;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };

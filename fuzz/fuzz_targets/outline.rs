@@ -1,8 +1,8 @@
 //! The outline parser and page analysis on any text: no panic, blocks tile the page in order.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::analysis::analyze;
-use logseq_lsp::engine::settings::Settings;
+use logseq_core::lint::analysis::analyze;
+use logseq_core::model::settings::Settings;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };

@@ -2,10 +2,10 @@
 //! the new text, or declines and leaves the analysis as it was.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logseq_lsp::engine::analysis::analyze;
-use logseq_lsp::engine::outline::incremental::Edit;
-use logseq_lsp::engine::reanalysis::reanalyze;
-use logseq_lsp::engine::settings::Settings;
+use logseq_core::lint::analysis::analyze;
+use logseq_core::syntax::outline::incremental::Edit;
+use logseq_core::lint::reanalysis::reanalyze;
+use logseq_core::model::settings::Settings;
 
 fuzz_target!(|input: (String, u16, u8, String)| {
     let (old, at, len, ins) = input;

@@ -5,7 +5,7 @@
 //!     cargo bench --bench engine -- --test       # each once (CI's smoke mode)
 //!
 //! Inputs: the Readwise page (examples/readwise-export, 41 KB, 58 cards) once and 25 times joined
-//! with '\n' (≈1 MB, like stack-facts §5), and a graph written by tools/gen_graph.py: 1,000 pages
+//! with '\n' (≈1 MB), and a graph written by tools/gen_graph.py: 1,000 pages
 //! (≈3.4 MB) generated into target/bench-graphs/ on first use, or the graph named by
 //! LOGSEQ_BENCH_GRAPH. Throughput is reported in input bytes.
 //!
@@ -17,12 +17,12 @@ use std::sync::{Arc, OnceLock};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::outline;
+use logseq_core::syntax::text::LineIndex;
 use logseq_lsp::disk;
-use logseq_lsp::engine::analysis::{self, PageAnalysis};
-use logseq_lsp::engine::graph::{Graph, PageFacts};
-use logseq_lsp::engine::outline;
-use logseq_lsp::engine::settings::Settings;
-use logseq_lsp::engine::text::LineIndex;
 use rayon::prelude::*;
 
 fn main() {
@@ -128,8 +128,8 @@ fn diagnostics(bencher: Bencher, copies: usize) {
 /// starts from a copy of the page's analysis, made outside the timing.
 #[divan::bench(args = [1, 25])]
 fn keystroke_reanalysis(bencher: Bencher, copies: usize) {
-    use logseq_lsp::engine::outline::incremental::Edit;
-    use logseq_lsp::engine::reanalysis;
+    use logseq_core::lint::reanalysis;
+    use logseq_core::syntax::outline::incremental::Edit;
     let src = readwise(copies);
     let settings = Settings::default();
     let a = analysis::analyze(src, &settings);

@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::syntax::outline;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 use logseq_lsp::disk;
-use logseq_lsp::engine::analysis::{self, PageAnalysis};
-use logseq_lsp::engine::graph::{Graph, PageFacts};
-use logseq_lsp::engine::outline;
-use logseq_lsp::engine::text::{Encoding, LineIndex};
 use rayon::prelude::*;
 
 fn status_kb(key: &str) -> f64 {

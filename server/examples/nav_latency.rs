@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use logseq_core::ide::completion::{self, search_blocks, search_pages};
+use logseq_core::ide::symbols::workspace_symbols;
+use logseq_core::model::graph::{Graph, PageFacts};
+use logseq_core::syntax::outline;
 use logseq_lsp::disk;
-use logseq_lsp::engine::completion::{self, search_blocks, search_pages};
-use logseq_lsp::engine::graph::{Graph, PageFacts};
-use logseq_lsp::engine::outline;
-use logseq_lsp::engine::symbols::workspace_symbols;
 use rayon::prelude::*;
 
 fn median(mut v: Vec<Duration>) -> Duration {

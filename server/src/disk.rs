@@ -1,5 +1,5 @@
 //! Reading a graph from disk, shared by the command line and the server (the engine does no
-//! I/O). Logseq's rules (dialect doc §5.1): the root is the folder holding `logseq/config.edn`;
+//! I/O). Logseq's rules: the root is the folder holding `logseq/config.edn`;
 //! `.md` (and, for their block ids only, `.org`) files anywhere below it, skipping dot-folders, symlinks, `node_modules`, `logseq/bak`,
 //! `logseq/.recycle`, `logseq/version-files` and the config's `:hidden` entries.
 
@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::engine::graph::GraphConfig;
-use crate::engine::settings::{Settings, SETTINGS_FILE};
+use logseq_core::model::graph::GraphConfig;
+use logseq_core::model::settings::{Settings, SETTINGS_FILE};
 
 /// The graph root for a path: the nearest ancestor (or itself) holding `logseq/config.edn`,
 /// else the folder given (a file's folder for a file).
@@ -168,7 +168,7 @@ fn rel_path_by_components(root: &Path, abs: &Path) -> Option<String> {
 
 /// Whether Logseq would index this graph-relative path as a page (Markdown or Org).
 pub fn is_page_path(rel: &str, config: &GraphConfig, settings: &Settings) -> bool {
-    (rel.ends_with(".md") || rel.ends_with(".org"))
+    logseq_core::model::org::is_page_file(rel)
         && !rel
             .split('/')
             .any(|p| p.starts_with('.') || p == "node_modules")

@@ -7,5 +7,5 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    logseq_lsp::cli::run(logseq_lsp::cli::Cli::parse())
+    logseq_lsp::cli::run(logseq_lsp::cli::Cli::parse(), logseq_lsp::lsp::serve)
 }

@@ -1,9 +1,9 @@
 //! Pathological pages: the engine must finish (no stack overflow, no quadratic blow-up that
 //! amounts to a hang) and report sensibly. Speed itself is measured by the benchmarks.
 
-use logseq_lsp::engine::analysis::analyze;
-use logseq_lsp::engine::fixes::{self, FixCtx};
-use logseq_lsp::engine::settings::Settings;
+use logseq_core::lint::analysis::analyze;
+use logseq_core::lint::fixes::{self, FixCtx};
+use logseq_core::model::settings::Settings;
 
 /// Analyses a page and asks for every fix: (blocks, diagnostics by code, fixes offered).
 fn analyse_all(src: &str) -> (usize, Vec<(&'static str, usize)>, usize) {
@@ -123,9 +123,9 @@ fn crlf_bom_and_blank_pages() {
 /// `fix-duplicate-id`), so each copy is worth reporting.
 #[test]
 fn one_id_on_100k_blocks_is_linear_in_work() {
-    use logseq_lsp::engine::diagnostic::Code;
-    use logseq_lsp::engine::graph::{Graph, GraphConfig};
-    use logseq_lsp::engine::rules::{check_graph, ids::MAX_RELATED_DUPLICATES};
+    use logseq_core::lint::diagnostic::Code;
+    use logseq_core::lint::rules::{check_graph, ids::MAX_RELATED_DUPLICATES};
+    use logseq_core::model::graph::{Graph, GraphConfig};
     use std::sync::Arc;
     let n = 100_000;
     let text = "- b\n  id:: 6f0b2f0a-0000-4000-8000-000000000000\n".repeat(n);

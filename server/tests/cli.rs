@@ -306,7 +306,7 @@ fn fix_writes_atomically_and_only_changed_files() {
 }
 
 /// `graph` prints what Logseq 0.10.9's graph-parser stores; each expectation below was read off
-/// the graph-parser oracle (shared/oracle/graph-parser) on this very page: a marker needs a
+/// the graph-parser oracle (.cache/graph-parser, see scripts/test.sh) on this very page: a marker needs a
 /// space after it (`NOW ` is one, a bare `TODO` is text), planning counts only right after the
 /// title (a weekday is required), a valid `id::` is the uuid (lower-cased). (Refs are left to the
 /// differential test: Logseq adds namespace parents and markers, which `graph_refs` does not yet.)

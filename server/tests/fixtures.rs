@@ -10,13 +10,13 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use logseq_lsp::engine::analysis::{self, PageAnalysis};
-use logseq_lsp::engine::diagnostic::{Code, Diagnostic};
-use logseq_lsp::engine::edit;
-use logseq_lsp::engine::fixes::{self, FixCtx};
-use logseq_lsp::engine::graph::{Graph, GraphConfig};
-use logseq_lsp::engine::settings::Settings;
-use logseq_lsp::engine::text::{Encoding, LineIndex};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::diagnostic::{Code, Diagnostic};
+use logseq_core::lint::fixes::{self, FixCtx};
+use logseq_core::model::graph::{Graph, GraphConfig};
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::edit;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 fn dir(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -88,12 +88,15 @@ fn walkdir(d: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The one-page graph's keeper of a duplicated id (what `fix` and `source.fixAll` skip).
-fn keeper(text: &str, d: &Diagnostic) -> bool {
-    let a = analysis::analyze(text, &Settings::default());
+/// Every safe fix, as `fix` and `source.fixAll` apply them, on the one-page graph.
+fn fix_page(text: &str, new_id: &mut dyn FnMut() -> String) -> (String, Vec<Code>) {
     let mut g = Graph::new(GraphConfig::default());
-    g.upsert("pages/fixture.md".into(), Arc::from(text), a.facts);
-    fixes::keeps_duplicate_id(&g, "pages/fixture.md", text, d)
+    fixes::fix_page(
+        Some((&mut g, "pages/fixture.md")),
+        text,
+        &Settings::default(),
+        new_id,
+    )
 }
 
 /// Text with every UUID replaced by a placeholder: id fixes change ids on purpose.
@@ -101,7 +104,7 @@ fn mask_ids(s: &str) -> String {
     s.split_inclusive(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
         .map(|w| {
             let core = w.trim_end_matches(|c: char| !(c.is_ascii_hexdigit() || c == '-'));
-            if logseq_lsp::engine::ids::parse_uuid(core).is_some() {
+            if logseq_core::syntax::uuid::parse_uuid(core).is_some() {
                 w.replacen(core, "UUID", 1)
             } else {
                 w.to_string()
@@ -169,9 +172,9 @@ fn rule_fixtures() {
         let (a, g) = fixture_graph(&text, &settings, code.starts_with("asset-"));
         let d = analysis::diagnostics(&g, "pages/fixture.md", &a, &settings);
         // As `check` and the server report them: at most MAX_PER_LINE per line.
-        let d = logseq_lsp::engine::diagnostic::capped(d, &LineIndex::new(&text));
+        let d = logseq_core::lint::diagnostic::capped(d, &LineIndex::new(&text));
         // Findings about files that are no page, as `check` prints them (path first).
-        let files: Vec<(String, Diagnostic)> = logseq_lsp::engine::rules::unused_assets(&g);
+        let files: Vec<(String, Diagnostic)> = logseq_core::lint::rules::unused_assets(&g);
         assert!(
             d.iter()
                 .chain(files.iter().map(|(_, d)| d))
@@ -206,7 +209,7 @@ fn asset_missing_fixes_link_to_existing_assets() {
     let mut offered = 0;
     for d in diags.iter().filter(|d| d.code == Code::AssetMissing) {
         let mut d = d.clone();
-        logseq_lsp::engine::rules::suggest_assets(&g, &text, &mut d);
+        logseq_core::lint::rules::suggest_assets(&g, &text, &mut d);
         let d = &d;
         for f in fixes::fixes_for(&ctx, d, &mut ids()) {
             assert!(!f.safe, "which asset was meant is a guess");
@@ -235,7 +238,7 @@ fn asset_missing_fixes_link_to_existing_assets() {
 
 #[test]
 fn rules_off_by_default_report_only_when_turned_on() {
-    for c in logseq_lsp::engine::diagnostic::OFF_BY_DEFAULT {
+    for c in logseq_core::lint::diagnostic::OFF_BY_DEFAULT {
         let p = dir("rules").join(format!("{}.md", c.as_str()));
         let text = std::fs::read_to_string(&p).unwrap();
         let (_, d) = diagnose(&text);
@@ -296,7 +299,7 @@ fn fix_fixtures() {
         let text = std::fs::read_to_string(&p).unwrap();
         let mut new_id = ids();
         let fixed = if stem == "fix-all" {
-            fixes::fix_all(&text, &mut diagnose, &keeper, &mut new_id).0
+            fix_page(&text, &mut new_id).0
         } else {
             let (name, option) = match stem.split_once('@') {
                 Some((n, o)) => (n.to_string(), o.parse::<usize>().unwrap()),
@@ -393,7 +396,7 @@ fn fix_fixtures() {
 #[test]
 fn fix_all_leaves_no_safe_fix() {
     let text = std::fs::read_to_string(dir("fixes").join("fix-all.md")).unwrap();
-    let (fixed, codes) = fixes::fix_all(&text, &mut diagnose, &keeper, &mut ids());
+    let (fixed, codes) = fix_page(&text, &mut ids());
     assert!(!codes.is_empty());
     let (a, d) = diagnose(&fixed);
     let left: Vec<_> = d
@@ -434,7 +437,7 @@ fn every_rule_is_documented() {
 /// The `;;` lines heading `NAME.expected` say which Logseq source the case follows; they are kept
 /// when the expectations are rewritten.
 fn render_refs(text: &str) -> String {
-    use logseq_lsp::engine::refs::{page_refs, RefConfig};
+    use logseq_core::model::refs::{page_refs, RefConfig};
     let (a, d) = diagnose(text);
     let idx = LineIndex::new(text);
     let mut out = String::new();
@@ -460,10 +463,10 @@ fn render_refs(text: &str) -> String {
             .collect();
         // The marker and SCHEDULED/DEADLINE days (`:block/marker`, `:block/scheduled`, …), when set.
         let mut task = String::new();
-        if let Some((m, _)) = logseq_lsp::engine::task::task(text, b).marker {
+        if let Some((m, _)) = logseq_core::syntax::task::task(text, b).marker {
             task.push_str(&format!(" marker={m}"));
         }
-        let plan = logseq_lsp::engine::task::planning(text, b);
+        let plan = logseq_core::syntax::task::planning(text, b);
         if let Some(d) = plan.scheduled {
             task.push_str(&format!(" scheduled={d}"));
         }

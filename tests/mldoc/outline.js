@@ -29,7 +29,7 @@
 const fs = require("fs");
 const { Mldoc } = require("mldoc");
 
-// GP/mldoc.cljc `default-config` with nil keys dropped (dialect doc §6.2).
+// GP/mldoc.cljc `default-config` with nil keys dropped.
 const CFG = JSON.stringify({ toc: false, parse_outline_only: false, heading_number: false,
   keep_line_break: true, format: "Markdown", heading_to_list: false, export_md_remove_options: [] });
 

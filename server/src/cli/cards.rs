@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::{session, CardsFormat, EXIT_FAILURE};
-use crate::engine::cards;
-use crate::engine::text::{Encoding, LineIndex};
+use logseq_core::model::cards;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 pub fn run(paths: &[PathBuf], format: CardsFormat) -> ExitCode {
     let sessions = match session::open(paths) {

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 
 use super::{github, rule_options::Overrides, sarif, session, CheckFormat, EXIT_FAILURE};
-use crate::engine::analysis;
-use crate::engine::diagnostic::{capped, Diagnostic, Severity};
-use crate::engine::text::{Encoding, LineIndex, Positions};
+use logseq_core::lint::analysis;
+use logseq_core::lint::diagnostic::{capped, Diagnostic, Severity};
+use logseq_core::syntax::text::{Encoding, LineIndex, Positions};
 
 pub fn run(paths: &[PathBuf], format: CheckFormat, severities: &Overrides) -> ExitCode {
     let sessions = match session::open_with(paths, session::Keep::Diagnostics, severities) {
@@ -160,8 +160,8 @@ fn graph_files(s: &session::Session, base: &str, format: CheckFormat) -> Vec<([u
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (path, d) in crate::engine::rules::unused_assets(&s.graph) {
-        for d in crate::engine::rules::finish(vec![d], &s.loaded.settings) {
+    for (path, d) in logseq_core::lint::rules::unused_assets(&s.graph) {
+        for d in logseq_core::lint::rules::finish(vec![d], &s.loaded.settings) {
             let mut counts = [0usize; 4];
             counts[d.severity as usize] += 1;
             let text = match format {

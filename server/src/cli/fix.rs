@@ -1,18 +1,15 @@
 //! `logseq-lsp fix`: applies every safe fix to the files on disk (the server never writes; the
 //! command line may). Each changed file is written atomically: a temporary file, then rename.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::{session, EXIT_FAILURE};
-use crate::engine::analysis;
-use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::fixes;
-use crate::engine::graph::Graph;
-use crate::engine::ids::new_uuid;
+use logseq_core::lint::analysis;
+use logseq_core::lint::diagnostic::Code;
+use logseq_core::lint::fixes;
+use logseq_core::syntax::uuid::new_uuid;
 
 pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
     let sessions = match session::open(paths) {
@@ -28,9 +25,10 @@ pub fn run(paths: &[PathBuf], dry_run: bool) -> ExitCode {
     for s in sessions {
         session::report_problems(&s);
         let settings = s.loaded.settings.clone();
-        let graph = RefCell::new(s.graph);
+        let mut graph = s.graph;
         for (path, text, _) in &s.pages {
-            let (new, codes) = fix_page(&graph, path, text, &settings);
+            let (new, codes) =
+                fixes::fix_page(Some((&mut graph, path)), text, &settings, &mut new_uuid);
             if codes.is_empty() || new == **text {
                 continue;
             }
@@ -90,17 +88,21 @@ pub fn run_each(paths: &[PathBuf]) -> ExitCode {
                 src: text,
                 analysis: a,
             };
-            let index = crate::engine::text::LineIndex::new(text);
+            let index = logseq_core::syntax::text::LineIndex::new(text);
             for mut d in analysis::diagnostics(&s.graph, path, a, &s.loaded.settings) {
-                crate::engine::rules::suggest_assets(&s.graph, text, &mut d);
+                logseq_core::lint::rules::suggest_assets(&s.graph, text, &mut d);
                 let line = index
-                    .position(text, d.range.start, crate::engine::text::Encoding::Utf16)
+                    .position(
+                        text,
+                        d.range.start,
+                        logseq_core::syntax::text::Encoding::Utf16,
+                    )
                     .0;
                 for f in fixes::fixes_for(&ctx, &d, &mut new_uuid) {
                     all.push(serde_json::json!({
                         "root": root, "file": path, "line": line, "code": f.code.as_str(),
                         "title": f.title, "safe": f.safe,
-                        "text": crate::engine::edit::apply(text, &f.edits),
+                        "text": logseq_core::syntax::edit::apply(text, &f.edits),
                     }));
                 }
             }
@@ -108,26 +110,6 @@ pub fn run_each(paths: &[PathBuf]) -> ExitCode {
     }
     println!("{}", serde_json::Value::Array(all));
     ExitCode::SUCCESS
-}
-
-/// Fixes one page against the graph, keeping the graph's view of the page current between rounds
-/// so that graph rules (a duplicated id) see each fix.
-pub fn fix_page(
-    graph: &RefCell<Graph>,
-    path: &str,
-    text: &str,
-    settings: &crate::engine::settings::Settings,
-) -> (String, Vec<Code>) {
-    let mut diagnose = |t: &str| {
-        let a = analysis::analyze(t, settings);
-        graph
-            .borrow_mut()
-            .upsert(path.to_string(), Arc::from(t), a.facts.clone());
-        let d = analysis::diagnostics(&graph.borrow(), path, &a, settings);
-        (a, d)
-    };
-    let skip = |t: &str, d: &Diagnostic| fixes::keeps_duplicate_id(&graph.borrow(), path, t, d);
-    fixes::fix_all(text, &mut diagnose, &skip, &mut new_uuid)
 }
 
 fn summary(codes: &[Code]) -> String {

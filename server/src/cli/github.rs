@@ -1,7 +1,7 @@
 //! `check --format github`: GitHub Actions workflow commands, which the runner turns into
 //! annotations on the files (`::error file=…,line=…::message`).
 
-use crate::engine::diagnostic::{Diagnostic, Severity};
+use logseq_core::lint::diagnostic::{Diagnostic, Severity};
 
 /// One annotation. Lines and columns are 0-based here, `end` exclusive; the command's are
 /// 1-based, and its columns are only given for a one-line range (GitHub's toolkit refuses
@@ -43,7 +43,7 @@ fn property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diagnostic::Code;
+    use logseq_core::lint::diagnostic::Code;
 
     #[test]
     fn escapes_as_the_toolkit_does() {

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::{graph_refs, EXIT_FAILURE};
-use crate::engine::graph::{journal, names, Graph, GraphConfig, PageFacts};
-use crate::engine::org;
-use crate::engine::outline::{self, BlockKind, Outline};
-use crate::engine::task;
+use logseq_core::model::graph::{journal, names, Graph, GraphConfig, PageFacts};
+use logseq_core::model::org;
+use logseq_core::syntax::outline::{self, BlockKind, Outline};
+use logseq_core::syntax::task;
 
 pub fn run(dir: &Path) -> ExitCode {
     if let Some(e) = crate::disk::refuse_root(dir) {
@@ -29,9 +29,9 @@ pub fn run(dir: &Path) -> ExitCode {
     let mut pages = Vec::new();
     let mut blocks = Vec::new();
     for (path, text) in &loaded.files {
-        // The engine reads no Org outline (engine/org.rs: only its ids), so an Org page is listed
+        // The engine reads no Org outline (model/org.rs: only its ids), so an Org page is listed
         // without blocks.
-        if path.ends_with(".org") {
+        if logseq_core::model::org::is_org(path) {
             pages.push(page_json(&graph, &loaded.config, path, &org::facts(text)).1);
             continue;
         }
@@ -45,7 +45,7 @@ pub fn run(dir: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// (page name, page object). Journals are named as the graph names them (`engine/graph/journal.rs`).
+/// (page name, page object). Journals are named as the graph names them (`model/graph/journal.rs` in the core).
 fn page_json(
     graph: &Graph,
     config: &GraphConfig,
@@ -72,7 +72,7 @@ fn blocks_json(
     src: &str,
     o: &Outline,
     facts: &PageFacts,
-    cfg: &crate::engine::refs::RefConfig,
+    cfg: &logseq_core::model::refs::RefConfig,
     page: &str,
 ) -> Vec<Value> {
     let refs = graph_refs::refs_and_cards(src, o, cfg);
@@ -103,12 +103,12 @@ fn blocks_json(
 }
 
 /// The block's `:block/invalid-properties`, sorted and once each (a set), or null for none.
-fn invalid_properties(b: &crate::engine::outline::Block) -> Option<Vec<&str>> {
+fn invalid_properties(b: &logseq_core::syntax::outline::Block) -> Option<Vec<&str>> {
     let mut v: Vec<&str> = b
         .properties()?
         .props
         .iter()
-        .filter(|p| !crate::engine::properties::valid_name(&p.name))
+        .filter(|p| !logseq_core::syntax::properties::valid_name(&p.name))
         .map(|p| p.name.as_str())
         .collect();
     v.sort_unstable();

@@ -1,10 +1,10 @@
 //! A block's page references and card-ness as Logseq's database holds them (`:block/refs` as
 //! lower-case page names; a card is a block whose refs contain `card`, srs.cljs@0.10.9
-//! `query-get-card-ids`), read off the engine's one implementation (`engine::refs::page_refs`).
+//! `query-get-card-ids`), read off the engine's one implementation (`logseq_core::model::refs::page_refs`).
 
-use crate::engine::cards::NATIVE_TAG;
-use crate::engine::outline::Outline;
-use crate::engine::refs::{self, RefConfig};
+use logseq_core::model::cards::NATIVE_TAG;
+use logseq_core::model::refs::{self, RefConfig};
+use logseq_core::syntax::outline::Outline;
 
 /// Per block of `outline`: (sorted page keys it references, whether it is a card).
 pub fn refs_and_cards(src: &str, outline: &Outline, cfg: &RefConfig) -> Vec<(Vec<String>, bool)> {

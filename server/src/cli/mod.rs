@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::engine::diagnostic::{Code, Severity};
+use logseq_core::lint::diagnostic::{Code, Severity};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -122,9 +122,11 @@ pub enum OutlineFormat {
     Json,
 }
 
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs a command; `serve` is the language server, which main passes in so that the command line
+/// does not depend on the server.
+pub fn run(cli: Cli, serve: impl FnOnce() -> ExitCode) -> ExitCode {
     match cli.command {
-        None | Some(Command::Serve { .. }) => crate::lsp::serve(),
+        None | Some(Command::Serve { .. }) => serve(),
         Some(Command::Check {
             paths,
             format,

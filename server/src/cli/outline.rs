@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use serde_json::{json, Map, Value};
 
 use super::EXIT_FAILURE;
-use crate::engine::cards::{self, Card};
-use crate::engine::inline::InlineKind;
-use crate::engine::outline::{self, BlockKind, Outline};
-use crate::engine::settings::Settings;
+use logseq_core::model::cards::{self, Card};
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::inline::InlineKind;
+use logseq_core::syntax::outline::{self, BlockKind, Outline};
 
 pub fn run(file: &Path) -> ExitCode {
     let text = match std::fs::read(file) {
@@ -75,7 +75,7 @@ pub fn outline_json(src: &str, settings: &Settings) -> Value {
             m.insert("properties".into(), Value::Object(props));
             m.insert("refs".into(), Value::Array(refs));
             // `:block/refs` as graph-parser builds them (lower-case page names).
-            let db: Vec<String> = crate::engine::refs::page_refs(src, &o, i, &settings.refs)
+            let db: Vec<String> = logseq_core::model::refs::page_refs(src, &o, i, &settings.refs)
                 .into_iter()
                 .map(|r| r.name)
                 .collect();

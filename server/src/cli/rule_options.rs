@@ -1,8 +1,8 @@
 //! `check --preset`, `--rule RULE=SEVERITY` and `--exclude RULE…`: rule severities from the
 //! command line, laid over `logseq-lsp.toml`'s in that order whatever order they are given in.
 
-use crate::engine::diagnostic::{Code, Severity};
-use crate::engine::presets;
+use logseq_core::lint::diagnostic::{Code, Severity};
+use logseq_core::lint::presets;
 
 /// Severity overrides in the order they apply (a later one for the same rule wins).
 pub type Overrides = Vec<(Code, Option<Severity>)>;

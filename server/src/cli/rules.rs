@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use crate::engine::diagnostic::Code;
-use crate::engine::fixes::has_fix;
+use logseq_core::lint::diagnostic::Code;
+use logseq_core::lint::fixes::has_fix;
 
 /// One JSON object per rule, in `Code::ALL` order.
 pub fn table() -> Vec<Value> {

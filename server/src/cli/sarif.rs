@@ -7,8 +7,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use super::session::Session;
-use crate::engine::diagnostic::{Code, Diagnostic, Severity};
-use crate::engine::settings::Settings;
+use logseq_core::lint::diagnostic::{Code, Diagnostic, Severity};
+use logseq_core::model::settings::Settings;
 
 /// The repository, for `informationUri`.
 const HOME: &str = "https://github.com/logseq-lsp/logseq-lsp";

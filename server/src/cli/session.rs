@@ -6,11 +6,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::disk::{self, Loaded};
-use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::diagnostic::{Code, Severity};
-use crate::engine::graph::{Graph, Prepared};
-use crate::engine::org;
-use crate::engine::outline::Outline;
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::diagnostic::{Code, Severity};
+use logseq_core::model::graph::{Graph, Prepared};
+use logseq_core::model::org;
+use logseq_core::syntax::outline::Outline;
 
 pub struct Session {
     pub loaded: Loaded,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::engine::settings::{SettingKind, Settings, SETTINGS};
+use logseq_core::model::settings::{SettingKind, Settings, SETTINGS};
 
 pub fn run() -> ExitCode {
     let d = Settings::default();

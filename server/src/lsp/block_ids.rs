@@ -14,17 +14,17 @@ use std::sync::Mutex;
 
 use serde_json::json;
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::ls_types::{self as lsp, Uri, WorkspaceEdit};
+use tower_lsp_server::ls_types::{Uri, WorkspaceEdit};
 
-use crate::engine::completion::add_id_now;
-use crate::engine::edit::TextEdit;
-use crate::engine::ids::parse_uuid;
-use crate::engine::text::LineIndex;
+use logseq_core::ide::completion::add_id_now;
+use logseq_core::syntax::edit::TextEdit;
+use logseq_core::syntax::text::LineIndex;
+use logseq_core::syntax::uuid::parse_uuid;
 
 use super::log::{warn_user, CLIENT_TIMEOUT};
 use super::navigation::request_failed;
-use super::position::range_to_lsp;
 use super::state::State;
+use super::workspace_edit;
 
 /// The command a `((` completion item runs to write a fresh `id::` under a block of another
 /// page: `[{path, blockStart, firstLine, id}]`.
@@ -225,12 +225,13 @@ fn single_edit(
     version: Option<i32>,
     e: &TextEdit,
 ) -> WorkspaceEdit {
-    let idx = LineIndex::new(text);
-    let edit = lsp::TextEdit {
-        range: range_to_lsp(text, &idx, &e.range, st.encoding()),
-        new_text: e.new_text.clone(),
-    };
-    super::code_action::versioned_edit(st, uri, version, vec![edit])
+    let edits = workspace_edit::to_lsp(
+        text,
+        &LineIndex::new(text),
+        std::slice::from_ref(e),
+        st.encoding(),
+    );
+    workspace_edit::one_document(st, uri, version, edits)
 }
 
 #[cfg(test)]

@@ -10,32 +10,27 @@
 //! gets that entry without its edit). It works on a copy of the graph, never under the index's
 //! write lock.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::json;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionResponse, DocumentChanges, NumberOrString, OneOf,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Uri, WorkspaceEdit,
+    CodeActionResponse, NumberOrString, Uri, WorkspaceEdit,
 };
 
-use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::diagnostic::{Code, Diagnostic};
-use crate::engine::edit::TextEdit;
-use crate::engine::fixes::{self, FixCtx};
-use crate::engine::graph::Graph;
-use crate::engine::ids::{new_uuid, parse_uuid};
-use crate::engine::rules;
-use crate::engine::settings::Settings;
-use crate::engine::text::Encoding;
+use logseq_core::lint::diagnostic::Diagnostic;
+use logseq_core::lint::fixes::{self, FixCtx};
+use logseq_core::lint::rules;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::edit::TextEdit;
+use logseq_core::syntax::uuid::new_uuid;
 
 use super::diagnostics::{engine_diagnostics, to_lsp};
 use super::documents::{DocPath, Snapshot};
-use super::position::{range_to_lsp, range_to_offsets};
+use super::position::range_to_offsets;
 use super::state::State;
+use super::workspace_edit;
 
 pub const FIX_ALL_KIND: &str = "source.fixAll.logseq-lsp";
 
@@ -154,7 +149,7 @@ pub fn code_actions(
                     title: f.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![l.clone()]),
-                    edit: Some(workspace_edit(st, &uri, &snap, &f.edits, enc)),
+                    edit: Some(workspace_edit(st, &uri, &snap, &f.edits)),
                     is_preferred: Some(i == 0),
                     ..Default::default()
                 }));
@@ -173,7 +168,7 @@ pub fn code_actions(
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: FIX_ALL_TITLE.to_string(),
                 kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-                edit: Some(workspace_edit(st, &uri, &snap, &[e], enc)),
+                edit: Some(workspace_edit(st, &uri, &snap, &[e])),
                 ..Default::default()
             }));
         }
@@ -216,7 +211,7 @@ pub fn resolve(st: &State, mut action: CodeAction) -> jsonrpc::Result<CodeAction
         return Err(content_modified());
     }
     action.edit = Some(match e {
-        Some(e) => workspace_edit(st, &uri, &snap, &[e], st.encoding()),
+        Some(e) => workspace_edit(st, &uri, &snap, &[e]),
         None => WorkspaceEdit::default(), // fixed meanwhile: nothing left to do
     });
     Ok(action)
@@ -226,91 +221,19 @@ fn fixable(snap: &Snapshot) -> bool {
     !snap.path.is_org() && !matches!(snap.path, DocPath::Ignored(_))
 }
 
-fn workspace_edit(
-    st: &State,
-    uri: &Uri,
-    snap: &Snapshot,
-    edits: &[TextEdit],
-    enc: Encoding,
-) -> WorkspaceEdit {
-    let enc_edits = edits
-        .iter()
-        .map(|e| lsp::TextEdit {
-            range: range_to_lsp(&snap.text, &snap.index, &e.range, enc),
-            new_text: e.new_text.clone(),
-        })
-        .collect();
-    versioned_edit(st, uri.clone(), Some(snap.version), enc_edits)
+fn workspace_edit(st: &State, uri: &Uri, snap: &Snapshot, edits: &[TextEdit]) -> WorkspaceEdit {
+    let edits = workspace_edit::to_lsp(&snap.text, &snap.index, edits, st.encoding());
+    workspace_edit::one_document(st, uri.clone(), Some(snap.version), edits)
 }
 
-/// Edits of one document as a WorkspaceEdit: versioned `documentChanges` when the client
-/// supports them (it then refuses them if the document moved on), else plain `changes`.
-pub fn versioned_edit(
-    st: &State,
-    uri: Uri,
-    version: Option<i32>,
-    edits: Vec<lsp::TextEdit>,
-) -> WorkspaceEdit {
-    if st.negotiated().document_changes {
-        WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                edits: edits.into_iter().map(OneOf::Left).collect(),
-            }])),
-            ..Default::default()
-        }
-    } else {
-        WorkspaceEdit {
-            changes: Some(HashMap::from([(uri, edits)])),
-            ..Default::default()
-        }
-    }
-}
-
-/// Every safe fix, as one edit. Graph rules see each round's text: the page's facts are
-/// replaced in a copy of the graph (taken under the read lock, so nothing waits for fix-all),
-/// so id-duplicate stops firing once this page's copy has a new id. The first copy of a
-/// duplicated id in graph order (by path, then offset) keeps it.
 fn fix_all(st: &State, snap: &Snapshot) -> Option<TextEdit> {
     if !fixable(snap) {
         return None;
     }
     let settings: Arc<Settings> = st.settings();
-    let path = snap
-        .path
-        .graph_path()
-        .filter(|_| st.graph_rules_on())
-        .map(str::to_string);
-    let graph = RefCell::new(match &path {
-        Some(_) => st.index().graph.clone(),
-        None => Graph::default(),
-    });
-    let mut diagnose = |t: &str| -> (PageAnalysis, Vec<Diagnostic>) {
-        let a = analysis::analyze(t, &settings);
-        let d = match &path {
-            Some(p) => {
-                let mut g = graph.borrow_mut();
-                g.upsert(p.clone(), Arc::from(t), a.facts.clone());
-                analysis::diagnostics(&g, p, &a, &settings)
-            }
-            None => rules::finish(a.local.clone(), &settings),
-        };
-        (a, d)
-    };
-    let skip = |t: &str, d: &Diagnostic| -> bool {
-        let (Some(p), Code::IdDuplicate) = (&path, d.code) else {
-            return false;
-        };
-        let Some(id) = t.get(d.range.clone()).and_then(parse_uuid) else {
-            return false;
-        };
-        let g = graph.borrow();
-        let sites = g.id_sites(&id);
-        sites
-            .first()
-            .is_some_and(|(page, site)| page.path == *p && site.value == d.range)
-    };
-    let mut new_id = new_uuid;
-    let (text, _codes) = fixes::fix_all(&snap.text, &mut diagnose, &skip, &mut new_id);
+    let path = snap.path.graph_path().filter(|_| st.graph_rules_on());
+    let mut graph = path.map(|_| st.index().graph.clone());
+    let in_graph = graph.as_mut().zip(path);
+    let (text, _codes) = fixes::fix_page(in_graph, &snap.text, &settings, &mut new_uuid);
     fixes::diff_edit(&snap.text, &text)
 }

@@ -1,4 +1,4 @@
-//! `textDocument/completion`: the engine finds the context and the items (engine::completion);
+//! `textDocument/completion`: the engine finds the context and the items (logseq_core::ide::completion);
 //! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
 //! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
 //! the `((` and `[[` searches take turns (apart from workspace-symbol searches), and a completion
@@ -19,9 +19,9 @@ use tower_lsp_server::ls_types::{
     MarkupKind,
 };
 
-use crate::engine::completion::{self as engine, Completion, Context, ItemKind};
-use crate::engine::ids::new_uuid;
-use crate::engine::text::{Encoding, LineIndex};
+use logseq_core::ide::completion::{self as engine, Completion, Context, ItemKind};
+use logseq_core::syntax::text::{Encoding, LineIndex};
+use logseq_core::syntax::uuid::new_uuid;
 
 use super::block_ids::{AddBlockId, Promises, ADD_BLOCK_ID};
 use super::documents::Snapshot;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::engine::settings::Settings;
+use logseq_core::model::settings::Settings;
 
 /// Editors nest settings under the server's name (`"logseq-lsp"` in VS Code's settings.json,
 /// `logseqLsp` in Lua/JS configs) or send them bare: accept all three.
@@ -117,7 +117,7 @@ pub fn layered(file: &Settings, init: &Value, changed: &Value) -> Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diagnostic::Code;
+    use logseq_core::lint::diagnostic::Code;
     use serde_json::json;
 
     #[test]

@@ -23,11 +23,10 @@ use tower_lsp_server::ls_types::{
     Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use crate::engine::diagnostic::{capped, Code, Diagnostic, Severity};
-use crate::engine::graph::PageFacts;
-use crate::engine::grouping;
-use crate::engine::rules;
-use crate::engine::text::{LineIndex, Positions};
+use logseq_core::lint::diagnostic::{capped, Code, Diagnostic, Severity};
+use logseq_core::lint::grouping;
+use logseq_core::lint::rules;
+use logseq_core::syntax::text::{LineIndex, Positions};
 
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
@@ -409,46 +408,4 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
             },
         },
     ))
-}
-
-/// What other pages' diagnostics read from a page: its ids (where they are: duplicates point at
-/// them) and the names it answers to. An edit that keeps these needs no recheck of the others.
-#[derive(PartialEq)]
-pub struct GraphVisible {
-    ids: Vec<(String, std::ops::Range<usize>)>,
-    title: Option<String>,
-    aliases: Vec<String>,
-}
-
-impl GraphVisible {
-    /// Whether other pages can see the change from `self` to `after`: names or ids that differ,
-    /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
-    /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
-    /// an id rechecked every open page on every keystroke.
-    pub fn seen_elsewhere(
-        &self,
-        after: &GraphVisible,
-        graph: &crate::engine::graph::Graph,
-    ) -> bool {
-        if self == after {
-            return false;
-        }
-        let names = |v: &GraphVisible| v.ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
-        self.title != after.title
-            || self.aliases != after.aliases
-            || names(self) != names(after)
-            || after.ids.iter().any(|(id, _)| graph.id_sites(id).len() > 1)
-    }
-
-    pub fn of(f: &PageFacts) -> GraphVisible {
-        GraphVisible {
-            ids: f
-                .ids
-                .iter()
-                .map(|s| (s.id.clone(), s.value.clone()))
-                .collect(),
-            title: f.title_property.clone(),
-            aliases: f.aliases.clone(),
-        }
-    }
 }

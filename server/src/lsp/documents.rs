@@ -3,12 +3,12 @@
 //!
 //! Who uses what: every Logseq answer (diagnostics, hover, fixes, the graph index) comes from the
 //! engine's analysis. After a single ranged change (a keystroke) the text is spliced, the line
-//! index moved and only the touched top-level blocks re-analysed (engine/reanalysis.rs); other
+//! index moved and only the touched top-level blocks re-analysed (logseq_core::lint::reanalysis); other
 //! batches re-analyse the whole page. The tree-sitter tree is the CommonMark view of the same
 //! text, used only for `textDocument/selectionRange` (expand selection: inline → paragraph →
 //! list item → list → section); it is built on the first request (a 1 MB page takes ~350 ms and
 //! ~80 MB) and from then on kept current with `Tree::edit` + an incremental reparse read
-//! straight from the rope (~0.4 ms per keystroke on a 1 MB page, stack-facts §5e).
+//! straight from the rope (~0.4 ms per keystroke on a 1 MB page).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -17,12 +17,12 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use crate::engine::analysis::{self, PageAnalysis};
-use crate::engine::org;
-use crate::engine::outline::incremental::Edit;
-use crate::engine::reanalysis;
-use crate::engine::settings::Settings;
-use crate::engine::text::{Encoding, LineIndex};
+use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::reanalysis;
+use logseq_core::model::org;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::outline::incremental::Edit;
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::position::position_to_char;
 
@@ -83,7 +83,9 @@ impl DocPath {
     }
     pub fn is_org(&self) -> bool {
         match self {
-            DocPath::Page(p) | DocPath::Ignored(p) | DocPath::Outside(p) => p.ends_with(".org"),
+            DocPath::Page(p) | DocPath::Ignored(p) | DocPath::Outside(p) => {
+                logseq_core::model::org::is_org(p)
+            }
         }
     }
 }
@@ -500,7 +502,7 @@ mod tests {
         //! Random edit sequences through the store equal a parse of the final text from scratch:
         //! text, outline, diagnostics and the tree-sitter tree (issue: incremental equals full).
         use super::*;
-        use crate::engine::text::LineIndex;
+        use logseq_core::syntax::text::LineIndex;
         use proptest::prelude::*;
 
         const PIECES: &[&str] = &[
@@ -536,7 +538,7 @@ mod tests {
                 let mut d = Document::open(model.clone(), 1, DocPath::Page("pages/p.md".into()), &settings);
                 d.tree();
                 for (k, (at, del, ins)) in es.into_iter().enumerate() {
-                    let a = crate::engine::text::floor_char_boundary(&model, (at * model.len() as f64) as usize);
+                    let a = logseq_core::syntax::text::floor_char_boundary(&model, (at * model.len() as f64) as usize);
                     let mut b = a;
                     for _ in 0..del {
                         if let Some(ch) = model[b..].chars().next() { b += ch.len_utf8(); }
@@ -551,7 +553,7 @@ mod tests {
                     d.apply_changes(vec![TextDocumentContentChangeEvent { range: Some(Range { start: p0, end: p1 }), range_length: None, text: ins }], k as i32 + 2, enc, &settings);
                     prop_assert_eq!(&*d.text, model.as_str());
                 }
-                let fresh = crate::engine::analysis::analyze(&model, &settings);
+                let fresh = logseq_core::lint::analysis::analyze(&model, &settings);
                 prop_assert_eq!(&d.analysis.outline, &fresh.outline);
                 prop_assert_eq!(&d.analysis.local, &fresh.local);
                 prop_assert_eq!(&d.analysis.cards, &fresh.cards);

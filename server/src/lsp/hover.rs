@@ -4,7 +4,7 @@
 use chrono::Utc;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
-use crate::engine;
+use logseq_core::ide::hover;
 
 use super::position::{position_to_offset, range_to_lsp};
 use super::state::State;
@@ -25,7 +25,7 @@ pub fn hover(st: &State, params: HoverParams) -> Option<Hover> {
     let enc = st.encoding();
     let offset = position_to_offset(&snap.text, &snap.index, p.position, enc);
     let settings = st.settings();
-    let h = engine::hover::hover(
+    let h = hover::hover(
         &st.index().graph,
         &snap.text,
         &snap.analysis,

@@ -2,24 +2,21 @@
 //! documents' edits, closed documents re-read from disk, and file changes on disk (the client's
 //! `workspace/didChangeWatchedFiles`, or polling mtimes every 2 s when the client cannot watch).
 //!
-//! Open documents win over the disk: their latest text and facts are kept next to the graph, so
-//! a re-index or a watched-file event never replaces what the user is typing.
+//! Open documents win over the disk (the graph with them laid over it is
+//! `logseq_core::model::overlay`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use rayon::prelude::*;
 use tower_lsp_server::ls_types::{FileChangeType, FileEvent, MessageType, NumberOrString};
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::disk;
-use crate::engine::graph::{Graph, GraphConfig, PageFacts};
-use crate::engine::org;
-use crate::engine::outline;
-use crate::engine::settings::{Settings, SETTINGS_FILE};
+use logseq_core::model::graph::{self, GraphConfig};
+use logseq_core::model::settings::{Settings, SETTINGS_FILE};
 
 use super::config;
 use super::documents::DocPath;
@@ -28,82 +25,6 @@ use super::memory;
 use super::state::{is_config_file, rel_of, State};
 
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
-
-#[derive(Default)]
-pub struct Index {
-    pub graph: Graph,
-    /// Open documents that are graph pages: path → the editor's text, and whether it has no
-    /// facts (an empty page, or one over the size cap that is not analysed). Their facts are in
-    /// the graph; re-derived from the text when the graph is rebuilt, because keeping a copy
-    /// of a big page's facts here cost a copy per keystroke (the keystroke benchmark).
-    open: HashMap<String, (Arc<str>, bool)>,
-}
-
-impl Index {
-    /// Records an open document's current text (on open and after every change).
-    pub fn set_open(&mut self, path: &str, text: Arc<str>, facts: &PageFacts) {
-        self.graph
-            .upsert(path.to_string(), text.clone(), facts.clone());
-        let no_facts = *facts == PageFacts::default();
-        self.open.insert(path.to_string(), (text, no_facts));
-    }
-
-    /// The document is closed (or no longer a page): the disk's version takes over again.
-    pub fn close(&mut self, path: &str) {
-        self.open.remove(path);
-    }
-
-    /// A page changed on disk (`None`: deleted). Ignored while the page is open in the editor.
-    pub fn disk_changed(&mut self, path: &str, text: Option<Arc<str>>) {
-        if self.open.contains_key(path) {
-            return;
-        }
-        match text {
-            Some(t) => {
-                let f = page_facts(path, &t);
-                self.graph.upsert(path.to_string(), t, f);
-            }
-            None => {
-                self.graph.remove(path);
-            }
-        }
-    }
-
-    fn replace_graph(&mut self, g: Graph) {
-        self.graph = g;
-        for (p, (t, no_facts)) in &self.open {
-            self.graph
-                .upsert(p.clone(), t.clone(), open_facts(p, t, *no_facts));
-        }
-    }
-}
-
-fn open_facts(path: &str, text: &str, no_facts: bool) -> PageFacts {
-    if no_facts {
-        PageFacts::default()
-    } else {
-        page_facts(path, text)
-    }
-}
-
-/// The facts the index keeps for a page read from disk.
-pub fn page_facts(path: &str, text: &str) -> PageFacts {
-    if path.ends_with(".org") {
-        org::facts(text)
-    } else {
-        PageFacts::from_outline(text, &outline::parse(text))
-    }
-}
-
-fn build_graph(config: GraphConfig, files: Vec<(String, Arc<str>)>, assets: Vec<String>) -> Graph {
-    let facts: Vec<PageFacts> = files.par_iter().map(|(p, t)| page_facts(p, t)).collect();
-    let mut g = Graph::new(config);
-    g.set_assets(assets);
-    for ((p, t), f) in files.into_iter().zip(facts) {
-        g.upsert(p, t, f);
-    }
-    g
-}
 
 /// Starts a full (re)index in the background; a newer call supersedes an older one.
 pub fn reindex(state: &Arc<State>) {
@@ -209,7 +130,7 @@ async fn run(state: Arc<State>, generation: u64) {
     let assets = loaded.assets;
     let pages = files.len();
     let cfg = loaded.config.clone();
-    let graph = match tokio::task::spawn_blocking(move || build_graph(cfg, files, assets)).await {
+    let graph = match tokio::task::spawn_blocking(move || graph::build(cfg, files, assets)).await {
         Ok(g) => g,
         Err(e) => {
             log(
@@ -484,40 +405,4 @@ pub fn start_polling(state: &Arc<State>) {
             }
         },
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ID: &str = "6543b1a2-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
-
-    #[test]
-    fn open_documents_win_over_disk_events_and_reindex() {
-        let mut ix = Index::default();
-        let disk_text: Arc<str> = Arc::from(format!("- a\n  id:: {ID}\n"));
-        ix.disk_changed("pages/a.md", Some(disk_text.clone()));
-        assert_eq!(ix.graph.id_count(ID), 1);
-        // Opened and edited: the id is gone from the editor's text.
-        let edited: Arc<str> = Arc::from("- a\n");
-        ix.set_open(
-            "pages/a.md",
-            edited.clone(),
-            &page_facts("pages/a.md", &edited),
-        );
-        assert_eq!(ix.graph.id_count(ID), 0);
-        // A disk event or a re-index must not bring the disk's version back while it is open.
-        ix.disk_changed("pages/a.md", Some(disk_text.clone()));
-        assert_eq!(ix.graph.id_count(ID), 0);
-        let mut g = Graph::default();
-        g.upsert_text("pages/a.md".into(), disk_text.clone());
-        ix.replace_graph(g);
-        assert_eq!(ix.graph.id_count(ID), 0);
-        // Closed: the disk wins again.
-        ix.close("pages/a.md");
-        ix.disk_changed("pages/a.md", Some(disk_text));
-        assert_eq!(ix.graph.id_count(ID), 1);
-        ix.disk_changed("pages/a.md", None);
-        assert_eq!(ix.graph.len(), 0);
-    }
 }

@@ -6,8 +6,8 @@ use tower_lsp_server::ls_types::{
     self as lsp, DocumentHighlight, DocumentHighlightKind, DocumentLink, Uri,
 };
 
-use crate::engine::inline::InlineKind;
-use crate::engine::{links, navigation};
+use logseq_core::syntax::inline::InlineKind;
+use logseq_core::{ide::navigation, syntax::links};
 
 use super::position::{position_to_offset, range_to_lsp};
 use super::state::{file_path, State};

@@ -1,5 +1,5 @@
 //! Go to definition, find references, rename (with prepareRename), inlay hints, code lenses and
-//! the "create page" code action: the engine (`engine::navigation`, `engine::rename`) decides;
+//! the "create page" code action: the engine (`logseq_core::ide::navigation`, `logseq_core::ide::rename`) decides;
 //! this converts positions and builds WorkspaceEdits.
 //!
 //! Locations in other pages are byte ranges of the text the graph holds for them (for an open
@@ -14,17 +14,17 @@ use chrono::Utc;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, CreateFile,
-    CreateFileOptions, DocumentChangeOperation, DocumentChanges, GotoDefinitionResponse, InlayHint,
-    InlayHintLabel, InlayHintTooltip, Location, OneOf, OptionalVersionedTextDocumentIdentifier,
-    PrepareRenameResponse, RenameFile, ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
+    CreateFileOptions, GotoDefinitionResponse, InlayHint, InlayHintLabel, InlayHintTooltip,
+    Location, PrepareRenameResponse, RenameFile, ResourceOp, Uri, WorkspaceEdit,
 };
 
-use crate::engine::text::{Encoding, LineIndex};
-use crate::engine::{navigation, rename, symbols};
+use logseq_core::ide::{navigation, rename, symbols};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::documents::Snapshot;
 use super::position::{position_to_offset, range_to_lsp, range_to_offsets};
 use super::state::State;
+use super::workspace_edit::EditBuilder;
 
 /// Page texts copied out of the index, with line indexes built on demand.
 #[derive(Default)]
@@ -197,8 +197,7 @@ pub fn rename(st: &State, p: lsp::RenameParams) -> jsonrpc::Result<Option<Worksp
     };
     let r = r.map_err(request_failed)?;
     let neg = st.negotiated();
-    let mut ops: Vec<DocumentChangeOperation> = Vec::new();
-    let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    let mut out = EditBuilder::new(st);
     for (path, edits) in &r.edits {
         let Some(uri) = st.uri_of(path) else { continue };
         let Some(text) = texts.text(path).cloned() else {
@@ -223,26 +222,17 @@ pub fn rename(st: &State, p: lsp::RenameParams) -> jsonrpc::Result<Option<Worksp
                 })
             })
             .collect();
-        if neg.document_changes {
-            ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
-                edits: lsp_edits.into_iter().map(OneOf::Left).collect(),
-            }));
-        } else {
-            changes.insert(uri, lsp_edits);
-        }
+        out.edit(uri, version, lsp_edits);
     }
     if let Some((old, new)) = &r.file {
         if neg.document_changes && neg.resource_rename {
             if let (Some(old_uri), Some(new_uri)) = (st.uri_of(old), st.uri_of(new)) {
-                ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(
-                    RenameFile {
-                        old_uri,
-                        new_uri,
-                        options: None,
-                        annotation_id: None,
-                    },
-                )));
+                out.op(ResourceOp::Rename(RenameFile {
+                    old_uri,
+                    new_uri,
+                    options: None,
+                    annotation_id: None,
+                }));
             }
         } else {
             super::log::warn_user(
@@ -254,17 +244,7 @@ pub fn rename(st: &State, p: lsp::RenameParams) -> jsonrpc::Result<Option<Worksp
             );
         }
     }
-    Ok(Some(if neg.document_changes {
-        WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Operations(ops)),
-            ..Default::default()
-        }
-    } else {
-        WorkspaceEdit {
-            changes: Some(changes),
-            ..Default::default()
-        }
-    }))
+    Ok(Some(out.finish()))
 }
 
 pub fn inlay_hints(st: &State, p: lsp::InlayHintParams) -> Option<Vec<InlayHint>> {
@@ -358,18 +338,17 @@ pub fn create_page_actions(
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Create page “{name}” ({path})"),
                 kind: Some(CodeActionKind::QUICKFIX),
-                edit: Some(WorkspaceEdit {
-                    document_changes: Some(DocumentChanges::Operations(vec![
-                        DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
-                            uri: new_uri,
-                            options: Some(CreateFileOptions {
-                                overwrite: Some(false),
-                                ignore_if_exists: Some(true),
-                            }),
-                            annotation_id: None,
-                        })),
-                    ])),
-                    ..Default::default()
+                edit: Some({
+                    let mut e = EditBuilder::new(st);
+                    e.op(ResourceOp::Create(CreateFile {
+                        uri: new_uri,
+                        options: Some(CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    }));
+                    e.finish()
                 }),
                 ..Default::default()
             }))

@@ -9,7 +9,7 @@
 use ropey::{Rope, RopeSlice};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
-use crate::engine::text::{Encoding, LineIndex};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 /// Picks the encoding from what the client offers: UTF-8 when offered (no conversion work and
 /// the engine's native unit), else UTF-16, which every client must support. UTF-32 alone is not

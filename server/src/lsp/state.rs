@@ -11,14 +11,14 @@ use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
 
 use crate::disk;
-use crate::engine::settings::Settings;
-use crate::engine::text::Encoding;
+use logseq_core::model::overlay::Overlay;
+use logseq_core::model::settings::Settings;
+use logseq_core::syntax::text::Encoding;
 
 use super::block_ids::Promises;
 use super::config::Config;
 use super::diagnostics::Publisher;
 use super::documents::{DocPath, Document};
-use super::index::Index;
 use super::output::Output;
 
 /// What the client said it supports, fixed at `initialize`.
@@ -59,7 +59,7 @@ pub struct Negotiated {
 pub struct State {
     pub client: Client,
     pub docs: DashMap<Uri, Document>,
-    index: RwLock<Index>,
+    index: RwLock<Overlay>,
     config: RwLock<Config>,
     root: RwLock<Option<PathBuf>>,
     negotiated: OnceLock<Negotiated>,
@@ -109,7 +109,7 @@ impl State {
             output,
             client,
             docs: DashMap::new(),
-            index: RwLock::new(Index::default()),
+            index: RwLock::new(Overlay::default()),
             config: RwLock::new(Config::default()),
             root: RwLock::new(None),
             negotiated: OnceLock::new(),
@@ -138,10 +138,10 @@ impl State {
         self.negotiated().encoding
     }
 
-    pub fn index(&self) -> RwLockReadGuard<'_, Index> {
+    pub fn index(&self) -> RwLockReadGuard<'_, Overlay> {
         read(&self.index)
     }
-    pub fn index_mut(&self) -> RwLockWriteGuard<'_, Index> {
+    pub fn index_mut(&self) -> RwLockWriteGuard<'_, Overlay> {
         write(&self.index)
     }
     pub fn config(&self) -> RwLockReadGuard<'_, Config> {
@@ -200,7 +200,7 @@ impl State {
         let settings = self.settings();
         if disk::is_page_path(&rel, &self.index().graph.config, &settings) {
             DocPath::Page(rel)
-        } else if rel.ends_with(".md") || rel.ends_with(".org") {
+        } else if logseq_core::model::org::is_page_file(&rel) {
             DocPath::Ignored(rel)
         } else {
             DocPath::Outside(name)
@@ -224,7 +224,7 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 
 /// Whether a graph-relative path is one of the files whose change means re-reading everything.
 pub fn is_config_file(rel: &str) -> bool {
-    rel == "logseq/config.edn" || rel == crate::engine::settings::SETTINGS_FILE
+    rel == "logseq/config.edn" || rel == logseq_core::model::settings::SETTINGS_FILE
 }
 
 pub fn rel_of(root: &Path, uri: &Uri) -> Option<String> {

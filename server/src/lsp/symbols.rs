@@ -7,10 +7,10 @@ use tower_lsp_server::ls_types::{
     WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 
-use crate::engine::completion::page_names;
-use crate::engine::folding::{self, FoldKind};
-use crate::engine::symbols::{self, Symbol};
-use crate::engine::text::{Encoding, LineIndex};
+use logseq_core::ide::completion::page_names;
+use logseq_core::ide::folding::{self, FoldKind};
+use logseq_core::ide::symbols::{self, Symbol};
+use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::navigation::Texts;
 use super::position::range_to_lsp;

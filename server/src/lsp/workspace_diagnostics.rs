@@ -20,8 +20,8 @@ use tower_lsp_server::ls_types::{
     WorkspaceUnchangedDocumentDiagnosticReport,
 };
 
-use crate::engine::analysis;
-use crate::engine::text::LineIndex;
+use logseq_core::lint::analysis;
+use logseq_core::syntax::text::LineIndex;
 
 use super::diagnostics::{for_snapshot, publish};
 use super::documents::{DocPath, Snapshot};
@@ -43,7 +43,7 @@ fn closed_pages(st: &State) -> Vec<(Uri, String, Arc<str>)> {
         .index()
         .graph
         .pages()
-        .filter(|p| !p.path.ends_with(".org"))
+        .filter(|p| !logseq_core::model::org::is_org(&p.path))
         .map(|p| (p.path.clone(), p.text.clone()))
         .collect();
     pages

@@ -1,0 +1,167 @@
+//! One diagnostic per card, for editors: a Readwise export gives every card two or three
+//! findings (not Logseq's card tag, lines that would all be on the front, the id above the
+//! title), each underlining a different part of the block, 144 on one page. An editor shows
+//! them as one diagnostic on the card's tag that names the card, leads with the most severe
+//! finding and lists the others as related information; its quick fixes are the fixes of all of
+//! them. `check` reports every finding as it is (CI wants them all).
+
+use std::collections::BTreeMap;
+
+use crate::lint::diagnostic::{Code, Diagnostic, Related, Severity};
+use crate::model::cards::{self, Card};
+use crate::syntax::blocks;
+use crate::syntax::outline::Outline;
+
+/// How much of a card's name a message quotes.
+const NAME_CHARS: usize = 40;
+
+/// `diags` (sorted by position, as `rules::finish` leaves them) with those inside one card
+/// block folded into one: the result stays sorted by position.
+pub fn per_card(
+    src: &str,
+    path: &str,
+    outline: &Outline,
+    cards: &[Card],
+    diags: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if cards.is_empty() {
+        return diags;
+    }
+    // Each diagnostic's card (index into `cards`), by the block its start is in.
+    let card_of = |d: &Diagnostic| {
+        if !d.code.is_about_the_card() {
+            return None;
+        }
+        let b = outline.block_at(d.range.start)?;
+        let k = cards.binary_search_by_key(&b, |c| c.block).ok()?;
+        (d.range.end <= outline.blocks[b].range.end).then_some(k)
+    };
+    // By card index: a search per diagnostic, not a scan of the groups (100,000 one-line
+    // cards on a page are 100,000 groups, on every keystroke).
+    let mut groups: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for d in diags {
+        match card_of(&d) {
+            Some(k) => groups.entry(k).or_default().push(d),
+            None => out.push(d),
+        }
+    }
+    for (k, members) in groups {
+        out.push(fold(src, path, &cards[k], members));
+    }
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    out
+}
+
+fn lead_order(c: Code) -> u8 {
+    match c {
+        Code::CardTagNotNative => 0,
+        Code::CardEmptyQuestion => 1,
+        Code::CardNoAnswer => 2,
+        Code::CardAnswerInline => 3,
+        _ => 4,
+    }
+}
+
+/// The card's findings as one diagnostic at its tag.
+fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Diagnostic {
+    // What decides whether and how Logseq reviews the card first: that its tag is not Logseq's
+    // (it is never reviewed), then what its front and back hold, then where its id is written.
+    // The severity is the highest of them (a hint alone is not in VS Code's Problems panel).
+    members.sort_by_key(|d| (lead_order(d.code), d.range.start));
+    let lead = &members[0];
+    let name = blocks::clip(&cards::name(src, card), NAME_CHARS);
+    let mut message = if name.is_empty() {
+        lead.message.clone()
+    } else {
+        format!("Card “{name}”: {}", lead.message)
+    };
+    let others = &members[1..];
+    if !others.is_empty() {
+        message.push_str(&format!(
+            " (and {} more on this card: {})",
+            others.len(),
+            others
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut related: Vec<Related> = others
+        .iter()
+        .map(|d| Related {
+            path: path.to_string(),
+            range: d.range.clone(),
+            message: format!("{}: {}", d.code.as_str(), d.message),
+        })
+        .collect();
+    related.extend(members.iter().flat_map(|d| d.related.iter().cloned()));
+    Diagnostic {
+        code: lead.code,
+        severity: members
+            .iter()
+            .map(|d| d.severity)
+            .min_by_key(|s| *s as u8)
+            .unwrap_or(Severity::Hint),
+        range: card.tag_range.clone(),
+        message,
+        related,
+        folded: members,
+        replacements: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::analysis;
+    use crate::model::settings::Settings;
+
+    /// A Readwise card: not Logseq's tag, answer lines on the front, the id above the title.
+    #[test]
+    fn a_card_s_findings_become_one_at_its_tag() {
+        let src = "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n  What is NoOps? 😀 #flashcard\n  Ideally, developers deploy.\n- Plain #flashcard\n";
+        let settings = Settings::default();
+        let a = analysis::analyze(src, &settings);
+        let all = crate::lint::rules::finish(a.local.clone(), &settings);
+        assert!(all.len() >= 3, "{all:#?}");
+        let g = per_card(src, "pages/p.md", &a.outline, &a.cards, all.clone());
+        let first: Vec<_> = g
+            .iter()
+            .filter(|d| d.range.start < src.find("- Plain").unwrap())
+            .collect();
+        assert_eq!(first.len(), 1, "{g:#?}");
+        let d = first[0];
+        assert_eq!(&src[d.range.clone()], "#flashcard");
+        assert!(
+            d.message.starts_with("Card “What is NoOps? 😀”: "),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.folded.len(),
+            all.iter()
+                .filter(|x| x.range.start < src.find("- Plain").unwrap())
+                .count()
+        );
+        assert_eq!(d.related.len(), d.folded.len() - 1);
+        // Every finding is kept, in `folded`: nothing is lost, only shown together.
+        let mut kept: Vec<Diagnostic> = g
+            .iter()
+            .flat_map(|d| {
+                if d.folded.is_empty() {
+                    vec![d.clone()]
+                } else {
+                    d.folded.clone()
+                }
+            })
+            .collect();
+        kept.sort_by_key(|d| (d.range.start, d.code));
+        let mut want = all;
+        want.sort_by_key(|d| (d.range.start, d.code));
+        assert_eq!(kept, want);
+    }
+}
