@@ -157,7 +157,7 @@ pub fn code_actions(
         }
     }
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
-        out.extend(super::navigation::create_page_actions(
+        out.extend(super::new_page::create_page_actions(
             st,
             &snap,
             params.range,

@@ -18,10 +18,12 @@ mod documents;
 mod framing;
 mod hover;
 mod index;
+mod lenses;
 mod links;
 mod log;
 mod memory;
 mod navigation;
+mod new_page;
 mod output;
 mod position;
 mod selection;
@@ -648,7 +650,7 @@ impl LanguageServer for Backend {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let st = self.st.clone();
         off_thread(self.client(), "inlayHint", move || {
-            navigation::inlay_hints(&st, params)
+            lenses::inlay_hints(&st, params)
         })
         .await
     }
@@ -656,7 +658,7 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let st = self.st.clone();
         off_thread(self.client(), "codeLens", move || {
-            navigation::code_lens(&st, params)
+            lenses::code_lens(&st, params)
         })
         .await
     }

@@ -1,5 +1,4 @@
-//! Go to definition, find references, rename (with prepareRename), inlay hints, code lenses and
-//! the "create page" code action: the engine (`logseq_core::ide::navigation`, `logseq_core::ide::rename`) decides;
+//! Go to definition, find references, rename (with prepareRename): the engine (`logseq_core::ide::navigation`, `logseq_core::ide::rename`) decides;
 //! this converts positions and builds WorkspaceEdits.
 //!
 //! Locations in other pages are byte ranges of the text the graph holds for them (for an open
@@ -10,19 +9,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::Utc;
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, CreateFile,
-    CreateFileOptions, GotoDefinitionResponse, InlayHint, InlayHintLabel, InlayHintTooltip,
-    Location, PrepareRenameResponse, RenameFile, ResourceOp, Uri, WorkspaceEdit,
+    self as lsp, GotoDefinitionResponse, Location, PrepareRenameResponse, RenameFile, ResourceOp,
+    Uri, WorkspaceEdit,
 };
 
-use logseq_core::ide::{navigation, rename, symbols};
+use logseq_core::ide::{navigation, rename};
 use logseq_core::syntax::text::{Encoding, LineIndex};
 
 use super::documents::Snapshot;
-use super::position::{position_to_offset, range_to_lsp, range_to_offsets};
+use super::position::{position_to_offset, range_to_lsp};
 use super::state::State;
 use super::workspace_edit::EditBuilder;
 
@@ -69,7 +66,7 @@ impl Texts {
     }
 }
 
-fn snapshot(st: &State, uri: &Uri) -> Option<Snapshot> {
+pub(super) fn snapshot(st: &State, uri: &Uri) -> Option<Snapshot> {
     let snap = st.docs.get(uri)?.snapshot();
     (!snap.path.is_org()).then_some(snap)
 }
@@ -245,113 +242,4 @@ pub fn rename(st: &State, p: lsp::RenameParams) -> jsonrpc::Result<Option<Worksp
         }
     }
     Ok(Some(out.finish()))
-}
-
-pub fn inlay_hints(st: &State, p: lsp::InlayHintParams) -> Option<Vec<InlayHint>> {
-    let settings = st.settings();
-    if !settings.inlay_hints {
-        return Some(Vec::new());
-    }
-    let snap = snapshot(st, &p.text_document.uri)?;
-    let enc = st.encoding();
-    let range = range_to_offsets(&snap.text, &snap.index, p.range, enc);
-    let hints = {
-        let ix = st.index();
-        navigation::block_ref_hints(
-            &ix.graph,
-            snap.path.graph_path(),
-            &snap.text,
-            &snap.analysis,
-            range,
-            settings.inlay_hint_max_length,
-        )
-    };
-    Some(
-        hints
-            .into_iter()
-            .map(|h| InlayHint {
-                position: range_to_lsp(&snap.text, &snap.index, &(h.offset..h.offset), enc).start,
-                label: InlayHintLabel::String(h.label),
-                kind: None,
-                text_edits: None,
-                tooltip: Some(InlayHintTooltip::String(h.tooltip)),
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
-            .collect(),
-    )
-}
-
-pub fn code_lens(st: &State, p: lsp::CodeLensParams) -> Option<Vec<CodeLens>> {
-    if !st.settings().code_lens {
-        return Some(Vec::new());
-    }
-    let snap = snapshot(st, &p.text_document.uri)?;
-    let counts = symbols::card_counts(
-        &snap.text,
-        &snap.analysis.outline,
-        &snap.analysis.cards,
-        Utc::now(),
-    );
-    if counts.total == 0 {
-        return Some(Vec::new());
-    }
-    let start = lsp::Position::new(0, 0);
-    Some(vec![CodeLens {
-        range: lsp::Range::new(start, start),
-        // No command to run: the lens is a label (an empty command is how LSP says so).
-        command: Some(Command {
-            title: symbols::card_counts_label(&counts),
-            command: String::new(),
-            arguments: None,
-        }),
-        data: None,
-    }])
-}
-
-/// "Create page" actions for links and tags to pages that do not exist, in `range`.
-pub fn create_page_actions(
-    st: &State,
-    snap: &Snapshot,
-    range: lsp::Range,
-) -> Vec<CodeActionOrCommand> {
-    let neg = st.negotiated();
-    if !(neg.document_changes && neg.resource_create) || snap.path.is_org() {
-        return Vec::new();
-    }
-    let r = range_to_offsets(&snap.text, &snap.index, range, st.encoding());
-    let found = {
-        let ix = st.index();
-        navigation::missing_page_at(&ix.graph, &snap.text, &snap.analysis, r)
-            .into_iter()
-            .map(|(name, _)| {
-                let path = navigation::new_page_path(&ix.graph.config, &name);
-                (name, path)
-            })
-            .collect::<Vec<_>>()
-    };
-    found
-        .into_iter()
-        .filter_map(|(name, path)| {
-            let new_uri = st.uri_of(&path)?;
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Create page “{name}” ({path})"),
-                kind: Some(CodeActionKind::QUICKFIX),
-                edit: Some({
-                    let mut e = EditBuilder::new(st);
-                    e.op(ResourceOp::Create(CreateFile {
-                        uri: new_uri,
-                        options: Some(CreateFileOptions {
-                            overwrite: Some(false),
-                            ignore_if_exists: Some(true),
-                        }),
-                        annotation_id: None,
-                    }));
-                    e.finish()
-                }),
-                ..Default::default()
-            }))
-        })
-        .collect()
 }

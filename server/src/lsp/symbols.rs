@@ -7,8 +7,8 @@ use tower_lsp_server::ls_types::{
     WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 
-use logseq_core::ide::completion::page_names;
 use logseq_core::ide::folding::{self, FoldKind};
+use logseq_core::ide::pages::page_names;
 use logseq_core::ide::symbols::{self, Symbol};
 use logseq_core::syntax::text::{Encoding, LineIndex};
 

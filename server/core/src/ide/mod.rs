@@ -5,5 +5,6 @@ pub mod folding;
 pub mod fuzzy;
 pub mod hover;
 pub mod navigation;
+pub mod pages;
 pub mod rename;
 pub mod symbols;

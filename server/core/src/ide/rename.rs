@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::ide::completion::{page_ref_text, RefStyle};
 use crate::ide::navigation::{file_stem, target_at, Target};
 use crate::lint::analysis::PageAnalysis;
 use crate::model::graph::{journal, names, Graph, Page};
 use crate::syntax::edit::TextEdit;
 use crate::syntax::outline::{self, BlockKind};
+use crate::syntax::page_ref::{page_ref_text, RefStyle};
 
 pub const ID_REFUSED: &str = "Block ids cannot be renamed: every ((reference)) and embed of the block uses this id, and Logseq would show them as broken. To give the block another id, use the quick fix on a duplicated id, or write a new one and update the references yourself.";
 

@@ -7,8 +7,8 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::ide::completion::PageNames;
 use crate::ide::fuzzy::{Query, TopN};
+use crate::ide::pages::PageNames;
 use crate::lint::analysis::PageAnalysis;
 use crate::model::cards::{self, Card};
 use crate::model::refs::RefConfig;
@@ -389,7 +389,7 @@ mod tests {
         g.upsert_text("pages/Pods.md".into(), Arc::from("- x\n"));
         let tags = Settings::default().card_tags;
         let r = workspace_symbols(
-            &crate::ide::completion::page_names(&g),
+            &crate::ide::pages::page_names(&g),
             "pod",
             &tags,
             &g.config.refs,
@@ -407,7 +407,7 @@ mod tests {
         assert_eq!(&PAGE[r[1].range.clone()], "What is a pod? #card");
         assert_eq!(
             workspace_symbols(
-                &crate::ide::completion::page_names(&g),
+                &crate::ide::pages::page_names(&g),
                 "",
                 &tags,
                 &g.config.refs,
@@ -438,7 +438,7 @@ mod tests {
             let a = analyze(page, &settings);
             assert_eq!(a.cards.len(), usize::from(enabled), "the rules' reading");
             let sym = workspace_symbols(
-                &crate::ide::completion::page_names(&g),
+                &crate::ide::pages::page_names(&g),
                 "pod",
                 &settings.card_tags,
                 &g.config.refs,

@@ -6,6 +6,7 @@ pub mod edn;
 pub mod inline;
 pub mod links;
 pub mod outline;
+pub mod page_ref;
 pub mod properties;
 pub mod task;
 pub mod text;

@@ -31,33 +31,6 @@ pub struct PageText {
     pub text: Arc<str>,
 }
 
-/// What the searches of page names, aliases, referenced names and card questions read of one
-/// page, copied out of the graph (cheap: the text is shared) so that a search runs without the
-/// index's lock, which every keystroke's write waits for.
-#[derive(Debug, Clone)]
-pub struct PageNames {
-    pub path: String,
-    pub title: String,
-    pub aliases: Vec<String>,
-    /// Where its page references are in `text`.
-    pub refs: Vec<Range<usize>>,
-    pub text: Arc<str>,
-}
-
-/// Every page of the graph, for [`search_pages`] and workspace symbols.
-pub fn page_names(graph: &Graph) -> Vec<PageNames> {
-    graph
-        .pages()
-        .map(|p| PageNames {
-            path: p.path.clone(),
-            title: p.title.clone(),
-            aliases: p.facts.aliases.clone(),
-            refs: p.facts.page_refs.iter().map(|(_, r)| r.clone()).collect(),
-            text: p.text.clone(),
-        })
-        .collect()
-}
-
 /// The Markdown pages of a graph and what makes a reference there, for [`search_blocks`].
 pub struct PageTexts {
     pub pages: Vec<PageText>,

@@ -33,6 +33,10 @@ use crate::syntax::properties;
 use crate::syntax::text;
 use crate::syntax::uuid::parse_uuid;
 
+pub use crate::ide::pages::{page_names, PageNames};
+use crate::syntax::page_ref::ends_tag;
+pub use crate::syntax::page_ref::{page_ref_text, tag_needs_brackets, RefStyle};
+
 mod block_search;
 mod macros;
 mod page_search;
@@ -45,17 +49,6 @@ pub use property_search::*;
 
 /// How many items a list holds at most; lists are marked incomplete so editors ask again.
 pub const LIMIT: usize = 50;
-
-/// How a page reference is being written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefStyle {
-    /// `[[name]]`
-    Link,
-    /// `#name` (becomes `#[[name]]` when the name cannot be a bare tag)
-    Tag,
-    /// `#[[name]]`
-    BracketTag,
-}
 
 /// What the cursor is completing. `range` is what an item replaces: the trigger, the typed
 /// query, and an auto-inserted closing pair.
@@ -214,23 +207,6 @@ pub fn complete(r: &Request, new_id: &mut dyn FnMut() -> String) -> Option<Compl
 
 /// Longest query looked at; past it the text is not a reference being typed.
 const MAX_QUERY: usize = 200;
-
-/// Characters that end a bare `#tag` (mldoc hash_tag.ml), plus brackets.
-fn ends_tag(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            ',' | '!' | '?' | '\'' | '"' | '#' | '[' | ']' | '(' | ')'
-        )
-}
-
-/// Whether `name` must be written `#[[name]]` rather than `#name`.
-pub fn tag_needs_brackets(name: &str) -> bool {
-    name.is_empty()
-        || name.chars().any(ends_tag)
-        || name.ends_with(['.', ';', ':'])
-        || name.starts_with('+')
-}
 
 /// What the text before `offset` asks to complete, if anything.
 pub fn context(src: &str, o: &Outline, offset: usize) -> Option<Context> {

@@ -101,15 +101,6 @@ pub fn ref_name(raw: &str) -> &str {
         .trim()
 }
 
-/// How a page name is written in `style`.
-pub fn page_ref_text(name: &str, style: RefStyle) -> String {
-    match style {
-        RefStyle::Link => format!("[[{name}]]"),
-        RefStyle::Tag if !tag_needs_brackets(name) => format!("#{name}"),
-        RefStyle::Tag | RefStyle::BracketTag => format!("#[[{name}]]"),
-    }
-}
-
 /// Completion of a page name (`[[`, `#`), from the pages' names copied out of the graph.
 pub fn page_items(
     pages: &[PageNames],
