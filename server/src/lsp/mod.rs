@@ -8,6 +8,7 @@
 //! a slow one never stops the reading. Slow work (publishing, indexing, disk reads) goes to
 //! background tasks that check versions.
 
+mod backend;
 mod block_ids;
 mod capabilities;
 mod code_action;
@@ -27,247 +28,33 @@ mod new_page;
 mod output;
 mod position;
 mod selection;
+mod serve;
 mod state;
 mod symbols;
 mod workspace_diagnostics;
 mod workspace_edit;
 
-use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService};
+use tower_lsp_server::LanguageServer;
 
 use crate::disk;
 
+use self::backend::{apply_client_settings, workspace_folder};
 use self::documents::{DocPath, Document};
 use self::log::{
     ask, guard, guard_notification, log, off_thread, spawn_guarded, spawn_logged, warn_user,
 };
+pub use self::serve::{serve, serve_io};
 use self::state::{file_path, State};
 use logseq_core::model::graph::GraphVisible;
 
-/// How many requests tower-lsp-server keeps in flight. Its default (4) let four requests that
-/// wait (a search, a client that does not answer) stop the reading of every later message,
-/// cancellations included; 64 let 64 queued searches (a client typing into the symbol search)
-/// stop it too, and a hover behind them waited for all of them (issue 16's load test: hover
-/// p99 5 s). Handlers run off the reading task (`off_thread`) and waiting ones cost a few
-/// hundred bytes each, so the bound is only there to stop a runaway client.
-const IN_FLIGHT: usize = 4096;
-
-/// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
-pub fn serve() -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .on_thread_park(memory::on_park)
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("logseq-lsp: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let clean = rt.block_on(serve_io(tokio::io::stdin(), tokio::io::stdout()));
-    // Background work (an index build, the poller) must not hold the process open.
-    rt.shutdown_timeout(Duration::from_millis(200));
-    if clean {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
-}
-
-/// The server on any byte streams (stdio, or a fuzz target's frames) until `exit` or the end of
-/// `input`. Whether it ended cleanly (`shutdown` came first).
-pub async fn serve_io<R, W>(input: R, out: W) -> bool
-where
-    R: tokio::io::AsyncRead + Unpin + Send + 'static,
-    W: tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
-    let s = slot.clone();
-    let (output, sink, stdout_task) = output::start(out);
-    let o = output.clone();
-    let (service, socket) = LspService::build(move |client| {
-        let st = State::new(client, o);
-        let _ = s.set(st.clone());
-        Backend { st }
-    })
-    .custom_method(framing::LOST_SYNC, Backend::lost_sync)
-    .finish();
-    // Malformed messages are answered or dropped before tower-lsp-server sees them (framing.rs).
-    let (reader, writer) = tokio::io::duplex(1 << 16);
-    tokio::spawn(framing::filter(input, writer, output.clone()));
-    tower_lsp_server::Server::new(reader, sink, socket)
-        .concurrency_level(IN_FLIGHT)
-        .serve(service)
-        .await;
-    // Everything said before `exit` reaches the client (a stuck client gets 5 s).
-    output.close();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stdout_task).await;
-    slot.get()
-        .is_some_and(|st| st.shutdown_requested.load(Ordering::Acquire))
-}
-
 struct Backend {
     st: Arc<State>,
-}
-
-/// The workspace folder (the first one) or the deprecated rootUri/rootPath.
-#[allow(deprecated)]
-fn workspace_folder(p: &InitializeParams) -> Option<PathBuf> {
-    p.workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .and_then(|f| file_path(&f.uri))
-        .or_else(|| p.root_uri.as_ref().and_then(file_path))
-        .or_else(|| p.root_path.as_ref().map(PathBuf::from))
-}
-
-impl Backend {
-    fn client(&self) -> &Client {
-        &self.st.client
-    }
-
-    /// Takes a graph root: refused roots (/, $HOME) leave the server with open documents only.
-    fn adopt_root(&self, folder: PathBuf) {
-        let root = disk::find_root(&folder);
-        match disk::refuse_root(&root) {
-            Some(why) => warn_user(
-                self.client(),
-                format!("not indexing: {why}; checking open pages on their own"),
-            ),
-            None => {
-                log(
-                    self.client(),
-                    MessageType::INFO,
-                    format!("graph root: {}", root.display()),
-                );
-                self.st.index_ready.store(false, Ordering::Release);
-                self.st.set_root(Some(root));
-            }
-        }
-    }
-
-    /// `logseq-lsp/lostSync` (framing.rs): a didChange for this document could not be read, so
-    /// our text is no longer the editor's. The document is forgotten (its diagnostics cleared,
-    /// requests on it answered as for an unknown one) until a didChange brings its whole text
-    /// or it is opened again.
-    async fn lost_sync(&self, p: Value) {
-        let Some(uri) = p
-            .get("uri")
-            .and_then(|u| u.as_str())
-            .and_then(|u| u.parse::<Uri>().ok())
-        else {
-            return;
-        };
-        let st = &self.st;
-        let reason = p
-            .get("reason")
-            .and_then(|r| r.as_str())
-            .unwrap_or("unreadable");
-        log(
-            self.client(),
-            MessageType::WARNING,
-            format!(
-                "a change to {} could not be read ({reason}): its text here no longer matches the editor's, so it is treated as unknown until the editor sends its whole text (close and reopen it)",
-                uri.as_str()
-            ),
-        );
-        guard_notification(self.client(), "lostSync", || {
-            if let Some((_, d)) = st.docs.remove(&uri) {
-                if let DocPath::Page(p) = d.path {
-                    st.index_mut().close(&p);
-                    index::reread_closed(st, p);
-                }
-            }
-            st.lost.insert(uri.clone());
-        });
-        st.publisher.closed(uri);
-    }
-
-    /// A didChange for a document whose text was lost: only a whole text brings it back.
-    fn resync(&self, uri: Uri, changes: Vec<TextDocumentContentChangeEvent>, version: i32) {
-        let Some(text) = changes
-            .into_iter()
-            .rev()
-            .find(|c| c.range.is_none())
-            .map(|c| c.text)
-        else {
-            log(
-                self.client(),
-                MessageType::WARNING,
-                format!(
-                    "didChange for {}, whose text was lost: ignored until the editor sends the whole text",
-                    uri.as_str()
-                ),
-            );
-            return;
-        };
-        // Ranged changes after the whole text in the same batch are not applied: rare enough
-        // (editors send a whole text alone) to stay unknown rather than guess.
-        self.st.lost.remove(&uri);
-        let st = &self.st;
-        guard_notification(self.client(), "didChange", || {
-            let doc = Document::open(text, version, st.classify(&uri), &st.settings());
-            let d = st.docs.entry(uri.clone()).insert(doc);
-            if let DocPath::Page(p) = &d.path {
-                st.index_mut()
-                    .set_open(p, d.text.clone(), &d.analysis.facts);
-            }
-        });
-        log(
-            self.client(),
-            MessageType::INFO,
-            format!("{} has its whole text again", uri.as_str()),
-        );
-        st.publisher.doc(uri);
-    }
-}
-
-fn apply_client_settings(st: &Arc<State>, v: &Value) {
-    let (applied, reindex) = {
-        let mut c = st.config_mut();
-        let before = c.settings.ignore.clone();
-        let a = c.set_client_settings(v);
-        let reindex = before != c.settings.ignore;
-        (a, reindex)
-    };
-    for w in applied.warnings {
-        warn_user(&st.client, format!("settings: {w}"));
-    }
-    if reindex {
-        index::reindex(st);
-    }
-    if applied.changed {
-        guard_notification(&st.client, "applying settings", || {
-            index::refresh_open_documents(st, true)
-        });
-        st.publisher.all();
-        refresh_hints_and_lenses(st);
-    }
-}
-
-/// Inlay hints and code lenses depend on settings: ask clients that can to re-request them.
-fn refresh_hints_and_lenses(st: &State) {
-    let neg = st.negotiated().clone();
-    let client = st.client.clone();
-    spawn_logged(client.clone(), "refreshing hints and lenses", async move {
-        if neg.inlay_hint_refresh {
-            let asked = client.inlay_hint_refresh();
-            ask(&client, "workspace/inlayHint/refresh", asked).await;
-        }
-        if neg.code_lens_refresh {
-            let asked = client.code_lens_refresh();
-            ask(&client, "workspace/codeLens/refresh", asked).await;
-        }
-    });
 }
 
 impl LanguageServer for Backend {

@@ -1,0 +1,75 @@
+//! Running the server: the async runtime, the byte streams, the framing filter in front of
+//! tower-lsp-server and a clean end.
+
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tower_lsp_server::LspService;
+
+use super::state::State;
+use super::{framing, memory, output, Backend};
+
+/// How many requests tower-lsp-server keeps in flight. Its default (4) let four requests that
+/// wait (a search, a client that does not answer) stop the reading of every later message,
+/// cancellations included; 64 let 64 queued searches (a client typing into the symbol search)
+/// stop it too, and a hover behind them waited for all of them (issue 16's load test: hover
+/// p99 5 s). Handlers run off the reading task (`off_thread`) and waiting ones cost a few
+/// hundred bytes each, so the bound is only there to stop a runaway client.
+const IN_FLIGHT: usize = 4096;
+
+/// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
+pub fn serve() -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .on_thread_park(memory::on_park)
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("logseq-lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let clean = rt.block_on(serve_io(tokio::io::stdin(), tokio::io::stdout()));
+    // Background work (an index build, the poller) must not hold the process open.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The server on any byte streams (stdio, or a fuzz target's frames) until `exit` or the end of
+/// `input`. Whether it ended cleanly (`shutdown` came first).
+pub async fn serve_io<R, W>(input: R, out: W) -> bool
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+    W: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
+    let s = slot.clone();
+    let (output, sink, stdout_task) = output::start(out);
+    let o = output.clone();
+    let (service, socket) = LspService::build(move |client| {
+        let st = State::new(client, o);
+        let _ = s.set(st.clone());
+        Backend { st }
+    })
+    .custom_method(framing::LOST_SYNC, Backend::lost_sync)
+    .finish();
+    // Malformed messages are answered or dropped before tower-lsp-server sees them (framing.rs).
+    let (reader, writer) = tokio::io::duplex(1 << 16);
+    tokio::spawn(framing::filter(input, writer, output.clone()));
+    tower_lsp_server::Server::new(reader, sink, socket)
+        .concurrency_level(IN_FLIGHT)
+        .serve(service)
+        .await;
+    // Everything said before `exit` reaches the client (a stuck client gets 5 s).
+    output.close();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stdout_task).await;
+    slot.get()
+        .is_some_and(|st| st.shutdown_requested.load(Ordering::Acquire))
+}
