@@ -48,7 +48,7 @@ pub fn target_at(src: &str, a: &PageAnalysis, offset: usize) -> Option<Target> {
         match &x.kind {
             InlineKind::BlockRef { inner, in_embed } => {
                 let t = &src[inner.clone()];
-                if let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) {
+                if let Some(id) = crate::syntax::uuid::block_ref_id(t, *in_embed) {
                     return Some(Target::BlockRef {
                         id,
                         range: x.range.clone(),
@@ -284,7 +284,7 @@ pub fn block_ref_hints(
                 continue;
             }
             let t = &src[inner.clone()];
-            let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) else {
+            let Some(id) = crate::syntax::uuid::block_ref_id(t, *in_embed) else {
                 continue;
             };
             // The page being edited: its own (newer) outline.

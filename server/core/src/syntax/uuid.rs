@@ -1,5 +1,11 @@
 //! Block ids: `cljs.core/parse-uuid` accepts any 8-4-4-4-12 hex string, either case, after trimming.
 
+/// The block a `((…))` reference's inner text names: inline references are not trimmed (a space
+/// inside makes "Block ref invalid"), an embed's argument is.
+pub fn block_ref_id(inner: &str, in_embed: bool) -> Option<String> {
+    parse_uuid(inner).filter(|_| in_embed || inner.trim() == inner)
+}
+
 /// The canonical (lower-case) form of `s` if Logseq reads it as a UUID.
 pub fn parse_uuid(s: &str) -> Option<String> {
     let s = s.trim();

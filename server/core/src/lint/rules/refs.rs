@@ -14,7 +14,7 @@ pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
             };
             let t = &ctx.src[inner.clone()];
             if parse_uuid(t).is_some() {
-                if t.trim() != t && !in_embed {
+                if crate::syntax::uuid::block_ref_id(t, *in_embed).is_none() {
                     out.push(Diagnostic::new(
                         Code::BlockRefMalformed,
                         x.range.clone(),

@@ -141,9 +141,8 @@ impl PageFacts {
                         if inert[k] || refs::within(later, &x.range) {
                             continue;
                         }
-                        // Inline refs are not trimmed; the embed path trims.
                         let t = &src[inner.clone()];
-                        if let Some(id) = parse_uuid(t).filter(|_| *in_embed || t.trim() == t) {
+                        if let Some(id) = crate::syntax::uuid::block_ref_id(t, *in_embed) {
                             f.block_refs.push(RefSite {
                                 id,
                                 range: x.range.clone(),
