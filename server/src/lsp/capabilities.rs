@@ -4,7 +4,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::state::Negotiated;
-use super::{block_ids, code_action, completion, diagnostics, position};
+use super::{code_action, completion, diagnostics, position, promises};
 
 pub fn negotiate(caps: &ClientCapabilities) -> Negotiated {
     let td = caps.text_document.as_ref();
@@ -134,7 +134,7 @@ pub fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabiliti
             resolve_provider: Some(false),
         }),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![block_ids::ADD_BLOCK_ID.to_string()],
+            commands: vec![promises::ADD_BLOCK_ID.to_string()],
             work_done_progress_options: Default::default(),
         }),
         diagnostic_provider: neg.pull.then(|| {

@@ -23,9 +23,9 @@ use logseq_core::ide::completion::{self as engine, Completion, Context, ItemKind
 use logseq_core::syntax::text::{Encoding, LineIndex};
 use logseq_core::syntax::uuid::new_uuid;
 
-use super::block_ids::{AddBlockId, Promises, ADD_BLOCK_ID};
 use super::documents::Snapshot;
 use super::position::{position_to_offset, range_to_lsp};
+use super::promises::{AddBlockId, Promises, ADD_BLOCK_ID};
 use super::state::{Negotiated, State};
 
 /// A space too: `((what is a` and `[[Kubernetes in` go on past one, and VS Code closes its list

@@ -27,6 +27,8 @@ mod navigation;
 mod new_page;
 mod output;
 mod position;
+mod promises;
+mod publisher;
 mod selection;
 mod serve;
 mod state;
@@ -451,7 +453,7 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
-        if params.command != block_ids::ADD_BLOCK_ID {
+        if params.command != promises::ADD_BLOCK_ID {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command {}",
                 params.command

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use dashmap::{DashMap, DashSet};
 use tower_lsp_server::ls_types::Uri;
@@ -15,11 +15,11 @@ use logseq_core::model::overlay::Overlay;
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::text::Encoding;
 
-use super::block_ids::Promises;
 use super::config::Config;
-use super::diagnostics::Publisher;
 use super::documents::{DocPath, Document};
 use super::output::Output;
+use super::promises::Promises;
+use super::publisher::{Host, Publisher};
 
 /// What the client said it supports, fixed at `initialize`.
 #[derive(Debug, Clone, Default)]
@@ -104,8 +104,8 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 
 impl State {
     pub fn new(client: Client, output: Output) -> Arc<State> {
-        Arc::new_cyclic(|weak| State {
-            publisher: Publisher::new(weak.clone()),
+        Arc::new_cyclic(|weak: &Weak<State>| State {
+            publisher: Publisher::new(weak.clone() as Weak<dyn Host>),
             output,
             client,
             docs: DashMap::new(),

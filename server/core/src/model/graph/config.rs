@@ -1,16 +1,8 @@
 //! The parts of `logseq/config.edn` that change how a graph is read.
 
+use super::names::NameFormat;
 use crate::model::refs::RefConfig;
 use crate::syntax::edn;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NameFormat {
-    /// `:file/name-format :triple-lowbar`: `___` is `/`, then %-decoding.
-    TripleLowbar,
-    /// No `:file/name-format`: `.` is `/`, then %-decoding.
-    #[default]
-    Legacy,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphConfig {

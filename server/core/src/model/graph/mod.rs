@@ -18,7 +18,8 @@ use crate::syntax::outline::{BlockKind, LineKind, Outline};
 use crate::syntax::uuid::parse_uuid;
 
 pub use build::{build, page_facts};
-pub use config::{GraphConfig, NameFormat};
+pub use config::GraphConfig;
+pub use names::NameFormat;
 pub use visible::GraphVisible;
 
 /// A valid `id::` in a block's effective property group.

@@ -3,7 +3,15 @@
 use percent_encoding::percent_decode_str;
 use unicode_normalization::UnicodeNormalization;
 
-use super::config::NameFormat;
+/// How `logseq/config.edn`'s `:file/name-format` writes a page name into a file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameFormat {
+    /// `:file/name-format :triple-lowbar`: `___` is `/`, then %-decoding.
+    TripleLowbar,
+    /// No `:file/name-format`: `.` is `/`, then %-decoding.
+    #[default]
+    Legacy,
+}
 
 /// The page title for a file stem (file name without `.md`).
 pub fn title_from_stem(stem: &str, format: NameFormat) -> String {
