@@ -6,7 +6,7 @@
 #   bench/run.sh --smoke         a 60-page graph, one run of each, plus every in-process
 #                                benchmark once (`cargo bench -- --test`) and the server
 #                                benchmark with 20 edits: proves it all still works
-#   bench/run.sh --lsp           only the language-server benchmark (server/examples/lsp_bench.rs):
+#   bench/run.sh --lsp           only the language-server benchmark (server/examples/lsp_bench/):
 #                                keystroke and hover latency, first diagnostics, RSS, on the
 #                                Readwise page (41 KB) and that page ×25 (1 MB), each as exported
 #                                and after `logseq-lsp fix`; --edits N (500), --hovers N (500)

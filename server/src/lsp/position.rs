@@ -1,15 +1,18 @@
 //! Position encodings: the only place that turns LSP `Position`s (line + column in the negotiated
 //! unit) into the engine's byte offsets and back.
 //!
-//! Incoming positions (edits, hover, code-action ranges) go through the rope, because edits must
-//! be located in the rope before the document's `String` is rebuilt. Outgoing ranges
-//! (diagnostics, hover, fixes) go through the engine's [`LineIndex`] on the text snapshot they
-//! were computed from. Both split lines at `\n`, `\r\n` and lone `\r`, as LSP does.
+//! An edit's positions are found in the rope, because a batch of edits is applied to the rope
+//! before the document's `String` is rebuilt; every other position (hover, code-action ranges,
+//! diagnostics, fixes) through the engine's [`LineIndex`] on the text snapshot in question. Both
+//! split lines at `\n`, `\r\n` and lone `\r`, as LSP does (ropey's `cr_lines`), and read a
+//! column with the one rule, `text::column_to_byte` (`rope_and_line_index_agree` holds them to it).
+
+use std::borrow::Cow;
 
 use ropey::{Rope, RopeSlice};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
-use logseq_core::syntax::text::{Encoding, LineIndex};
+use logseq_core::syntax::text::{column_to_byte, Encoding, LineIndex};
 
 /// Picks the encoding from what the client offers: UTF-8 when offered (no conversion work and
 /// the engine's native unit), else UTF-16, which every client must support. UTF-32 alone is not
@@ -44,25 +47,18 @@ fn line_content(rope: &Rope, line: usize) -> RopeSlice<'_> {
 
 /// Char index of an LSP position. Clamps: a column past the line's end lands at the end of its
 /// content (before the terminator), a line past the end lands at the end of the text, and a
-/// column inside a character (half a surrogate pair, inside a UTF-8 sequence) rounds down.
+/// column inside a character (half a surrogate pair, inside a UTF-8 sequence) rounds down. The
+/// column is read by `text::column_to_byte`, the rule [`position_to_offset`] follows too.
 pub fn position_to_char(rope: &Rope, pos: Position, enc: Encoding) -> usize {
     let line = pos.line as usize;
     if line >= rope.len_lines() {
         return rope.len_chars();
     }
-    let start = rope.line_to_char(line);
     let content = line_content(rope, line);
-    let col = pos.character as usize;
-    let chars = match enc {
-        Encoding::Utf8 => {
-            let b = col.min(content.len_bytes());
-            // byte_to_char gives the char holding the byte: rounds down.
-            content.byte_to_char(b)
-        }
-        Encoding::Utf16 => content.utf16_cu_to_char(col.min(content.len_utf16_cu())),
-        Encoding::Utf32 => col.min(content.len_chars()),
-    };
-    start + chars
+    // A line is one chunk unless it is long: only then is it copied.
+    let text: Cow<str> = content.into();
+    let byte = rope.line_to_byte(line) + column_to_byte(&text, pos.character, enc);
+    rope.byte_to_char(byte)
 }
 
 /// LSP position of a byte offset in `src` (the text `index` was built from).
@@ -178,5 +174,33 @@ mod tests {
         let rope = Rope::from_str(s);
         assert_eq!(position_to_char(&rope, p(1, 0), Encoding::Utf16), 2);
         assert_eq!(position_to_char(&rope, p(1, 5), Encoding::Utf16), 2);
+    }
+
+    mod agree {
+        use super::*;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "a", "é", "😀", "\n", "\r\n", "\r", "\t", " ", "- ", "\u{2028}",
+        ];
+
+        proptest! {
+            /// The rope (edits) and the line index (everything else) put every position, in
+            /// range or not, at the same byte.
+            #[test]
+            fn rope_and_line_index_agree(
+                pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40),
+                line in 0u32..12,
+                col in 0u32..12,
+            ) {
+                let s = pieces.concat();
+                let rope = Rope::from_str(&s);
+                let index = LineIndex::new(&s);
+                for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                    let at = rope.char_to_byte(position_to_char(&rope, p(line, col), enc));
+                    prop_assert_eq!(at, position_to_offset(&s, &index, p(line, col), enc), "{:?} {:?}", s, enc);
+                }
+            }
+        }
     }
 }

@@ -152,17 +152,7 @@ impl LineIndex {
             return self.len;
         }
         let start = self.starts[line];
-        let end = self.line_end(src, line);
-        let mut units = 0usize;
-        for (i, ch) in src[start..end].char_indices() {
-            units += char_units(ch, enc);
-            // A column inside a character (half a surrogate pair) rounds down to its start, as
-            // `position` and ropey do.
-            if units > col as usize {
-                return start + i;
-            }
-        }
-        end
+        start + column_to_byte(&src[start..self.line_end(src, line)], col, enc)
     }
 
     /// End of `line`'s content, before its terminator.
@@ -226,6 +216,21 @@ pub fn char_units(ch: char, enc: Encoding) -> usize {
         Encoding::Utf16 => ch.len_utf16(),
         Encoding::Utf32 => 1,
     }
+}
+
+/// The byte offset in `line` (a line's content, without its terminator) of column `col` in
+/// `enc` units: the one column rule for every position a client sends (the server's rope path
+/// uses it too). Past the end clamps to the end; a column inside a character (half a surrogate
+/// pair) rounds down to its start, as [`LineIndex::position`] counts.
+pub fn column_to_byte(line: &str, col: u32, enc: Encoding) -> usize {
+    let mut units = 0usize;
+    for (i, ch) in line.char_indices() {
+        units += char_units(ch, enc);
+        if units > col as usize {
+            return i;
+        }
+    }
+    line.len()
 }
 
 pub fn column_units(s: &str, enc: Encoding) -> usize {

@@ -4,6 +4,7 @@
 
 pub mod incremental;
 mod lines;
+mod markers;
 pub mod nesting;
 
 use std::ops::Range;
@@ -12,9 +13,8 @@ use crate::syntax::inline::{self, Inline, InlineKind};
 use crate::syntax::properties::Property;
 use crate::syntax::text::Line;
 
-pub use lines::{
-    bullet_marker, containers, drawer_end, drawer_open, heading_marker, title_lookahead,
-};
+pub use lines::{containers, title_lookahead};
+pub use markers::{bullet_marker, drawer_end, drawer_open, heading_marker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
