@@ -17,11 +17,13 @@ use std::sync::{Arc, OnceLock};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use logseq_core::lint::analysis::{self, PageAnalysis};
+use logseq_core::lint::analysis;
 use logseq_core::model::graph::{Graph, PageFacts};
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::outline;
 use logseq_core::syntax::text::LineIndex;
+
+use logseq_lsp::cli::session;
 use logseq_lsp::disk;
 use rayon::prelude::*;
 
@@ -170,23 +172,17 @@ mod graph {
             .bench(|| disk::load(dir));
     }
 
-    /// What the language server's index does: parse every page for its facts (in parallel),
-    /// then add them to a Graph.
+    /// What the language server's index does (`model::graph::build`, the indexer's own call):
+    /// every page's facts in parallel, then the graph.
     #[divan::bench]
     fn index(bencher: Bencher) {
         let f = files();
         bencher.counter(BytesCount::new(f.bytes)).bench(|| {
-            let facts: Vec<PageFacts> = f
-                .loaded
-                .files
-                .par_iter()
-                .map(|(_, t)| PageFacts::from_outline(t, &outline::parse(t)))
-                .collect();
-            let mut g = Graph::new(f.loaded.config.clone());
-            for ((p, t), x) in f.loaded.files.iter().zip(facts) {
-                g.upsert(p.clone(), t.clone(), x);
-            }
-            g
+            logseq_core::model::graph::build(
+                f.loaded.config.clone(),
+                f.loaded.files.clone(),
+                f.loaded.assets.clone(),
+            )
         });
     }
 
@@ -207,26 +203,18 @@ mod graph {
         bencher.bench_local(|| g.upsert(p.clone(), t.clone(), facts.clone()));
     }
 
-    /// What `check` does after reading: analyse every page (in parallel), build the graph, then
-    /// every page's diagnostics (in parallel). Output formatting is not included.
+    /// What `check` does after reading (`cli::session::from_loaded`, then each page's
+    /// diagnostics as `check` asks for them, in parallel). Output formatting is not included.
     #[divan::bench]
     fn check(bencher: Bencher) {
         let f = files();
-        let settings = &f.loaded.settings;
+        let whole = [f.loaded.root.clone()];
         bencher.counter(BytesCount::new(f.bytes)).bench(|| {
-            let analysed: Vec<(&String, &Arc<str>, PageAnalysis)> = f
-                .loaded
-                .files
+            let s = session::from_loaded(f.loaded.clone(), &whole, session::Keep::Diagnostics);
+            let n: usize = s
+                .pages
                 .par_iter()
-                .map(|(p, t)| (p, t, analysis::analyze(t, settings)))
-                .collect();
-            let mut g = Graph::new(f.loaded.config.clone());
-            for (p, t, a) in &analysed {
-                g.upsert((*p).clone(), (*t).clone(), a.facts.clone());
-            }
-            let n: usize = analysed
-                .par_iter()
-                .map(|(p, _, a)| analysis::diagnostics(&g, p, a, settings).len())
+                .map(|(p, _, a)| s.diagnostics(p, a).len())
                 .sum();
             n
         });

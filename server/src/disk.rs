@@ -56,7 +56,7 @@ pub struct Problem {
     pub message: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub root: PathBuf,
     pub config: GraphConfig,

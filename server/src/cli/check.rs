@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use rayon::prelude::*;
 
 use super::{github, rule_options::Overrides, sarif, session, CheckFormat, EXIT_FAILURE};
-use logseq_core::lint::analysis;
 use logseq_core::lint::diagnostic::{capped, Diagnostic, Severity};
 use logseq_core::syntax::text::{Encoding, LineIndex, Positions};
 
@@ -57,13 +56,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, severities: &Overrides) -> Ex
         for chunk in s.pages.chunks(256) {
             let per_page: Vec<([usize; 4], Vec<u8>)> = chunk
                 .par_iter()
-                .map(|(p, t, a)| {
-                    // `Keep::Diagnostics` moved the page's facts into the graph.
-                    let facts = &s.graph.page(p).expect("every page is in the graph").facts;
-                    let diags =
-                        analysis::diagnostics_of(&s.graph, p, &a.local, facts, &s.loaded.settings);
-                    format_page(s, &base, p, t, diags, format)
-                })
+                .map(|(p, t, a)| format_page(s, &base, p, t, s.diagnostics(p, a), format))
                 .collect();
             files += per_page.len();
             for (n, text) in per_page {

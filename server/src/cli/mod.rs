@@ -11,7 +11,8 @@ mod outline;
 mod rule_options;
 mod rules;
 mod sarif;
-mod session;
+/// Reading and analysing graphs for the commands (public for the benchmarks).
+pub mod session;
 mod settings;
 
 use std::path::PathBuf;
