@@ -11,6 +11,14 @@
 #                                Readwise page (41 KB) and that page ×25 (1 MB), each as exported
 #                                and after `logseq-lsp fix`; --edits N (500), --hovers N (500)
 #
+#   bench/run.sh --compare REV   also builds REV (any git revision: the previous release, main~3)
+#                                from `git archive` into target/bench-compare/ and times its
+#                                `check` in the same run, beside this build's; the table gains
+#                                each `check`'s ratio to REV's
+#   bench/run.sh --callgrind     also counts each `check --format json`'s instructions per byte of
+#                                Markdown with valgrind's callgrind (exact whatever the load;
+#                                slow: about 50× a run)
+#
 # Other options: --seed S (graph seed, default 1), --runs N, --bin PATH (a logseq-lsp binary to
 # measure instead of building one; read_floor is still built), --no-build, --out FILE (also write
 # the summary there). NO_HYPERFINE=1 in the environment forces the date loop.
@@ -34,11 +42,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PAGES=20000 SEED=1 RUNS=10 WARMUP=2 SMOKE=0 BUILD=1 BIN="" OUT="" LSP_ONLY=0 EDITS=500 HOVERS=500 BIG_KB=1000
+PAGES=20000 SEED=1 RUNS=10 WARMUP=2 SMOKE=0 BUILD=1 BIN="" OUT="" LSP_ONLY=0 COMPARE="" CALLGRIND=0 EDITS=500 HOVERS=500 BIG_KB=1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; PAGES=60; RUNS=1; WARMUP=0; EDITS=20; HOVERS=20; BIG_KB=200 ;;
     --lsp) LSP_ONLY=1 ;;
+    --compare) COMPARE=$2; shift ;;
+    --callgrind) CALLGRIND=1 ;;
     --edits) EDITS=$2; shift ;;
     --hovers) HOVERS=$2; shift ;;
     --pages) PAGES=$2; shift ;;
@@ -47,7 +57,7 @@ while [ $# -gt 0 ]; do
     --bin) BIN=$2; shift ;;
     --no-build) BUILD=0 ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,7 +72,24 @@ if [ "$BUILD" = 1 ]; then
 fi
 BIN=${BIN:-$ROOT/target/release/logseq-lsp}
 FLOOR=$ROOT/target/release/examples/read_floor
-for b in "$BIN" "$FLOOR"; do
+# The revision to compare with, built once per commit (its own target dir, shared between
+# revisions so that dependencies are built once).
+CMP_BIN="" CMP_REV=""
+if [ -n "$COMPARE" ]; then
+  CMP_REV=$(git rev-parse --short "$COMPARE^{commit}")
+  CMP_SRC=$ROOT/target/bench-compare/src-$CMP_REV
+  CMP_BIN=$ROOT/target/bench-compare/bin/logseq-lsp-$CMP_REV
+  if [ ! -x "$CMP_BIN" ]; then
+    echo "== building $COMPARE ($CMP_REV) for --compare"
+    rm -rf "$CMP_SRC" && mkdir -p "$CMP_SRC" "$(dirname "$CMP_BIN")"
+    git archive "$CMP_REV" | tar -x -C "$CMP_SRC"
+    (cd "$CMP_SRC" && CARGO_TARGET_DIR=$ROOT/target/bench-compare/target \
+      cargo build --release --locked --bin logseq-lsp)
+    cp "$ROOT/target/bench-compare/target/release/logseq-lsp" "$CMP_BIN"
+    rm -rf "$CMP_SRC"
+  fi
+fi
+for b in "$BIN" "$FLOOR" $CMP_BIN; do
   [ -x "$b" ] || { echo "bench/run.sh: $b not built" >&2; exit 2; }
 done
 if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
@@ -120,12 +147,17 @@ run_or_fail() { # a command; exit status 0 or 1 is success (check's "errors foun
 }
 NAMES=(floor check check-json)
 CMDS=("$FLOOR $GRAPH" "$BIN check $GRAPH" "$BIN check $GRAPH --format json")
+if [ -n "$CMP_BIN" ]; then
+  NAMES+=("check@$CMP_REV" "check-json@$CMP_REV")
+  CMDS+=("$CMP_BIN check $GRAPH" "$CMP_BIN check $GRAPH --format json")
+fi
 for i in "${!CMDS[@]}"; do run_or_fail ${CMDS[$i]}; done   # once each: fail early
 if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine > /dev/null; then
   TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"
+  HF=()
+  for i in "${!CMDS[@]}"; do HF+=(-n "${NAMES[$i]}" "${CMDS[$i]}"); done
   hyperfine -N -i --warmup "$WARMUP" --runs "$RUNS" --export-json "$TMP/h.json" \
-    -n floor "${CMDS[0]}" -n check "${CMDS[1]}" -n check-json "${CMDS[2]}" > "$TMP/h.txt" 2>&1 \
-    || { cat "$TMP/h.txt" >&2; exit 2; }
+    "${HF[@]}" > "$TMP/h.txt" 2>&1 || { cat "$TMP/h.txt" >&2; exit 2; }
   python3 - "$TMP/h.json" > "$TMP/wall" <<'EOF'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
@@ -153,9 +185,21 @@ for i in "${!CMDS[@]}"; do
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$TMP" "$BYTES" "$PAGES" "$SEED" "$RUNS" "$TIMER" "$LOAD_BEFORE" "$LOAD_AFTER" "$BIN" > "$TMP/summary" <<'EOF'
+# Instructions of `check --format json` (callgrind counts them exactly, whatever the load).
+if [ "$CALLGRIND" = 1 ]; then
+  command -v valgrind > /dev/null || { echo "bench/run.sh: --callgrind needs valgrind (Debian: apt-get install valgrind)" >&2; exit 2; }
+  for i in "${!CMDS[@]}"; do
+    case "${NAMES[$i]}" in check-json*) ;; *) continue ;; esac
+    rc=0
+    valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" ${CMDS[$i]} > /dev/null 2> "$TMP/cg.err" || rc=$?
+    [ "$rc" -le 1 ] || { cat "$TMP/cg.err" >&2; exit 2; }
+    echo "${NAMES[$i]} $(sed -n 's/^summary: *//p' "$TMP/cg.out")" >> "$TMP/instructions"
+  done
+fi
+
+python3 - "$TMP" "$BYTES" "$PAGES" "$SEED" "$RUNS" "$TIMER" "$LOAD_BEFORE" "$LOAD_AFTER" "$BIN" "$CMP_REV" "${NAMES[@]}" > "$TMP/summary" <<'EOF'
 import os, platform, re, subprocess, sys
-tmp, nbytes, pages, seed, runs, timer, load0, load1, binary = sys.argv[1:]
+tmp, nbytes, pages, seed, runs, timer, load0, load1, binary, cmp_rev, *names = sys.argv[1:]
 nbytes = int(nbytes)
 wall = {}
 for line in open(os.path.join(tmp, "wall")):
@@ -176,16 +220,34 @@ print(f"machine: {os.cpu_count()} cores, {model}, {mem:.1f} GiB RAM, Linux {plat
 print(f"graph: tools/gen_graph.py --pages {pages} --seed {seed}: {nbytes:,} bytes ({nbytes/1e6:.2f} MB)")
 print(f"timer: {timer}, {runs} run(s); load average before {load0}, after {load1}; binary {binary}")
 print()
-print("| command | wall median (min–max) | MB/s | × floor | CPU (user+sys) | peak RSS | RSS / byte |")
-print("|---|---|---|---|---|---|---|")
+instr = {}
+if os.path.exists(os.path.join(tmp, "instructions")):
+    for line in open(os.path.join(tmp, "instructions")):
+        name, n = line.split()
+        instr[name] = int(n)
+cols = ["command", "wall median (min–max)", "MB/s", "× floor", "CPU (user+sys)", "peak RSS", "RSS / byte"]
+if cmp_rev:
+    cols.append(f"wall × {cmp_rev}")
+if instr:
+    cols.append("instructions / byte")
+print("| " + " | ".join(cols) + " |")
+print("|" + "---|" * len(cols))
 floor = wall["floor"][0]
 label = {"floor": "read_floor (walk + read + count lines)", "check": "logseq-lsp check",
          "check-json": "logseq-lsp check --format json"}
-for name in ["floor", "check", "check-json"]:
+for name in names:
     med, lo, hi = wall[name]
     rss, cpu_s = tv(name)
-    print(f"| {label[name]} | {med*1e3:.0f} ms ({lo*1e3:.0f}–{hi*1e3:.0f}) | {nbytes/1e6/med:.0f} | "
-          f"{med/floor:.2f} | {cpu_s*1e3:.0f} ms | {rss/2**20:.1f} MiB | {rss/nbytes:.2f} |")
+    base, _, rev = name.partition("@")
+    row = [label[base] + (f" ({rev})" if rev else ""), f"{med*1e3:.0f} ms ({lo*1e3:.0f}–{hi*1e3:.0f})",
+           f"{nbytes/1e6/med:.0f}", f"{med/floor:.2f}", f"{cpu_s*1e3:.0f} ms", f"{rss/2**20:.1f} MiB",
+           f"{rss/nbytes:.2f}"]
+    if cmp_rev:
+        other = wall.get(f"{base}@{cmp_rev}")
+        row.append(f"{med/other[0]:.2f}" if other and not rev else "")
+    if instr:
+        row.append(f"{instr[name]/nbytes:.1f}" if name in instr else "")
+    print("| " + " | ".join(row) + " |")
 EOF
 cat "$TMP/summary"
 [ -z "$OUT" ] || cp "$TMP/summary" "$OUT"
