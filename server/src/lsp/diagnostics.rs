@@ -2,12 +2,13 @@
 //! them: pushed (`textDocument/publishDiagnostics`, debounced, stale versions dropped) or pulled
 //! (`textDocument/diagnostic`) when the client pulls.
 //!
-//! When is publisher.rs's: each document has its own worker task (started when it is marked,
-//! ended when it has nothing left), so publishes for a document never race each other and a
-//! slow page never queues another behind it. Every change marks its document dirty and, because any page can change
-//! another page's graph rules (a duplicated id, a reference that starts resolving), marks every
-//! other open document for a recheck, which sends only what changed (cheap: analyses are cached
-//! per document; only the graph rules and position conversion run again).
+//! When they are due is publisher.rs's business: each document has its own worker task (started
+//! when it is marked, ended when it has nothing left), so publishes for a document never race
+//! each other and a slow page never queues another behind it. Every change marks its document
+//! dirty and, because any page can change another page's graph rules (a duplicated id, a
+//! reference that starts resolving), marks every other open document for a recheck, which sends
+//! only what changed (cheap: analyses are cached per document; only the graph rules and position
+//! conversion run again).
 
 use std::collections::HashMap;
 use std::str::FromStr;

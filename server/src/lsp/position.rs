@@ -7,8 +7,6 @@
 //! split lines at `\n`, `\r\n` and lone `\r`, as LSP does (ropey's `cr_lines`), and read a
 //! column with the one rule, `text::column_to_byte` (`rope_and_line_index_agree` holds them to it).
 
-use std::borrow::Cow;
-
 use ropey::{Rope, RopeSlice};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
@@ -54,10 +52,8 @@ pub fn position_to_char(rope: &Rope, pos: Position, enc: Encoding) -> usize {
     if line >= rope.len_lines() {
         return rope.len_chars();
     }
-    let content = line_content(rope, line);
-    // A line is one chunk unless it is long: only then is it copied.
-    let text: Cow<str> = content.into();
-    let byte = rope.line_to_byte(line) + column_to_byte(&text, pos.character, enc);
+    let content = line_content(rope, line).chunks();
+    let byte = rope.line_to_byte(line) + column_to_byte(content, pos.character, enc);
     rope.byte_to_char(byte)
 }
 
@@ -174,6 +170,28 @@ mod tests {
         let rope = Rope::from_str(s);
         assert_eq!(position_to_char(&rope, p(1, 0), Encoding::Utf16), 2);
         assert_eq!(position_to_char(&rope, p(1, 5), Encoding::Utf16), 2);
+    }
+
+    /// A line longer than one rope chunk: the column is read across chunk boundaries.
+    #[test]
+    fn a_line_of_many_rope_chunks() {
+        let s = format!("- {}\r\nx", "a😀é".repeat(3_000));
+        let rope = Rope::from_str(&s);
+        assert!(
+            rope.line(0).chunks().count() > 3,
+            "the test needs a line of several chunks"
+        );
+        let index = LineIndex::new(&s);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for col in (0..30_000).step_by(7) {
+                let at = rope.char_to_byte(position_to_char(&rope, p(0, col), enc));
+                assert_eq!(
+                    at,
+                    position_to_offset(&s, &index, p(0, col), enc),
+                    "{enc:?} {col}"
+                );
+            }
+        }
     }
 
     mod agree {

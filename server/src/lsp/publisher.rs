@@ -119,8 +119,10 @@ impl Publisher {
             p.latest = Some(now);
             !std::mem::replace(&mut p.running, true)
         };
-        if let Some(host) = start.then(|| self.host.upgrade()).flatten() {
-            host.start_worker(uri);
+        if start {
+            if let Some(host) = self.host.upgrade() {
+                host.start_worker(uri);
+            }
         }
     }
 

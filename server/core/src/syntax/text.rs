@@ -152,7 +152,7 @@ impl LineIndex {
             return self.len;
         }
         let start = self.starts[line];
-        start + column_to_byte(&src[start..self.line_end(src, line)], col, enc)
+        start + column_to_byte([&src[start..self.line_end(src, line)]], col, enc)
     }
 
     /// End of `line`'s content, before its terminator.
@@ -218,19 +218,26 @@ pub fn char_units(ch: char, enc: Encoding) -> usize {
     }
 }
 
-/// The byte offset in `line` (a line's content, without its terminator) of column `col` in
-/// `enc` units: the one column rule for every position a client sends (the server's rope path
-/// uses it too). Past the end clamps to the end; a column inside a character (half a surrogate
-/// pair) rounds down to its start, as [`LineIndex::position`] counts.
-pub fn column_to_byte(line: &str, col: u32, enc: Encoding) -> usize {
-    let mut units = 0usize;
-    for (i, ch) in line.char_indices() {
-        units += char_units(ch, enc);
-        if units > col as usize {
-            return i;
+/// The byte offset in a line's content (without its terminator, given as consecutive pieces: one
+/// `&str`, or a rope's chunks read in place) of column `col` in `enc` units: the one column rule
+/// for every position a client sends. Past the end clamps to the end; a column inside a character
+/// (half a surrogate pair) rounds down to its start, as [`LineIndex::position`] counts.
+pub fn column_to_byte<'a>(
+    pieces: impl IntoIterator<Item = &'a str>,
+    col: u32,
+    enc: Encoding,
+) -> usize {
+    let (mut units, mut base) = (0usize, 0usize);
+    for piece in pieces {
+        for (i, ch) in piece.char_indices() {
+            units += char_units(ch, enc);
+            if units > col as usize {
+                return base + i;
+            }
         }
+        base += piece.len();
     }
-    line.len()
+    base
 }
 
 pub fn column_units(s: &str, enc: Encoding) -> usize {
