@@ -47,7 +47,7 @@ pub struct Publisher {
     /// diagnostics are slow delays only itself, never another page's.
     pending: DashMap<Uri, Pending>,
     /// What the client has for each open document (pushed, or returned by a pull).
-    pub(super) last: DashMap<Uri, Vec<lsp::Diagnostic>>,
+    pub(super) last: DashMap<Uri, Published>,
     /// A `workspace/diagnostic/refresh` is on its way: later ones join it.
     pub(super) refreshing: Arc<AtomicBool>,
     /// How many documents are computed at once. A recheck of every open page (any change to
