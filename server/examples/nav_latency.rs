@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use logseq_core::ide::completion::{self, search_blocks, search_pages};
+use logseq_core::ide::completion::{self, never, search_blocks, search_pages};
 use logseq_core::ide::symbols::workspace_symbols;
 use logseq_core::model::graph::{Graph, PageFacts};
 use logseq_core::syntax::outline;
@@ -68,7 +68,16 @@ fn main() {
             format!("{n}")
         };
         let (d, hits) = time(runs, || {
-            search_blocks(&pages, None, q, &tags, completion::LIMIT, &mut new_id)
+            search_blocks(
+                &pages,
+                None,
+                q,
+                &tags,
+                completion::LIMIT,
+                &mut new_id,
+                &never,
+            )
+            .unwrap()
         });
         println!(
             "(( {q:?}: {d:?}, {} hits{}",

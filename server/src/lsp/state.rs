@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
 
 use crate::disk;
+use logseq_core::ide::completion::BlockIndex;
 use logseq_core::model::overlay::Overlay;
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::text::Encoding;
@@ -91,6 +92,8 @@ pub struct State {
     completing: tokio::sync::Semaphore,
     /// Ids `((` completion items promised to blocks of other pages (block_ids.rs).
     pub promises: Promises,
+    /// The `((` search's prepared pages, kept from one completion to the next (completion.rs).
+    pub block_index: std::sync::Mutex<BlockIndex>,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -122,6 +125,7 @@ impl State {
             searches: tokio::sync::Semaphore::new(1),
             completing: tokio::sync::Semaphore::new(1),
             promises: Promises::default(),
+            block_index: Default::default(),
         })
     }
 

@@ -31,6 +31,11 @@ impl Query {
         self.chars.is_empty()
     }
 
+    /// The lower-cased query's bytes, when it is ASCII.
+    pub fn ascii(&self) -> Option<&[u8]> {
+        self.ascii.as_deref()
+    }
+
     /// Whether every query character appears in `s`, in order. The cheap test run first.
     pub fn is_subsequence(&self, s: &str) -> bool {
         match &self.ascii {

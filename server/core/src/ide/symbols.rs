@@ -452,7 +452,9 @@ mod tests {
                 &settings.card_tags,
                 10,
                 &mut || "x".into(),
-            );
+                &crate::ide::completion::never,
+            )
+            .unwrap();
             assert_eq!(
                 hits.iter().find(|h| h.block == 0).map(|h| h.card),
                 Some(enabled)

@@ -22,37 +22,19 @@ pub struct BlockHit {
     pub add_id: Option<TextEdit>,
 }
 
-/// A page's text and names, copied out of the graph (cheaply: the text is shared) so that a
-/// long search need not hold the graph.
-#[derive(Debug, Clone)]
-pub struct PageText {
-    pub path: String,
-    pub title: String,
-    pub text: Arc<str>,
-}
-
 /// The Markdown pages of a graph and what makes a reference there, for [`search_blocks`].
 pub struct PageTexts {
-    pub pages: Vec<PageText>,
+    /// In the graph's (path) order.
+    pub pages: Vec<Arc<PageText>>,
     /// The graph's `config.edn` reference settings: cards are found as the rules find them
     /// (`card:: x` is no card with `:property-pages/enabled? false`).
     pub refs: RefConfig,
 }
 
-/// The Markdown pages of the graph, for [`search_blocks`].
+/// The Markdown pages of the graph, for [`search_blocks`], each prepared afresh (a
+/// [`BlockIndex`] keeps them between searches).
 pub fn page_texts(graph: &Graph) -> PageTexts {
-    PageTexts {
-        pages: graph
-            .pages()
-            .filter(|p| !crate::model::org::is_org(&p.path))
-            .map(|p| PageText {
-                path: p.path.clone(),
-                title: p.title.clone(),
-                text: p.text.clone(),
-            })
-            .collect(),
-        refs: graph.config.refs.clone(),
-    }
+    BlockIndex::default().texts(graph)
 }
 
 /// The page being edited, searched alongside (and instead of) its copy in the graph.
@@ -65,11 +47,18 @@ pub struct Current<'a> {
     pub skip_block: Option<usize>,
 }
 
+/// A `stop` for a search that runs to the end.
+pub fn never() -> bool {
+    false
+}
+
 /// Bonus that puts cards before every other block when the query is a question.
 pub(super) const CARD_FIRST: i64 = 1_000_000;
 
 /// The blocks of the graph whose text matches `query`, best first. A query ending with `?`
 /// puts cards first. `new_id` gives blocks without an id the id to insert (and the edit).
+/// Gives up (`None`) soon after `stop` says so (it is asked between pages): [`never`] for a
+/// search nothing supersedes.
 pub fn search_blocks(
     pages: &PageTexts,
     current: Option<&Current>,
@@ -77,15 +66,18 @@ pub fn search_blocks(
     card_tags: &[String],
     limit: usize,
     new_id: &mut dyn FnMut() -> String,
-) -> Vec<BlockHit> {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<BlockHit>> {
     let question = query.trim_end().ends_with('?');
     let q = Query::new(query.trim().trim_end_matches('?'));
+    let qmask = query_mask(&q);
     // Candidate lines: (score, source index, line start). Source 0 is the current document.
     let cur_path = current.and_then(|c| c.path);
     let refs = &pages.refs;
     let pages: Vec<&PageText> = pages
         .pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| Some(p.path.as_str()) != cur_path)
         .collect();
     let text_of = |s: usize| -> &str {
@@ -96,34 +88,49 @@ pub fn search_blocks(
         }
     };
     let keep = limit * 4;
-    let scan = |s: usize| -> TopN<(usize, usize)> {
-        let mut top = TopN::new(keep);
-        let t = text_of(s);
-        if !q.is_subsequence(t) {
-            return top;
+    let line_score = |line: &str| -> Option<i64> {
+        let mut score = q.score(line)?;
+        if is_property_line(line) {
+            return None;
         }
-        for l in text::lines(t) {
-            let line = l.text(t).trim_matches([' ', '\t']);
-            let line = line
-                .strip_prefix("- ")
-                .or_else(|| line.strip_prefix('-'))
-                .unwrap_or(line)
-                .trim_start();
-            if line.is_empty() {
-                continue;
+        if question && has_card_tag(line, card_tags) {
+            score += CARD_FIRST;
+        }
+        Some(score)
+    };
+    let scan = |s: usize| -> Best {
+        let mut top = Best::new(keep);
+        let t = text_of(s);
+        let prepared = (s > 0)
+            .then(|| pages[s - 1])
+            .and_then(|p| Some((p, p.lines.as_deref()?)));
+        match prepared {
+            // Only the lines holding every character of the query are read.
+            Some((p, lines)) => {
+                if p.mask & qmask != qmask {
+                    return top;
+                }
+                for l in lines.iter().filter(|l| l.mask & qmask == qmask) {
+                    let line = block_line(&t[l.start as usize..l.end as usize]);
+                    if let Some(score) = line_score(line) {
+                        top.push(score, (s, l.start as usize));
+                    }
+                }
             }
-            let Some(mut score) = q.score(line) else {
-                continue;
-            };
-            if (line.contains(":: ") || line.ends_with("::"))
-                && properties::parse_line(line, 0).is_some()
-            {
-                continue; // a property line is not block text
+            None => {
+                if !q.is_subsequence(t) {
+                    return top;
+                }
+                for l in text::lines(t) {
+                    let line = block_line(l.text(t));
+                    if line.is_empty() {
+                        continue;
+                    }
+                    if let Some(score) = line_score(line) {
+                        top.push(score, (s, l.start));
+                    }
+                }
             }
-            if question && has_card_tag(line, card_tags) {
-                score += CARD_FIRST;
-            }
-            top.push(score, (s, l.start));
         }
         top
     };
@@ -135,20 +142,25 @@ pub fn search_blocks(
         (0..n)
             .into_par_iter()
             .fold(
-                || TopN::new(keep),
+                || Best::new(keep),
                 |mut acc, s| {
-                    acc.merge(scan(s));
+                    if !stop() {
+                        acc.merge(scan(s));
+                    }
                     acc
                 },
             )
             .reduce(
-                || TopN::new(keep),
+                || Best::new(keep),
                 |mut a, b| {
                     a.merge(b);
                     a
                 },
             )
     };
+    if stop() {
+        return None;
+    }
     // Parse the pages of the candidates and map each line to its block.
     let mut by_source: HashMap<usize, Vec<(i64, usize)>> = HashMap::new();
     for (score, (s, at)) in found.into_sorted() {
@@ -217,7 +229,50 @@ pub fn search_blocks(
             .then(a.title.len().cmp(&b.title.len()))
     });
     hits.truncate(limit);
-    hits
+    Some(hits)
+}
+
+/// The best `n` candidate lines: highest score, then earliest (page, line), whatever order
+/// the parallel scan merges them in.
+struct Best {
+    n: usize,
+    heap: BinaryHeap<Reverse<Candidate>>,
+}
+
+/// A candidate line's score and (source, line start); the greater is the better.
+type Candidate = (i64, Reverse<(usize, usize)>);
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best {
+            n,
+            heap: BinaryHeap::new(),
+        }
+    }
+    fn push(&mut self, score: i64, at: (usize, usize)) {
+        let e = Reverse((score, Reverse(at)));
+        if self.heap.len() < self.n {
+            self.heap.push(e);
+        } else if self.heap.peek().is_some_and(|m| *m > e) {
+            self.heap.pop();
+            self.heap.push(e);
+        }
+    }
+    fn merge(&mut self, other: Best) {
+        for Reverse((s, Reverse(at))) in other.heap {
+            self.push(s, at);
+        }
+    }
+    /// Best first.
+    fn into_sorted(self) -> Vec<(i64, (usize, usize))> {
+        let mut v: Vec<_> = self
+            .heap
+            .into_iter()
+            .map(|Reverse((s, Reverse(at)))| (s, at))
+            .collect();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v
+    }
 }
 
 /// Whether a line mentions one of the card tags (`#card`, `[[card]]`, `#[[card]]`), ASCII
@@ -267,7 +322,8 @@ pub fn complete_blocks(
     query: &str,
     range: &Range<usize>,
     new_id: &mut dyn FnMut() -> String,
-) -> Completion {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Completion> {
     let typed = &r.src[range.start..r.offset.max(range.start)];
     let current = Current {
         path: r.path,
@@ -276,7 +332,15 @@ pub fn complete_blocks(
         outline: r.outline,
         skip_block: r.outline.block_at(r.offset),
     };
-    let hits = search_blocks(pages, Some(&current), query, r.card_tags, LIMIT, new_id);
+    let hits = search_blocks(
+        pages,
+        Some(&current),
+        query,
+        r.card_tags,
+        LIMIT,
+        new_id,
+        stop,
+    )?;
     let items = hits
         .into_iter()
         .map(|h| {
@@ -314,10 +378,10 @@ pub fn complete_blocks(
             }
         })
         .collect();
-    Completion {
+    Some(Completion {
         items,
         incomplete: true,
-    }
+    })
 }
 
 pub(super) fn quote(t: &str) -> String {

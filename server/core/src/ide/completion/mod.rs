@@ -14,13 +14,14 @@
 //! over page texts, not stored outlines: a cheap line scan picks candidate lines, and only the
 //! pages of the best candidates are parsed.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::ide::fuzzy::{Query, TopN};
+use crate::ide::fuzzy::Query;
 use crate::lint::analysis::PageAnalysis;
 use crate::model::cards;
 use crate::model::graph::{names, Graph, Page};
@@ -37,11 +38,14 @@ pub use crate::ide::pages::{page_names, PageNames};
 use crate::syntax::page_ref::ends_tag;
 pub use crate::syntax::page_ref::{page_ref_text, tag_needs_brackets, RefStyle};
 
+mod block_index;
 mod block_search;
 mod macros;
 mod page_search;
 mod property_search;
 
+use block_index::*;
+pub use block_index::{BlockIndex, PageText};
 pub use block_search::*;
 use macros::*;
 pub use page_search::*;
@@ -165,7 +169,7 @@ pub fn complete(r: &Request, new_id: &mut dyn FnMut() -> String) -> Option<Compl
                 offset: r.offset,
                 card_tags: r.card_tags,
             };
-            complete_blocks(&page_texts(r.graph), &req, query, range, new_id)
+            complete_blocks(&page_texts(r.graph), &req, query, range, new_id, &never)?
         }
         Context::Page {
             query,
