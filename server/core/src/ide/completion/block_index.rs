@@ -8,11 +8,21 @@ use super::*;
 /// One line of block text: where it is in the page, and which character classes it holds.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Line {
-    /// The line's start and end in the page text (as `text::lines` gives them).
+    /// The line's start in the page text (as `text::lines` gives it).
     pub start: u32,
-    pub end: u32,
     /// [`mask`] of the line's block text.
     pub mask: u32,
+    /// Where the block text starts after `start` (indent and bullet), and its length: the
+    /// scan skips a line too long to score above what it keeps without reading it.
+    pub lead: u16,
+    pub len: u16,
+}
+
+impl Line {
+    pub fn text<'t>(&self, page: &'t str) -> &'t str {
+        let a = self.start as usize + self.lead as usize;
+        &page[a..a + self.len as usize]
+    }
 }
 
 /// A page's text and names, copied out of the graph (cheaply: the text is shared) so that a
@@ -22,7 +32,8 @@ pub struct PageText {
     pub path: String,
     pub title: String,
     pub text: Arc<str>,
-    /// `None` for a text too long for `u32` offsets: scanned line by line.
+    /// `None` for a text too long for `u32` offsets or with a line too long for `u16`: scanned
+    /// line by line.
     pub(super) lines: Option<Box<[Line]>>,
     /// Union of the lines' masks.
     pub(super) mask: u32,
@@ -30,25 +41,10 @@ pub struct PageText {
 
 impl PageText {
     pub fn new(path: String, title: String, text: Arc<str>) -> PageText {
-        let mut mask = 0;
-        let lines = u32::try_from(text.len()).ok().map(|_| {
-            text::lines(&text)
-                .filter_map(|l| {
-                    let line = block_line(l.text(&text));
-                    if line.is_empty() || is_property_line(line) {
-                        return None;
-                    }
-                    let m = self::mask(line.as_bytes());
-                    mask |= m;
-                    Some(Line {
-                        start: l.start as u32,
-                        end: l.end as u32,
-                        mask: m,
-                    })
-                })
-                .collect()
-        });
-        let mask = if lines.is_some() { mask } else { u32::MAX };
+        let lines = prepare(&text);
+        let mask = lines
+            .as_deref()
+            .map_or(u32::MAX, |ls| ls.iter().fold(0, |m, l| m | l.mask));
         PageText {
             path,
             title,
@@ -57,6 +53,25 @@ impl PageText {
             mask,
         }
     }
+}
+
+fn prepare(text: &str) -> Option<Box<[Line]>> {
+    u32::try_from(text.len()).ok()?;
+    let mut out = Vec::new();
+    for l in text::lines(text) {
+        let line = block_line(l.text(text));
+        if line.is_empty() || is_property_line(line) {
+            continue;
+        }
+        let lead = line.as_ptr() as usize - text.as_ptr() as usize - l.start;
+        out.push(Line {
+            start: l.start as u32,
+            mask: mask(line.as_bytes()),
+            lead: u16::try_from(lead).ok()?,
+            len: u16::try_from(line.len()).ok()?,
+        });
+    }
+    Some(out.into_boxed_slice())
 }
 
 /// The block text of a line: without its indent, bullet and the spaces after it.
@@ -93,6 +108,9 @@ const CLASS: [u32; 256] = {
     }
     t
 };
+
+/// The classes of `#` and `[`: a line without either holds no tag.
+pub(super) const TAG_START: u32 = CLASS[b'#' as usize] | CLASS[b'[' as usize];
 
 /// The character classes `bytes` holds.
 pub(super) fn mask(bytes: &[u8]) -> u32 {
@@ -173,7 +191,7 @@ impl BlockIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -241,11 +259,11 @@ mod tests {
         "!",
     ];
 
-    fn page() -> impl Strategy<Value = String> {
+    pub fn page() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(PARTS), 0..60).prop_map(|v| v.concat())
     }
 
-    fn query() -> impl Strategy<Value = String> {
+    pub fn query() -> impl Strategy<Value = String> {
         let q = &[
             "p", "po", "pod", "POD", "kub", "what is", "a?", "é", "k", "i", "x!", "0", "zz",
         ];

@@ -70,8 +70,7 @@ pub fn search_blocks(
 ) -> Option<Vec<BlockHit>> {
     let question = query.trim_end().ends_with('?');
     let q = Query::new(query.trim().trim_end_matches('?'));
-    let qmask = query_mask(&q);
-    // Candidate lines: (score, source index, line start). Source 0 is the current document.
+    // Source 0 is the current document, source `i + 1` is `pages[i]`.
     let cur_path = current.and_then(|c| c.path);
     let refs = &pages.refs;
     let pages: Vec<&PageText> = pages
@@ -87,83 +86,17 @@ pub fn search_blocks(
             _ => &pages[s - 1].text,
         }
     };
-    let keep = limit * 4;
-    let line_score = |line: &str| -> Option<i64> {
-        let mut score = q.score(line)?;
-        if is_property_line(line) {
-            return None;
-        }
-        if question && has_card_tag(line, card_tags) {
-            score += CARD_FIRST;
-        }
-        Some(score)
+    let scan = Scan {
+        q: &q,
+        question,
+        card_tags,
+        keep: limit * 4,
     };
-    let scan = |s: usize| -> Best {
-        let mut top = Best::new(keep);
-        let t = text_of(s);
-        let prepared = (s > 0)
-            .then(|| pages[s - 1])
-            .and_then(|p| Some((p, p.lines.as_deref()?)));
-        match prepared {
-            // Only the lines holding every character of the query are read.
-            Some((p, lines)) => {
-                if p.mask & qmask != qmask {
-                    return top;
-                }
-                for l in lines.iter().filter(|l| l.mask & qmask == qmask) {
-                    let line = block_line(&t[l.start as usize..l.end as usize]);
-                    if let Some(score) = line_score(line) {
-                        top.push(score, (s, l.start as usize));
-                    }
-                }
-            }
-            None => {
-                if !q.is_subsequence(t) {
-                    return top;
-                }
-                for l in text::lines(t) {
-                    let line = block_line(l.text(t));
-                    if line.is_empty() {
-                        continue;
-                    }
-                    if let Some(score) = line_score(line) {
-                        top.push(score, (s, l.start));
-                    }
-                }
-            }
-        }
-        top
-    };
-    let n = pages.len() + 1;
-    let found = if q.is_empty() {
-        // Nothing typed yet: the blocks of the page being edited.
-        scan(0)
-    } else {
-        (0..n)
-            .into_par_iter()
-            .fold(
-                || Best::new(keep),
-                |mut acc, s| {
-                    if !stop() {
-                        acc.merge(scan(s));
-                    }
-                    acc
-                },
-            )
-            .reduce(
-                || Best::new(keep),
-                |mut a, b| {
-                    a.merge(b);
-                    a
-                },
-            )
-    };
-    if stop() {
-        return None;
-    }
+    let src = current.map_or("", |c| c.src);
+    let found = candidates(&pages, src, &scan, stop)?;
     // Parse the pages of the candidates and map each line to its block.
     let mut by_source: HashMap<usize, Vec<(i64, usize)>> = HashMap::new();
-    for (score, (s, at)) in found.into_sorted() {
+    for (score, (s, at)) in found {
         by_source.entry(s).or_default().push((score, at));
     }
     let mut hits: Vec<BlockHit> = Vec::new();
@@ -230,49 +163,6 @@ pub fn search_blocks(
     });
     hits.truncate(limit);
     Some(hits)
-}
-
-/// The best `n` candidate lines: highest score, then earliest (page, line), whatever order
-/// the parallel scan merges them in.
-struct Best {
-    n: usize,
-    heap: BinaryHeap<Reverse<Candidate>>,
-}
-
-/// A candidate line's score and (source, line start); the greater is the better.
-type Candidate = (i64, Reverse<(usize, usize)>);
-
-impl Best {
-    fn new(n: usize) -> Best {
-        Best {
-            n,
-            heap: BinaryHeap::new(),
-        }
-    }
-    fn push(&mut self, score: i64, at: (usize, usize)) {
-        let e = Reverse((score, Reverse(at)));
-        if self.heap.len() < self.n {
-            self.heap.push(e);
-        } else if self.heap.peek().is_some_and(|m| *m > e) {
-            self.heap.pop();
-            self.heap.push(e);
-        }
-    }
-    fn merge(&mut self, other: Best) {
-        for Reverse((s, Reverse(at))) in other.heap {
-            self.push(s, at);
-        }
-    }
-    /// Best first.
-    fn into_sorted(self) -> Vec<(i64, (usize, usize))> {
-        let mut v: Vec<_> = self
-            .heap
-            .into_iter()
-            .map(|Reverse((s, Reverse(at)))| (s, at))
-            .collect();
-        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        v
-    }
 }
 
 /// Whether a line mentions one of the card tags (`#card`, `[[card]]`, `#[[card]]`), ASCII

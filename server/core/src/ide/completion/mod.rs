@@ -17,11 +17,12 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::ide::fuzzy::Query;
+use crate::ide::fuzzy::{upper_bound, Query};
 use crate::lint::analysis::PageAnalysis;
 use crate::model::cards;
 use crate::model::graph::{names, Graph, Page};
@@ -39,6 +40,7 @@ use crate::syntax::page_ref::ends_tag;
 pub use crate::syntax::page_ref::{page_ref_text, tag_needs_brackets, RefStyle};
 
 mod block_index;
+mod block_scan;
 mod block_search;
 mod macros;
 mod page_search;
@@ -46,6 +48,7 @@ mod property_search;
 
 use block_index::*;
 pub use block_index::{BlockIndex, PageText};
+use block_scan::*;
 pub use block_search::*;
 use macros::*;
 pub use page_search::*;
