@@ -91,7 +91,7 @@ fn main() {
     let (d, names) = time(runs, || completion::page_names(&g));
     println!(
         "page names copied (under the lock): {d:?}, {} pages",
-        names.len()
+        names.pages.len()
     );
     for q in ["", "kub", "api server basics"] {
         let typing = completion::Typing {
@@ -107,7 +107,7 @@ fn main() {
     println!("values of tags::: {d:?}, {} values", vals.len());
     for q in ["pod", "what is"] {
         let (d, s) = time(runs, || {
-            workspace_symbols(&names, q, &tags, &g.config.refs, 100)
+            workspace_symbols(&names.pages, q, &tags, &g.config.refs, 100)
         });
         println!("workspace symbols {q:?}: {d:?}, {} results", s.len());
     }

@@ -1,6 +1,7 @@
 //! `textDocument/completion`: the engine finds the context and the items (logseq_core::ide::completion);
-//! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
-//! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
+//! this converts ranges and kinds. The `((` and `[[` searches take, under the index lock, only
+//! what changed since the last search (the pages a `BlockIndex` or `NamesIndex` must prepare
+//! again) and run on a blocking thread, so typing elsewhere never waits for them;
 //! the `((` and `[[` searches take turns (apart from workspace-symbol searches), and a completion
 //! superseded by a newer one (for any document: the editor shows one list) or cancelled while it
 //! waits never runs.
@@ -11,7 +12,7 @@
 //! or when the reference shows up in a didChange, for clients that run no such command (block_ids.rs).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
     self as lsp, Command, CompletionItem, CompletionItemKind, CompletionList, CompletionParams,
@@ -26,7 +27,7 @@ use logseq_core::syntax::uuid::new_uuid;
 use super::documents::Snapshot;
 use super::position::{position_to_offset, range_to_lsp};
 use super::promises::{AddBlockId, Promises, ADD_BLOCK_ID};
-use super::state::{Negotiated, State};
+use super::state::{lock, Negotiated, State};
 
 /// A space too: `((what is a` and `[[Kubernetes in` go on past one, and VS Code closes its list
 /// at a space unless the space asks again (issue 12). Elsewhere a space gets no answer.
@@ -105,8 +106,13 @@ pub async fn completion(
             if !fresh() {
                 return None;
             }
-            // Names copied under the lock, searched without it (as the `((` search).
-            let pages = engine::page_names(&st.index().graph);
+            // Under the lock only the names of pages changed since the last search are
+            // copied; the search runs without it. The index's lock first, as everywhere.
+            let pages = {
+                let ix = st.index();
+                let pages = lock(&st.page_names).names(&ix.graph);
+                pages
+            };
             let typed = snap.text[range.start..offset.max(range.start)].to_string();
             let path = snap.path.graph_path().map(str::to_string);
             blocking(move || {
@@ -135,10 +141,6 @@ pub async fn completion(
     // names found later: the editor must ask again rather than filter this one (issue 12).
     list.is_incomplete |= st.root().is_some() && !st.index_ready.load(Ordering::Acquire);
     Some(CompletionResponse::List(list))
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A flag set when the guard is dropped. The request handler holds the guard: `$/cancelRequest`

@@ -12,6 +12,7 @@ use tower_lsp_server::Client;
 
 use crate::disk;
 use logseq_core::ide::completion::BlockIndex;
+use logseq_core::ide::pages::NamesIndex;
 use logseq_core::model::overlay::Overlay;
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::text::Encoding;
@@ -94,6 +95,8 @@ pub struct State {
     pub promises: Promises,
     /// The `((` search's prepared pages, kept from one completion to the next (completion.rs).
     pub block_index: std::sync::Mutex<BlockIndex>,
+    /// The page names the `[[` and workspace-symbol searches read, kept between searches.
+    pub page_names: std::sync::Mutex<NamesIndex>,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -103,6 +106,9 @@ fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
 }
 fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(|e| e.into_inner())
+}
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl State {
@@ -126,6 +132,7 @@ impl State {
             completing: tokio::sync::Semaphore::new(1),
             promises: Promises::default(),
             block_index: Default::default(),
+            page_names: Default::default(),
         })
     }
 

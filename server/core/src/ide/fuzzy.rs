@@ -36,6 +36,14 @@ impl Query {
         self.ascii.as_deref()
     }
 
+    /// The classes ([`char_mask`]) a candidate must hold to match: an ASCII query's bytes in
+    /// either case (its matcher compares ASCII case-insensitively); nothing for any other,
+    /// whose lower-casing can map a non-ASCII character onto an ASCII one (the Kelvin sign is
+    /// a `k`).
+    pub fn mask(&self) -> u32 {
+        self.ascii().map_or(0, char_mask)
+    }
+
     /// Whether every query character appears in `s`, in order. The cheap test run first.
     pub fn is_subsequence(&self, s: &str) -> bool {
         match &self.ascii {
@@ -133,6 +141,38 @@ impl Query {
             }
         }
     }
+}
+
+/// The bit of each byte's class: a letter (either case) its own, digits one, space one, other
+/// ASCII three by value, non-ASCII one. A candidate lacking a bit of the query lacks one of its
+/// bytes, so it cannot match: the searches keep each line's or name's mask and skip those.
+const CLASS: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' => 1 << (c - b'a'),
+            b'A'..=b'Z' => 1 << (c - b'A'),
+            b'0'..=b'9' => 1 << 26,
+            b' ' => 1 << 27,
+            0x80..=0xff => 1 << 31,
+            _ => 1 << (28 + c % 3),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The character classes `bytes` holds.
+pub const fn char_mask(bytes: &[u8]) -> u32 {
+    let mut m = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        m |= CLASS[bytes[i] as usize];
+        i += 1;
+    }
+    m
 }
 
 /// Index of the first byte equal to the lower-case ASCII byte `c` in either case. Eight bytes

@@ -66,7 +66,7 @@ fn prepare(text: &str) -> Option<Box<[Line]>> {
         let lead = line.as_ptr() as usize - text.as_ptr() as usize - l.start;
         out.push(Line {
             start: l.start as u32,
-            mask: mask(line.as_bytes()),
+            mask: char_mask(line.as_bytes()),
             lead: u16::try_from(lead).ok()?,
             len: u16::try_from(line.len()).ok()?,
         });
@@ -88,41 +88,8 @@ pub(super) fn is_property_line(line: &str) -> bool {
     (line.contains(":: ") || line.ends_with("::")) && properties::parse_line(line, 0).is_some()
 }
 
-/// The bit of each byte's class: a letter (either case) its own, digits one, space one, other
-/// ASCII three by value, non-ASCII one. A line lacking a bit of the query lacks one of its
-/// bytes, so it cannot match.
-const CLASS: [u32; 256] = {
-    let mut t = [0u32; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = match c {
-            b'a'..=b'z' => 1 << (c - b'a'),
-            b'A'..=b'Z' => 1 << (c - b'A'),
-            b'0'..=b'9' => 1 << 26,
-            b' ' => 1 << 27,
-            0x80..=0xff => 1 << 31,
-            _ => 1 << (28 + c % 3),
-        };
-        b += 1;
-    }
-    t
-};
-
 /// The classes of `#` and `[`: a line without either holds no tag.
-pub(super) const TAG_START: u32 = CLASS[b'#' as usize] | CLASS[b'[' as usize];
-
-/// The character classes `bytes` holds.
-pub(super) fn mask(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0, |m, &b| m | CLASS[b as usize])
-}
-
-/// The classes a line must hold to match `q`: an ASCII query's bytes in either case (its
-/// matcher compares ASCII case-insensitively); nothing for any other, whose lower-casing can
-/// map a non-ASCII character onto an ASCII one (the Kelvin sign is a `k`).
-pub(super) fn query_mask(q: &Query) -> u32 {
-    q.ascii().map_or(0, mask)
-}
+pub(super) const TAG_START: u32 = char_mask(b"#[");
 
 /// The graph's Markdown pages prepared for [`search_blocks`], kept between searches: each
 /// [`BlockIndex::texts`] re-prepares only the pages whose text or title changed since.

@@ -29,7 +29,7 @@ pub(super) fn candidates(
         card_tags,
         keep,
     } = *scan;
-    let qmask = query_mask(q);
+    let qmask = q.mask();
     let text_of = |s: usize| -> &str {
         match s {
             0 => current,

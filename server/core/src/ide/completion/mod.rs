@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::ide::fuzzy::{upper_bound, Query};
+use crate::ide::fuzzy::{char_mask, upper_bound, Query};
 use crate::lint::analysis::PageAnalysis;
 use crate::model::cards;
 use crate::model::graph::{names, Graph, Page};
@@ -35,7 +35,7 @@ use crate::syntax::properties;
 use crate::syntax::text;
 use crate::syntax::uuid::parse_uuid;
 
-pub use crate::ide::pages::{page_names, PageNames};
+pub use crate::ide::pages::{page_names, Names, PageNames};
 use crate::syntax::page_ref::ends_tag;
 pub use crate::syntax::page_ref::{page_ref_text, tag_needs_brackets, RefStyle};
 
