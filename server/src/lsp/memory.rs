@@ -50,14 +50,23 @@ fn release() {
 }
 
 /// [`release`] once nothing has asked for it for a second: after the last document closes, or
-/// a re-index.
+/// a re-index. With no document open, the completion searches' prepared pages are dropped
+/// first.
 pub fn release_soon(st: &Arc<State>) {
     let n = st.release_generation.fetch_add(1, Ordering::AcqRel) + 1;
     let st = st.clone();
     spawn_logged(st.client.clone(), "releasing memory", async move {
         tokio::time::sleep(Duration::from_secs(1)).await;
         if st.release_generation.load(Ordering::Acquire) == n {
-            let _ = tokio::task::spawn_blocking(release).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                // The searches' prepared pages serve completions, which only open documents
+                // ask for: with none open they go too (the next search prepares them again).
+                if st.docs.is_empty() {
+                    st.forget_prepared_pages();
+                }
+                release();
+            })
+            .await;
         }
     });
 }

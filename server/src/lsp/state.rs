@@ -112,6 +112,14 @@ pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl State {
+    /// Drops what the `((` and `[[` searches keep between searches (memory.rs).
+    pub fn forget_prepared_pages(&self) {
+        // Freed after the locks are let go.
+        let blocks = std::mem::take(&mut *lock(&self.block_index));
+        let names = std::mem::take(&mut *lock(&self.page_names));
+        drop((blocks, names));
+    }
+
     pub fn new(client: Client, output: Output) -> Arc<State> {
         Arc::new_cyclic(|weak: &Weak<State>| State {
             publisher: Publisher::new(weak.clone() as Weak<dyn Host>),

@@ -97,6 +97,9 @@ impl PageNames {
                 let end = u32::try_from(out.names.len()).unwrap_or(u32::MAX);
                 out.ends.push((end, char_mask(name.as_bytes())));
             }
+            // Kept while the page is unchanged: no room to grow.
+            out.names.shrink_to_fit();
+            out.ends.shrink_to_fit();
             out
         })
     }
