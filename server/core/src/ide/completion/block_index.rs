@@ -130,7 +130,7 @@ impl BlockIndex {
         t
     }
 
-    /// What [`Plan::prepare`] must redo for `graph`: the pages whose text or title changed.
+    /// What `Plan::prepare` must redo for `graph`: the pages whose text or title changed.
     pub fn plan(&self, graph: &Graph) -> Plan {
         // Both lists are in path order (the graph's map is): walk them side by side.
         let mut old = self.pages.iter().peekable();

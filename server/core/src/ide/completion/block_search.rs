@@ -57,7 +57,7 @@ pub(super) const CARD_FIRST: i64 = 1_000_000;
 
 /// The blocks of the graph whose text matches `query`, best first. A query ending with `?`
 /// puts cards first. `new_id` gives blocks without an id the id to insert (and the edit).
-/// Gives up (`None`) soon after `stop` says so (it is asked between pages): [`never`] for a
+/// Gives up (`None`) soon after `stop` says so (it is asked between pages): [`never()`] for a
 /// search nothing supersedes.
 pub fn search_blocks(
     pages: &PageTexts,
