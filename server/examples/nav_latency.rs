@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use logseq_core::ide::completion::{self, search_blocks, search_pages};
+use logseq_core::ide::completion::{self, never, search_blocks, search_pages};
 use logseq_core::ide::symbols::workspace_symbols;
 use logseq_core::model::graph::{Graph, PageFacts};
 use logseq_core::syntax::outline;
@@ -68,7 +68,16 @@ fn main() {
             format!("{n}")
         };
         let (d, hits) = time(runs, || {
-            search_blocks(&pages, None, q, &tags, completion::LIMIT, &mut new_id)
+            search_blocks(
+                &pages,
+                None,
+                q,
+                &tags,
+                completion::LIMIT,
+                &mut new_id,
+                &never,
+            )
+            .unwrap()
         });
         println!(
             "(( {q:?}: {d:?}, {} hits{}",
@@ -82,7 +91,7 @@ fn main() {
     let (d, names) = time(runs, || completion::page_names(&g));
     println!(
         "page names copied (under the lock): {d:?}, {} pages",
-        names.len()
+        names.pages.len()
     );
     for q in ["", "kub", "api server basics"] {
         let typing = completion::Typing {
@@ -98,7 +107,7 @@ fn main() {
     println!("values of tags::: {d:?}, {} values", vals.len());
     for q in ["pod", "what is"] {
         let (d, s) = time(runs, || {
-            workspace_symbols(&names, q, &tags, &g.config.refs, 100)
+            workspace_symbols(&names.pages, q, &tags, &g.config.refs, 100)
         });
         println!("workspace symbols {q:?}: {d:?}, {} results", s.len());
     }

@@ -1,6 +1,7 @@
 //! `textDocument/completion`: the engine finds the context and the items (logseq_core::ide::completion);
-//! this converts ranges and kinds. The `((` block search copies the page texts (shared `Arc`s)
-//! under the index lock and runs on a blocking thread, so typing elsewhere never waits for it;
+//! this converts ranges and kinds. The `((` and `[[` searches take, under the index lock, only
+//! what changed since the last search (the pages a `BlockIndex` or `NamesIndex` must prepare
+//! again) and run on a blocking thread, so typing elsewhere never waits for them;
 //! the `((` and `[[` searches take turns (apart from workspace-symbol searches), and a completion
 //! superseded by a newer one (for any document: the editor shows one list) or cancelled while it
 //! waits never runs.
@@ -10,7 +11,7 @@
 //! (`logseq-lsp.addBlockId`), which asks the client to apply the edit (`workspace/applyEdit`),
 //! or when the reference shows up in a didChange, for clients that run no such command (block_ids.rs).
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
@@ -26,7 +27,7 @@ use logseq_core::syntax::uuid::new_uuid;
 use super::documents::Snapshot;
 use super::position::{position_to_offset, range_to_lsp};
 use super::promises::{AddBlockId, Promises, ADD_BLOCK_ID};
-use super::state::{Negotiated, State};
+use super::state::{lock, Negotiated, State};
 
 /// A space too: `((what is a` and `[[Kubernetes in` go on past one, and VS Code closes its list
 /// at a space unless the space asks again (issue 12). Elsewhere a space gets no answer.
@@ -34,12 +35,13 @@ pub fn trigger_characters() -> Vec<String> {
     ["(", "[", "#", "{", ":", " "].map(String::from).to_vec()
 }
 
-/// `fresh` says whether this request is still the document's latest completion: a superseded
-/// one gives up before its search (the handler answers it RequestCancelled).
+/// `fresh` says whether this request is still the latest completion: a superseded one gives
+/// up before its search or during it (the handler answers it RequestCancelled), and so does
+/// one whose handler was dropped (`$/cancelRequest`).
 pub async fn completion(
     st: Arc<State>,
     p: CompletionParams,
-    fresh: impl Fn() -> bool,
+    fresh: impl Fn() -> bool + Send + Sync + 'static,
 ) -> Option<CompletionResponse> {
     let pos = p.text_document_position;
     let snap = st.docs.get(&pos.text_document.uri)?.snapshot();
@@ -66,17 +68,23 @@ pub async fn completion(
             if !fresh() {
                 return None;
             }
-            let (pages, title) = {
+            // Under the lock only which pages changed since the last search; they are
+            // prepared on the blocking thread.
+            let (plan, title) = {
                 let ix = st.index();
                 let title = snap
                     .path
                     .graph_path()
                     .and_then(|p| ix.graph.page(p))
                     .map_or_else(String::new, |p| p.title.clone());
-                (engine::page_texts(&ix.graph), title)
+                (lock(&st.block_index).plan(&ix.graph), title)
             };
             let s = snap.clone();
+            let st2 = st.clone();
             blocking(move || {
+                let pages = plan.prepare();
+                lock(&st2.block_index).keep(&pages);
+                let stop = || !fresh();
                 let req = engine::BlockRequest {
                     path: s.path.graph_path(),
                     title,
@@ -85,9 +93,9 @@ pub async fn completion(
                     offset,
                     card_tags: &settings.card_tags,
                 };
-                engine::complete_blocks(&pages, &req, &query, &range, &mut new_uuid)
+                engine::complete_blocks(&pages, &req, &query, &range, &mut new_uuid, &stop)
             })
-            .await?
+            .await??
         }
         Context::Page {
             query,
@@ -98,8 +106,13 @@ pub async fn completion(
             if !fresh() {
                 return None;
             }
-            // Names copied under the lock, searched without it (as the `((` search).
-            let pages = engine::page_names(&st.index().graph);
+            // Under the lock only the names of pages changed since the last search are
+            // copied; the search runs without it. The index's lock first, as everywhere.
+            let pages = {
+                let ix = st.index();
+                let pages = lock(&st.page_names).names(&ix.graph);
+                pages
+            };
             let typed = snap.text[range.start..offset.max(range.start)].to_string();
             let path = snap.path.graph_path().map(str::to_string);
             blocking(move || {
@@ -128,6 +141,22 @@ pub async fn completion(
     // names found later: the editor must ask again rather than filter this one (issue 12).
     list.is_incomplete |= st.root().is_some() && !st.index_ready.load(Ordering::Acquire);
     Some(CompletionResponse::List(list))
+}
+
+/// A flag set when the guard is dropped. The request handler holds the guard: `$/cancelRequest`
+/// drops the handler's future, but not the task it spawned nor the search that task runs on
+/// the blocking pool, which read the flag and stop between pages.
+pub fn drop_flag() -> (DropGuard, Arc<AtomicBool>) {
+    let flag = Arc::new(AtomicBool::new(false));
+    (DropGuard(flag.clone()), flag)
+}
+
+pub struct DropGuard(Arc<AtomicBool>);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Runs a search on the blocking pool (a runtime thread stays free for the next message); a

@@ -331,9 +331,10 @@ impl LanguageServer for Backend {
         // for a stale prefix.
         let seq = self.st.completion_started();
         let st = self.st.clone();
+        let (_cancel, cancelled) = completion::drop_flag();
         let fresh = {
             let st = self.st.clone();
-            move || st.completion_current(seq)
+            move || !cancelled.load(Ordering::Relaxed) && st.completion_current(seq)
         };
         let r = spawn_guarded(self.client(), "completion", async move {
             completion::completion(st, params, fresh).await

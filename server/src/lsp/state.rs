@@ -11,6 +11,8 @@ use tower_lsp_server::ls_types::Uri;
 use tower_lsp_server::Client;
 
 use crate::disk;
+use logseq_core::ide::completion::BlockIndex;
+use logseq_core::ide::pages::NamesIndex;
 use logseq_core::model::overlay::Overlay;
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::text::Encoding;
@@ -91,6 +93,10 @@ pub struct State {
     completing: tokio::sync::Semaphore,
     /// Ids `((` completion items promised to blocks of other pages (block_ids.rs).
     pub promises: Promises,
+    /// The `((` search's prepared pages, kept from one completion to the next (completion.rs).
+    pub block_index: std::sync::Mutex<BlockIndex>,
+    /// The page names the `[[` and workspace-symbol searches read, kept between searches.
+    pub page_names: std::sync::Mutex<NamesIndex>,
 }
 
 /// Recovers a poisoned lock: the data behind it is only ever replaced whole or updated by
@@ -101,8 +107,19 @@ fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
 fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(|e| e.into_inner())
 }
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 impl State {
+    /// Drops what the `((` and `[[` searches keep between searches (memory.rs).
+    pub fn forget_prepared_pages(&self) {
+        // Freed after the locks are let go.
+        let blocks = std::mem::take(&mut *lock(&self.block_index));
+        let names = std::mem::take(&mut *lock(&self.page_names));
+        drop((blocks, names));
+    }
+
     pub fn new(client: Client, output: Output) -> Arc<State> {
         Arc::new_cyclic(|weak: &Weak<State>| State {
             publisher: Publisher::new(weak.clone() as Weak<dyn Host>),
@@ -122,6 +139,8 @@ impl State {
             searches: tokio::sync::Semaphore::new(1),
             completing: tokio::sync::Semaphore::new(1),
             promises: Promises::default(),
+            block_index: Default::default(),
+            page_names: Default::default(),
         })
     }
 

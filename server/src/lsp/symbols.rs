@@ -8,7 +8,6 @@ use tower_lsp_server::ls_types::{
 };
 
 use logseq_core::ide::folding::{self, FoldKind};
-use logseq_core::ide::pages::page_names;
 use logseq_core::ide::symbols::{self, Symbol};
 use logseq_core::syntax::text::{Encoding, LineIndex};
 
@@ -109,7 +108,8 @@ pub fn workspace_symbols(st: &State, p: WorkspaceSymbolParams) -> Option<Workspa
     // pages); the search (~100 ms there) runs without it.
     let (pages, refs) = {
         let ix = st.index();
-        (page_names(&ix.graph), ix.graph.config.refs.clone())
+        let pages = super::state::lock(&st.page_names).names(&ix.graph).pages;
+        (pages, ix.graph.config.refs.clone())
     };
     let found = symbol_pool().install(|| {
         symbols::workspace_symbols(

@@ -31,6 +31,19 @@ impl Query {
         self.chars.is_empty()
     }
 
+    /// The lower-cased query's bytes, when it is ASCII.
+    pub fn ascii(&self) -> Option<&[u8]> {
+        self.ascii.as_deref()
+    }
+
+    /// The classes ([`char_mask`]) a candidate must hold to match: an ASCII query's bytes in
+    /// either case (its matcher compares ASCII case-insensitively); nothing for any other,
+    /// whose lower-casing can map a non-ASCII character onto an ASCII one (the Kelvin sign is
+    /// a `k`).
+    pub fn mask(&self) -> u32 {
+        self.ascii().map_or(0, char_mask)
+    }
+
     /// Whether every query character appears in `s`, in order. The cheap test run first.
     pub fn is_subsequence(&self, s: &str) -> bool {
         match &self.ascii {
@@ -64,26 +77,42 @@ impl Query {
     /// Ranking, best first: equal, prefix, substring at a word start, substring, then scattered
     /// subsequences (consecutive runs and word starts count); shorter candidates win ties.
     pub fn score(&self, candidate: &str) -> Option<i64> {
+        self.score_at_least(candidate, i64::MIN)
+    }
+
+    /// [`Query::score`] when it is at least `floor`, else `None`. Cheaper for a high floor: a
+    /// candidate too long to reach it is not read, nor is a scattered match computed that
+    /// cannot reach it (the best-n search passes the worst score it keeps).
+    pub fn score_at_least(&self, candidate: &str, floor: i64) -> Option<i64> {
+        let at_least = |s: i64| (s >= floor).then_some(s);
         if self.chars.is_empty() {
-            return Some(-(candidate.len().min(1000) as i64));
+            return at_least(-(candidate.len().min(1000) as i64));
         }
         match &self.ascii {
             // An ASCII query only ever matches ASCII bytes of the candidate, and no byte of a
             // multi-byte UTF-8 character is ASCII: comparing bytes is exact. No allocation.
             Some(q) => {
-                if !self.is_subsequence(candidate) {
+                let c = candidate.as_bytes();
+                let scattered_may_reach = MAX_SCATTERED - length_penalty(c.len()) >= floor;
+                // The cheap test first, while every kind of match may still count.
+                if scattered_may_reach && !self.is_subsequence(candidate) {
                     return None;
                 }
-                let c = candidate.as_bytes();
+                if c.len() == q.len() && c.eq_ignore_ascii_case(q) {
+                    return at_least(EXACT);
+                }
+                if upper_bound(c.len(), q.len()) < floor {
+                    return None;
+                }
                 let word_start =
                     |i: usize| i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] >= 0x80);
-                if c.len() == q.len() && c.eq_ignore_ascii_case(q) {
-                    return Some(EXACT);
-                }
                 if let Some(s) = substring_ascii(c, q, word_start) {
-                    return Some(s);
+                    return at_least(s);
                 }
-                Some(scattered(
+                if !scattered_may_reach {
+                    return None;
+                }
+                at_least(scattered(
                     q,
                     c.len(),
                     |i| c[i].to_ascii_lowercase(),
@@ -98,20 +127,52 @@ impl Query {
                 let q = &self.chars;
                 let word_start = |i: usize| i == 0 || !c[i - 1].is_alphanumeric();
                 if c == *q {
-                    return Some(EXACT);
+                    return at_least(EXACT);
                 }
                 let n = c.len();
                 if q.len() <= n {
                     if let Some(p) = (0..=n - q.len()).find(|&p| c[p..p + q.len()] == q[..]) {
                         let ws = (p..=n - q.len())
                             .find(|&p| word_start(p) && c[p..p + q.len()] == q[..]);
-                        return Some(substring_score(p, ws, n));
+                        return at_least(substring_score(p, ws, n));
                     }
                 }
-                Some(scattered(q, n, |i| c[i], word_start))
+                at_least(scattered(q, n, |i| c[i], word_start))
             }
         }
     }
+}
+
+/// The bit of each byte's class: a letter (either case) its own, digits one, space one, other
+/// ASCII three by value, non-ASCII one. A candidate lacking a bit of the query lacks one of its
+/// bytes, so it cannot match: the searches keep each line's or name's mask and skip those.
+const CLASS: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' => 1 << (c - b'a'),
+            b'A'..=b'Z' => 1 << (c - b'A'),
+            b'0'..=b'9' => 1 << 26,
+            b' ' => 1 << 27,
+            0x80..=0xff => 1 << 31,
+            _ => 1 << (28 + c % 3),
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The character classes `bytes` holds.
+pub const fn char_mask(bytes: &[u8]) -> u32 {
+    let mut m = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        m |= CLASS[bytes[i] as usize];
+        i += 1;
+    }
+    m
 }
 
 /// Index of the first byte equal to the lower-case ASCII byte `c` in either case. Eight bytes
@@ -137,11 +198,29 @@ pub fn find_byte_ci(h: &[u8], c: u8) -> Option<usize> {
     h[i..].iter().position(|&b| b | mask == c).map(|k| i + k)
 }
 
+/// The best score of a prefix match; every other non-exact match scores less.
+const MAX_SUBSTRING: i64 = 8000;
+/// The best score of a scattered match (before the length penalty).
+const MAX_SCATTERED: i64 = 4999;
+
+fn length_penalty(n: usize) -> i64 {
+    n.min(1000) as i64
+}
+
+/// The best score an ASCII query of `query_len` bytes can give a candidate of `n` bytes.
+pub fn upper_bound(n: usize, query_len: usize) -> i64 {
+    if n == query_len {
+        EXACT
+    } else {
+        MAX_SUBSTRING - length_penalty(n)
+    }
+}
+
 /// Score of a substring match: first occurrence `p`, first occurrence at a word start `ws`.
 fn substring_score(p: usize, ws: Option<usize>, n: usize) -> i64 {
-    let len_penalty = n.min(1000) as i64;
+    let len_penalty = length_penalty(n);
     let (base, at) = match ws {
-        Some(0) => (8000, 0),
+        Some(0) => (MAX_SUBSTRING, 0),
         Some(w) => (6000, w),
         None => (5000, p),
     };
@@ -201,7 +280,7 @@ fn scattered<T: PartialEq + Copy>(
         prev = Some(i);
         k += 1;
     }
-    score.clamp(1, 4999) - n.min(1000) as i64
+    score.clamp(1, MAX_SCATTERED) - length_penalty(n)
 }
 
 /// A heap entry: score, then earlier insertions first, then the payload (not compared).
@@ -321,5 +400,22 @@ mod tests {
             t.push(s, v);
         }
         assert_eq!(t.into_sorted(), [(5, "b"), (5, "d")]);
+    }
+
+    proptest::proptest! {
+        /// A floor only ever drops scores below it: what it keeps is the score.
+        #[test]
+        fn a_floor_drops_only_what_is_below_it(
+            q in "[pP][oO]?d?| ?[a-c]{0,3}|é|K|x!",
+            c in "([pPoOdD -]|Pod|pod|[a-c]|é|K|İ|!){0,40}",
+            floor in -1200i64..11000,
+        ) {
+            let q = Query::new(&q);
+            let want = q.score(&c).filter(|s| *s >= floor);
+            proptest::prop_assert_eq!(q.score_at_least(&c, floor), want);
+            if let (Some(s), Some(_)) = (want, q.ascii()) {
+                proptest::prop_assert!(s <= upper_bound(c.len(), q.ascii().unwrap().len()));
+            }
+        }
     }
 }

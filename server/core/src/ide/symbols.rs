@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -155,7 +156,7 @@ pub struct WorkspaceSymbol {
 /// Pages (by title and alias) and cards (by question) matching `query`, best first. Cards are
 /// searched only in pages that mention a card tag, and only when the query is not empty.
 pub fn workspace_symbols(
-    pages: &[PageNames],
+    pages: &[Arc<PageNames>],
     query: &str,
     card_tags: &[String],
     refs: &RefConfig,
@@ -192,7 +193,7 @@ pub fn workspace_symbols(
 /// Cards whose question matches. A line scan picks the lines that carry a card tag and match
 /// the query (a card's question ends on the line of its tag); only their pages are parsed.
 fn search_cards(
-    pages: &[PageNames],
+    pages: &[Arc<PageNames>],
     q: &Query,
     tags: &[String],
     refs: &RefConfig,
@@ -200,6 +201,7 @@ fn search_cards(
 ) -> Vec<(i64, WorkspaceSymbol)> {
     let pages: Vec<&PageNames> = pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| !crate::model::org::is_org(&p.path))
         .collect();
     // Lines that are no card's take room too: keep more candidates than asked for.
@@ -389,7 +391,7 @@ mod tests {
         g.upsert_text("pages/Pods.md".into(), Arc::from("- x\n"));
         let tags = Settings::default().card_tags;
         let r = workspace_symbols(
-            &crate::ide::pages::page_names(&g),
+            &crate::ide::pages::page_names(&g).pages,
             "pod",
             &tags,
             &g.config.refs,
@@ -407,7 +409,7 @@ mod tests {
         assert_eq!(&PAGE[r[1].range.clone()], "What is a pod? #card");
         assert_eq!(
             workspace_symbols(
-                &crate::ide::pages::page_names(&g),
+                &crate::ide::pages::page_names(&g).pages,
                 "",
                 &tags,
                 &g.config.refs,
@@ -438,7 +440,7 @@ mod tests {
             let a = analyze(page, &settings);
             assert_eq!(a.cards.len(), usize::from(enabled), "the rules' reading");
             let sym = workspace_symbols(
-                &crate::ide::pages::page_names(&g),
+                &crate::ide::pages::page_names(&g).pages,
                 "pod",
                 &settings.card_tags,
                 &g.config.refs,
@@ -452,7 +454,9 @@ mod tests {
                 &settings.card_tags,
                 10,
                 &mut || "x".into(),
-            );
+                &crate::ide::completion::never,
+            )
+            .unwrap();
             assert_eq!(
                 hits.iter().find(|h| h.block == 0).map(|h| h.card),
                 Some(enabled)

@@ -47,6 +47,13 @@ impl Overlay {
         }
     }
 
+    /// Replaces the graph with a compact copy of it ([`Graph::compacted`]); the old one is
+    /// returned, to be dropped outside the lock.
+    pub fn compact(&mut self) -> Graph {
+        let copy = self.graph.compacted();
+        std::mem::replace(&mut self.graph, copy)
+    }
+
     /// A graph read afresh from disk replaces the old one; the open documents stay on top.
     pub fn replace_graph(&mut self, g: Graph) {
         self.graph = g;

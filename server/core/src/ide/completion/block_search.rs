@@ -22,37 +22,19 @@ pub struct BlockHit {
     pub add_id: Option<TextEdit>,
 }
 
-/// A page's text and names, copied out of the graph (cheaply: the text is shared) so that a
-/// long search need not hold the graph.
-#[derive(Debug, Clone)]
-pub struct PageText {
-    pub path: String,
-    pub title: String,
-    pub text: Arc<str>,
-}
-
 /// The Markdown pages of a graph and what makes a reference there, for [`search_blocks`].
 pub struct PageTexts {
-    pub pages: Vec<PageText>,
+    /// In the graph's (path) order.
+    pub pages: Vec<Arc<PageText>>,
     /// The graph's `config.edn` reference settings: cards are found as the rules find them
     /// (`card:: x` is no card with `:property-pages/enabled? false`).
     pub refs: RefConfig,
 }
 
-/// The Markdown pages of the graph, for [`search_blocks`].
+/// The Markdown pages of the graph, for [`search_blocks`], each prepared afresh (a
+/// [`BlockIndex`] keeps them between searches).
 pub fn page_texts(graph: &Graph) -> PageTexts {
-    PageTexts {
-        pages: graph
-            .pages()
-            .filter(|p| !crate::model::org::is_org(&p.path))
-            .map(|p| PageText {
-                path: p.path.clone(),
-                title: p.title.clone(),
-                text: p.text.clone(),
-            })
-            .collect(),
-        refs: graph.config.refs.clone(),
-    }
+    BlockIndex::default().texts(graph)
 }
 
 /// The page being edited, searched alongside (and instead of) its copy in the graph.
@@ -65,11 +47,18 @@ pub struct Current<'a> {
     pub skip_block: Option<usize>,
 }
 
+/// A `stop` for a search that runs to the end.
+pub fn never() -> bool {
+    false
+}
+
 /// Bonus that puts cards before every other block when the query is a question.
 pub(super) const CARD_FIRST: i64 = 1_000_000;
 
 /// The blocks of the graph whose text matches `query`, best first. A query ending with `?`
 /// puts cards first. `new_id` gives blocks without an id the id to insert (and the edit).
+/// Gives up (`None`) soon after `stop` says so (it is asked between pages): [`never()`] for a
+/// search nothing supersedes.
 pub fn search_blocks(
     pages: &PageTexts,
     current: Option<&Current>,
@@ -77,15 +66,17 @@ pub fn search_blocks(
     card_tags: &[String],
     limit: usize,
     new_id: &mut dyn FnMut() -> String,
-) -> Vec<BlockHit> {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<BlockHit>> {
     let question = query.trim_end().ends_with('?');
     let q = Query::new(query.trim().trim_end_matches('?'));
-    // Candidate lines: (score, source index, line start). Source 0 is the current document.
+    // Source 0 is the current document, source `i + 1` is `pages[i]`.
     let cur_path = current.and_then(|c| c.path);
     let refs = &pages.refs;
     let pages: Vec<&PageText> = pages
         .pages
         .iter()
+        .map(|p| &**p)
         .filter(|p| Some(p.path.as_str()) != cur_path)
         .collect();
     let text_of = |s: usize| -> &str {
@@ -95,63 +86,17 @@ pub fn search_blocks(
             _ => &pages[s - 1].text,
         }
     };
-    let keep = limit * 4;
-    let scan = |s: usize| -> TopN<(usize, usize)> {
-        let mut top = TopN::new(keep);
-        let t = text_of(s);
-        if !q.is_subsequence(t) {
-            return top;
-        }
-        for l in text::lines(t) {
-            let line = l.text(t).trim_matches([' ', '\t']);
-            let line = line
-                .strip_prefix("- ")
-                .or_else(|| line.strip_prefix('-'))
-                .unwrap_or(line)
-                .trim_start();
-            if line.is_empty() {
-                continue;
-            }
-            let Some(mut score) = q.score(line) else {
-                continue;
-            };
-            if (line.contains(":: ") || line.ends_with("::"))
-                && properties::parse_line(line, 0).is_some()
-            {
-                continue; // a property line is not block text
-            }
-            if question && has_card_tag(line, card_tags) {
-                score += CARD_FIRST;
-            }
-            top.push(score, (s, l.start));
-        }
-        top
+    let scan = Scan {
+        q: &q,
+        question,
+        card_tags,
+        keep: limit * 4,
     };
-    let n = pages.len() + 1;
-    let found = if q.is_empty() {
-        // Nothing typed yet: the blocks of the page being edited.
-        scan(0)
-    } else {
-        (0..n)
-            .into_par_iter()
-            .fold(
-                || TopN::new(keep),
-                |mut acc, s| {
-                    acc.merge(scan(s));
-                    acc
-                },
-            )
-            .reduce(
-                || TopN::new(keep),
-                |mut a, b| {
-                    a.merge(b);
-                    a
-                },
-            )
-    };
+    let src = current.map_or("", |c| c.src);
+    let found = candidates(&pages, src, &scan, stop)?;
     // Parse the pages of the candidates and map each line to its block.
     let mut by_source: HashMap<usize, Vec<(i64, usize)>> = HashMap::new();
-    for (score, (s, at)) in found.into_sorted() {
+    for (score, (s, at)) in found {
         by_source.entry(s).or_default().push((score, at));
     }
     let mut hits: Vec<BlockHit> = Vec::new();
@@ -217,7 +162,7 @@ pub fn search_blocks(
             .then(a.title.len().cmp(&b.title.len()))
     });
     hits.truncate(limit);
-    hits
+    Some(hits)
 }
 
 /// Whether a line mentions one of the card tags (`#card`, `[[card]]`, `#[[card]]`), ASCII
@@ -267,7 +212,8 @@ pub fn complete_blocks(
     query: &str,
     range: &Range<usize>,
     new_id: &mut dyn FnMut() -> String,
-) -> Completion {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Completion> {
     let typed = &r.src[range.start..r.offset.max(range.start)];
     let current = Current {
         path: r.path,
@@ -276,7 +222,15 @@ pub fn complete_blocks(
         outline: r.outline,
         skip_block: r.outline.block_at(r.offset),
     };
-    let hits = search_blocks(pages, Some(&current), query, r.card_tags, LIMIT, new_id);
+    let hits = search_blocks(
+        pages,
+        Some(&current),
+        query,
+        r.card_tags,
+        LIMIT,
+        new_id,
+        stop,
+    )?;
     let items = hits
         .into_iter()
         .map(|h| {
@@ -314,10 +268,10 @@ pub fn complete_blocks(
             }
         })
         .collect();
-    Completion {
+    Some(Completion {
         items,
         incomplete: true,
-    }
+    })
 }
 
 pub(super) fn quote(t: &str) -> String {

@@ -14,13 +14,15 @@
 //! over page texts, not stored outlines: a cheap line scan picks candidate lines, and only the
 //! pages of the best candidates are parsed.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::ide::fuzzy::{Query, TopN};
+use crate::ide::fuzzy::{char_mask, upper_bound, Query};
 use crate::lint::analysis::PageAnalysis;
 use crate::model::cards;
 use crate::model::graph::{names, Graph, Page};
@@ -33,15 +35,20 @@ use crate::syntax::properties;
 use crate::syntax::text;
 use crate::syntax::uuid::parse_uuid;
 
-pub use crate::ide::pages::{page_names, PageNames};
+pub use crate::ide::pages::{page_names, Names, PageNames};
 use crate::syntax::page_ref::ends_tag;
 pub use crate::syntax::page_ref::{page_ref_text, tag_needs_brackets, RefStyle};
 
+mod block_index;
+mod block_scan;
 mod block_search;
 mod macros;
 mod page_search;
 mod property_search;
 
+use block_index::*;
+pub use block_index::{BlockIndex, PageText};
+use block_scan::*;
 pub use block_search::*;
 use macros::*;
 pub use page_search::*;
@@ -165,7 +172,7 @@ pub fn complete(r: &Request, new_id: &mut dyn FnMut() -> String) -> Option<Compl
                 offset: r.offset,
                 card_tags: r.card_tags,
             };
-            complete_blocks(&page_texts(r.graph), &req, query, range, new_id)
+            complete_blocks(&page_texts(r.graph), &req, query, range, new_id, &never)?
         }
         Context::Page {
             query,

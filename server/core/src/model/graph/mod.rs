@@ -3,6 +3,7 @@
 //! `check` and a language server that updates it as files change. No I/O: callers hand in text.
 
 mod build;
+mod compact;
 pub mod config;
 pub mod journal;
 pub mod names;
@@ -294,7 +295,8 @@ impl Prepared {
     }
 }
 
-/// Cloned only for fix-all, which tries texts on a copy instead of locking the shared one.
+/// Cloned for fix-all, which tries texts on a copy instead of locking the shared one, and by
+/// [`Graph::compacted`].
 #[derive(Debug, Default, Clone)]
 pub struct Graph {
     pub config: GraphConfig,

@@ -29,7 +29,9 @@ impl GraphVisible {
     /// Whether other pages can see the change from `self` to `after`: names or ids that differ,
     /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
     /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
-    /// an id rechecked every open page on every keystroke.
+    /// an id rechecked every open page on every keystroke. Counted, not listed: listing each
+    /// id's sites scanned the page's ids once per id (11 % of a keystroke's CPU on a 1 MB page
+    /// whose ids are each on 25 blocks).
     pub fn seen_elsewhere(&self, after: &GraphVisible, graph: &Graph) -> bool {
         if self == after {
             return false;
@@ -38,6 +40,6 @@ impl GraphVisible {
         self.title != after.title
             || self.aliases != after.aliases
             || names(self) != names(after)
-            || after.ids.iter().any(|(id, _)| graph.id_sites(id).len() > 1)
+            || after.ids.iter().any(|(id, _)| graph.id_count(id) > 1)
     }
 }
