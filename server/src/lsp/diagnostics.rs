@@ -276,7 +276,9 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
         // Not open: the client only pulls for open documents; nothing to say about others.
         None => Vec::new(),
     };
-st.publisher.last.insert(uri.clone(), Published::bare(items.clone()));
+    st.publisher
+        .last
+        .insert(uri.clone(), Published::bare(items.clone()));
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
             related_documents: None,

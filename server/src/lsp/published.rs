@@ -78,7 +78,12 @@ impl Published {
                 let end = old.len().min(j + LOOKAHEAD);
                 let twin = (j..end).find(|&k| same_but_range(&old[k], d));
                 match (twin, prev) {
-                    (Some(k), Some(p)) if k < p.fragments.len() => {
+                    // A whole fragment holds its old range: reused only where that is the same.
+                    (Some(k), Some(p))
+                        if k < p.fragments.len()
+                            && (matches!(p.fragments[k], Fragment::Tail(_))
+                                || old[k].range == d.range) =>
+                    {
                         j = k + 1;
                         p.fragments[k].clone()
                     }
@@ -160,7 +165,10 @@ mod tests {
 
     fn diag(line: u32, col: u32, msg: u8, code: u8) -> lsp::Diagnostic {
         lsp::Diagnostic {
-            range: lsp::Range::new(lsp::Position::new(line, col), lsp::Position::new(line, col + 3)),
+            range: lsp::Range::new(
+                lsp::Position::new(line, col),
+                lsp::Position::new(line, col + 3),
+            ),
             severity: Some(lsp::DiagnosticSeverity::WARNING),
             code: Some(lsp::NumberOrString::String(format!("rule-{code}"))),
             source: Some("logseq-lsp".into()),

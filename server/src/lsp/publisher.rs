@@ -8,9 +8,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use super::published::Published;
 use dashmap::DashMap;
 use tokio::time::Instant;
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 /// What the publisher needs of the server.
 pub trait Host: Send + Sync {
