@@ -30,6 +30,7 @@ use logseq_core::syntax::text::{LineIndex, Positions};
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
 use super::position::range_to_lsp;
+use super::published::{Params, Published};
 use super::publisher::Host;
 use super::state::State;
 
@@ -86,17 +87,28 @@ async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
         return;
     }
     let last = &st.publisher.last;
-    let same = last.get(uri).is_some_and(|l| *l == items);
-    if same && !explicit {
-        return;
-    }
     let neg = st.negotiated();
+    let kept = {
+        // The guard is dropped before the insert below (same shard: it would deadlock).
+        let prev = last.get(uri);
+        if prev.as_ref().is_some_and(|l| l.items == items) && !explicit {
+            return;
+        }
+        if neg.pull {
+            Published::bare(items)
+        } else {
+            Published::new(items, prev.as_deref())
+        }
+    };
     if !neg.pull {
-        publish(st, uri, &items, Some(version));
+        st.output
+            .notify_raw("textDocument/publishDiagnostics", |out| {
+                kept.write_params(uri, Some(version), out)
+            });
     } else if !explicit && neg.refresh {
         refresh(st);
     }
-    last.insert(uri.clone(), items);
+    last.insert(uri.clone(), kept);
 }
 
 /// Asks a pull client to pull again (another page changed this one's diagnostics). Not awaited
@@ -125,13 +137,6 @@ pub(super) fn publish(
     version: Option<i32>,
 ) {
     // PublishDiagnosticsParams by reference: a big page's list is not copied to be sent.
-    #[derive(serde::Serialize)]
-    struct Params<'a> {
-        uri: &'a Uri,
-        diagnostics: &'a [lsp::Diagnostic],
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version: Option<i32>,
-    }
     st.output.notify(
         "textDocument/publishDiagnostics",
         &Params {
@@ -271,7 +276,9 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
         // Not open: the client only pulls for open documents; nothing to say about others.
         None => Vec::new(),
     };
-    st.publisher.last.insert(uri.clone(), items.clone());
+    st.publisher
+        .last
+        .insert(uri.clone(), Published::bare(items.clone()));
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
             related_documents: None,

@@ -28,6 +28,7 @@ mod new_page;
 mod output;
 mod position;
 mod promises;
+mod published;
 mod publisher;
 mod selection;
 mod serve;

@@ -77,6 +77,17 @@ impl Output {
         let _ = self.tx.send(Msg::Frame(frame(&body)));
     }
 
+    /// Queues one JSON-RPC notification whose params' JSON `params` writes (the bytes
+    /// [`Output::notify`] would give for the same params).
+    pub fn notify_raw(&self, method: &str, params: impl FnOnce(&mut Vec<u8>)) {
+        let mut body = b"{\"jsonrpc\":\"2.0\",\"method\":".to_vec();
+        let _ = serde_json::to_writer(&mut body, method);
+        body.extend_from_slice(b",\"params\":");
+        params(&mut body);
+        body.push(b'}');
+        let _ = self.tx.send(Msg::Frame(frame(&body)));
+    }
+
     /// Queues an error response (for messages answered before tower-lsp-server sees them).
     pub fn respond_error(&self, id: &serde_json::Value, code: i64, message: &str) {
         let body = serde_json::json!({"jsonrpc": "2.0", "id": id,
@@ -223,5 +234,23 @@ mod tests {
         assert!(msgs
             .iter()
             .all(|m| m["jsonrpc"] == "2.0" || m.get("id").is_some()));
+    }
+
+    /// A notification whose params we write ourselves is byte for byte the one serde writes.
+    #[tokio::test]
+    async fn raw_params_frame_the_same_bytes() {
+        let (w, mut r) = tokio::io::duplex(1 << 16);
+        let (out, _sink, task) = start(w);
+        let params = json!({"uri": "file:///a", "diagnostics": [{"message": "é\"\n"}]});
+        out.notify("textDocument/publishDiagnostics", &params);
+        out.notify_raw("textDocument/publishDiagnostics", |b| {
+            serde_json::to_writer(b, &params).unwrap()
+        });
+        out.close();
+        task.await.unwrap();
+        let mut got = Vec::new();
+        r.read_to_end(&mut got).await.unwrap();
+        let (a, b) = got.split_at(got.len() / 2);
+        assert_eq!(a, b);
     }
 }

@@ -8,9 +8,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use super::published::Published;
 use dashmap::DashMap;
 use tokio::time::Instant;
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 /// What the publisher needs of the server.
 pub trait Host: Send + Sync {
@@ -47,7 +48,7 @@ pub struct Publisher {
     /// diagnostics are slow delays only itself, never another page's.
     pending: DashMap<Uri, Pending>,
     /// What the client has for each open document (pushed, or returned by a pull).
-    pub(super) last: DashMap<Uri, Vec<lsp::Diagnostic>>,
+    pub(super) last: DashMap<Uri, Published>,
     /// A `workspace/diagnostic/refresh` is on its way: later ones join it.
     pub(super) refreshing: Arc<AtomicBool>,
     /// How many documents are computed at once. A recheck of every open page (any change to

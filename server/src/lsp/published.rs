@@ -1,0 +1,228 @@
+//! What an open document was last sent, each diagnostic's JSON kept without its range.
+//!
+//! Why: on a page with thousands of diagnostics a keystroke changes a few of them and moves
+//! the ranges of some others, yet the whole list is resent. Serializing it was a large part of
+//! a keystroke (BENCHMARKS.md, issue 15). Each diagnostic's JSON after its range is kept; the
+//! next list reuses a kept fragment for a diagnostic equal to the one it came from in every field
+//! but the range (compared, never assumed), writes the range afresh, and serializes only the
+//! rest. The bytes are those serde_json gives for the whole list (tests below).
+
+use serde::Serialize;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+/// How far ahead in the previous list a diagnostic's twin is looked for: the lists are sorted by
+/// position, so after one edit a twin is at the same index or a few away (diagnostics added or
+/// removed before it).
+const LOOKAHEAD: usize = 8;
+
+const RANGE_KEY: &[u8] = b"{\"range\":";
+
+/// A diagnostic's JSON without its start: `{"range":` and the range come first (the field
+/// order of `lsp::Diagnostic`), `Tail` holds what follows. `Whole` if that order ever changes.
+#[derive(Clone)]
+enum Fragment {
+    Tail(Box<[u8]>),
+    Whole(Box<[u8]>),
+}
+
+pub struct Published {
+    pub items: Vec<lsp::Diagnostic>,
+    /// `fragments[i]` is `items[i]`'s.
+    fragments: Vec<Fragment>,
+}
+
+/// Equal in every field but the range. Destructured in full, so a field added to
+/// `lsp::Diagnostic` fails to compile here rather than being left out of the comparison.
+fn same_but_range(a: &lsp::Diagnostic, b: &lsp::Diagnostic) -> bool {
+    let lsp::Diagnostic {
+        range: _,
+        severity,
+        code,
+        code_description,
+        source,
+        message,
+        related_information,
+        tags,
+        data,
+    } = a;
+    *message == b.message
+        && *severity == b.severity
+        && *code == b.code
+        && *code_description == b.code_description
+        && *source == b.source
+        && *related_information == b.related_information
+        && *tags == b.tags
+        && *data == b.data
+}
+
+fn fragment(d: &lsp::Diagnostic) -> Fragment {
+    let whole = serde_json::to_vec(d).unwrap_or_default();
+    let mut start = RANGE_KEY.to_vec();
+    // A Range always serializes (numbers only).
+    let _ = serde_json::to_writer(&mut start, &d.range);
+    match whole.strip_prefix(start.as_slice()) {
+        Some(tail) => Fragment::Tail(tail.into()),
+        None => Fragment::Whole(whole.into()),
+    }
+}
+
+impl Published {
+    /// `items` with their fragments, reusing `prev`'s where a diagnostic is unchanged but for
+    /// its range.
+    pub fn new(items: Vec<lsp::Diagnostic>, prev: Option<&Published>) -> Published {
+        let old: &[lsp::Diagnostic] = prev.map_or(&[], |p| &p.items);
+        let mut j = 0;
+        let fragments = items
+            .iter()
+            .map(|d| {
+                let end = old.len().min(j + LOOKAHEAD);
+                let twin = (j..end).find(|&k| same_but_range(&old[k], d));
+                match (twin, prev) {
+                    // A whole fragment holds its old range: reused only where that is the same.
+                    (Some(k), Some(p))
+                        if k < p.fragments.len()
+                            && (matches!(p.fragments[k], Fragment::Tail(_))
+                                || old[k].range == d.range) =>
+                    {
+                        j = k + 1;
+                        p.fragments[k].clone()
+                    }
+                    _ => fragment(d),
+                }
+            })
+            .collect();
+        Published { items, fragments }
+    }
+
+    /// `items` without fragments: what a pull client was answered (it is never pushed).
+    pub fn bare(items: Vec<lsp::Diagnostic>) -> Published {
+        Published {
+            items,
+            fragments: Vec::new(),
+        }
+    }
+
+    /// The `textDocument/publishDiagnostics` params' JSON, as serde_json would write
+    /// `PublishDiagnosticsParams { uri, diagnostics: items, version }`.
+    pub fn write_params(&self, uri: &Uri, version: Option<i32>, out: &mut Vec<u8>) {
+        if self.fragments.len() != self.items.len() {
+            let whole = Params {
+                uri,
+                diagnostics: &self.items,
+                version,
+            };
+            let _ = serde_json::to_writer(out, &whole);
+            return;
+        }
+        let size: usize = self
+            .fragments
+            .iter()
+            .map(|f| match f {
+                Fragment::Tail(t) => t.len() + 80,
+                Fragment::Whole(w) => w.len() + 1,
+            })
+            .sum();
+        out.reserve(size + 64);
+        out.extend_from_slice(b"{\"uri\":");
+        let _ = serde_json::to_writer(&mut *out, uri);
+        out.extend_from_slice(b",\"diagnostics\":[");
+        for (i, (d, f)) in self.items.iter().zip(&self.fragments).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match f {
+                Fragment::Tail(t) => {
+                    out.extend_from_slice(RANGE_KEY);
+                    let _ = serde_json::to_writer(&mut *out, &d.range);
+                    out.extend_from_slice(t);
+                }
+                Fragment::Whole(w) => out.extend_from_slice(w),
+            }
+        }
+        out.push(b']');
+        if let Some(v) = version {
+            out.extend_from_slice(b",\"version\":");
+            let _ = serde_json::to_writer(&mut *out, &v);
+        }
+        out.push(b'}');
+    }
+}
+
+/// What serde_json writes for the params (the reference the kept form must equal).
+#[derive(Serialize)]
+pub struct Params<'a> {
+    pub uri: &'a Uri,
+    pub diagnostics: &'a [lsp::Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn diag(line: u32, col: u32, msg: u8, code: u8) -> lsp::Diagnostic {
+        lsp::Diagnostic {
+            range: lsp::Range::new(
+                lsp::Position::new(line, col),
+                lsp::Position::new(line, col + 3),
+            ),
+            severity: Some(lsp::DiagnosticSeverity::WARNING),
+            code: Some(lsp::NumberOrString::String(format!("rule-{code}"))),
+            source: Some("logseq-lsp".into()),
+            message: format!("message \"{msg}\"\n é"),
+            ..Default::default()
+        }
+    }
+
+    fn reference(uri: &Uri, items: &[lsp::Diagnostic], version: Option<i32>) -> Vec<u8> {
+        serde_json::to_vec(&Params {
+            uri,
+            diagnostics: items,
+            version,
+        })
+        .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// A list built from the previous one's fragments, after edits that add, remove, change
+        /// and move diagnostics, writes the same bytes as serializing the list whole.
+        #[test]
+        fn kept_fragments_write_what_serde_writes(
+            old in proptest::collection::vec((0u32..50, 0u32..9, 0u8..4, 0u8..3), 0..40),
+            edits in proptest::collection::vec((0usize..40, 0u8..4, 0u8..4, 0u32..3), 0..8),
+            version in proptest::option::of(0i32..100),
+        ) {
+            let uri = Uri::from_str("file:///g/pages/a%20b.md").unwrap();
+            let old: Vec<_> = old.into_iter().map(|(l, c, m, k)| diag(l, c, m, k)).collect();
+            let mut new = old.clone();
+            for (at, kind, v, shift) in edits {
+                let at = if new.is_empty() { 0 } else { at % new.len() };
+                match kind {
+                    0 => new.insert(at, diag(v.into(), 1, v, v % 3)),
+                    1 if !new.is_empty() => { new.remove(at); }
+                    2 if !new.is_empty() => new[at].message.push_str("!"),
+                    // Lines move by the edit: every diagnostic from `at` on.
+                    _ => for d in new.iter_mut().skip(at) {
+                        d.range.start.line += shift;
+                        d.range.end.line += shift;
+                    },
+                }
+            }
+            let prev = Published::new(old, None);
+            let mut first = Vec::new();
+            prev.write_params(&uri, version, &mut first);
+            prop_assert_eq!(first, reference(&uri, &prev.items, version));
+            let next = Published::new(new.clone(), Some(&prev));
+            let mut got = Vec::new();
+            next.write_params(&uri, version, &mut got);
+            prop_assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(reference(&uri, &new, version)).unwrap()
+            );
+        }
+    }
+}
