@@ -204,7 +204,7 @@ mod tests {
                 match kind {
                     0 => new.insert(at, diag(v.into(), 1, v, v % 3)),
                     1 if !new.is_empty() => { new.remove(at); }
-                    2 if !new.is_empty() => new[at].message.push_str("!"),
+                    2 if !new.is_empty() => new[at].message.push('!'),
                     // Lines move by the edit: every diagnostic from `at` on.
                     _ => for d in new.iter_mut().skip(at) {
                         d.range.start.line += shift;
