@@ -261,7 +261,7 @@ fn search_cards(
             out.push((
                 s,
                 WorkspaceSymbol {
-                    name: blocks::clip(&cards::name(&p.text, c), NAME_CHARS),
+                    name: cards::name_clipped(&p.text, c, NAME_CHARS),
                     kind: if c.native {
                         SymbolKind::Card
                     } else {

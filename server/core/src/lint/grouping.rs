@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use crate::lint::diagnostic::{Code, Diagnostic, Related, Severity};
 use crate::model::cards::{self, Card};
-use crate::syntax::blocks;
 use crate::syntax::outline::Outline;
 
 /// How much of a card's name a message quotes.
@@ -72,7 +71,7 @@ fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Dia
     // The severity is the highest of them (a hint alone is not in VS Code's Problems panel).
     members.sort_by_key(|d| (lead_order(d.code), d.range.start));
     let lead = &members[0];
-    let name = blocks::clip(&cards::name(src, card), NAME_CHARS);
+    let name = cards::name_clipped(src, card, NAME_CHARS);
     let mut message = if name.is_empty() {
         lead.message.clone()
     } else {

@@ -272,6 +272,39 @@ pub fn name(src: &str, card: &Card) -> String {
     s
 }
 
+/// [`name`] clipped to `max` characters as [`blocks::clip`](crate::syntax::blocks::clip) clips
+/// it, reading only as many words as that needs: a diagnostic per card names its card on every
+/// keystroke, and a Readwise card's first line is a whole highlight.
+pub fn name_clipped(src: &str, card: &Card, max: usize) -> String {
+    let mut s = String::new();
+    for r in &card.front {
+        let t = &src[r.clone()];
+        let (a, b) = if r.start <= card.tag_range.start && card.tag_range.end <= r.end {
+            (card.tag_range.start - r.start, card.tag_range.end - r.start)
+        } else {
+            (t.len(), t.len())
+        };
+        // What `name` joins: the words on either side of the tag, one space between them.
+        let mut chars = 0;
+        for w in t[..a].split_whitespace().chain(t[b..].split_whitespace()) {
+            if !s.is_empty() {
+                s.push(' ');
+                chars += 1;
+            }
+            s.push_str(w);
+            chars += w.chars().count();
+            // One character past `max` is all `clip` looks at.
+            if chars > max {
+                break;
+            }
+        }
+        if !s.is_empty() {
+            break;
+        }
+    }
+    crate::syntax::blocks::clip(&s, max)
+}
+
 /// The front as phase 1 of the review shows it: every cloze hidden as `[...]`, or `(cue)`
 /// (srs.cljs@0.10.9 `cloze-macro-show`).
 pub fn masked(src: &str, card: &Card) -> String {

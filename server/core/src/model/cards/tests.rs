@@ -124,3 +124,27 @@ fn tags_property_makes_title_the_question() {
     assert!(c.native);
     assert_eq!(c.question(s), "Capital of France?");
 }
+
+proptest::proptest! {
+    /// The clipped name reads only the words it needs and says what clipping the whole name
+    /// says, at every length (the tag inside the first line, several front lines, emoji).
+    #[test]
+    fn clipped_name_is_the_whole_name_clipped(
+        words in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "bb", "😀", "é x", "  ", "\t", "#card", "ünï"]),
+            0..30,
+        ),
+        max in 0usize..50,
+    ) {
+        let (a, b) = words.split_at(words.len() / 2);
+        let s = format!("- {} #card {}\n  {}\n", a.concat(), b.concat(), b.concat());
+        let found = cards(&s, &parse(&s), &tags());
+        proptest::prop_assert!(!found.is_empty(), "{:?} is a card", s);
+        for c in found {
+            proptest::prop_assert_eq!(
+                name_clipped(&s, &c, max),
+                crate::syntax::blocks::clip(&name(&s, &c), max)
+            );
+        }
+    }
+}
