@@ -73,10 +73,7 @@ pub fn cards_in(
                 prev_end = Some(x.range.end);
             }
         }
-        let end = outline.subtree_end(i);
-        let has_cloze_phase = src
-            [b.range.start..outline.blocks.get(end).map_or(src.len(), |n| n.range.start)]
-            .contains("{{cloze ");
+        let (has_children, has_cloze_phase) = subtree_shape(src, outline, i);
         out.push(Card {
             block: i,
             native: card_tags.iter().any(|t| t == NATIVE_TAG),
@@ -85,12 +82,24 @@ pub fn cards_in(
             front,
             front_has_text,
             lines_after_tag,
-            has_children: end > i + 1,
+            has_children,
             clozes,
             has_cloze_phase,
         });
     }
     out
+}
+
+/// What a card reads from its subtree, not its own block: whether it has children, and
+/// whether any block of it holds a cloze (Logseq's cloze phase). Re-analysis reads these
+/// again for cards it moves, since an edit before a block can change its nesting.
+pub(crate) fn subtree_shape(src: &str, outline: &Outline, i: usize) -> (bool, bool) {
+    let end = outline.subtree_end(i);
+    let stop = outline.blocks.get(end).map_or(src.len(), |n| n.range.start);
+    (
+        end > i + 1,
+        src[outline.blocks[i].range.start..stop].contains("{{cloze "),
+    )
 }
 
 /// `src[r]` without the card tags inside it, into `s` (cleared first).
