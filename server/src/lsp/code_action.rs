@@ -101,7 +101,7 @@ pub fn code_actions(
                 .collect();
             // Converted together: positions along a long line are found in one walk.
             let owned: Vec<Diagnostic> = hit.iter().map(|d| (*d).clone()).collect();
-            to_lsp(st, &uri, &snap, &owned)
+            to_lsp(st, &uri, &snap, owned)
                 .into_iter()
                 .zip(hit)
                 .collect()

@@ -185,7 +185,7 @@ pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::D
         std::thread::sleep(Duration::from_secs(3));
     }
     let d = capped(engine_diagnostics(st, snap), &snap.index);
-    to_lsp(st, uri, snap, &d)
+    to_lsp(st, uri, snap, d)
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {
@@ -198,31 +198,34 @@ fn severity(s: Severity) -> DiagnosticSeverity {
 }
 
 /// Engine diagnostics → LSP, in the negotiated encoding. Related places in other pages are
-/// converted with those pages' text from the index (the editor's text for open pages).
+/// converted with those pages' text from the index (the editor's text for open pages). Takes the
+/// list by value: its messages move into the LSP list rather than being copied (thousands on a
+/// big page, on every keystroke).
 pub fn to_lsp(
     st: &State,
     uri: &Uri,
     snap: &Snapshot,
-    diags: &[Diagnostic],
+    diags: Vec<Diagnostic>,
 ) -> Vec<lsp::Diagnostic> {
     let neg = st.negotiated();
     let enc = neg.encoding;
     let mut other_pages: HashMap<String, Option<(Arc<str>, LineIndex)>> = HashMap::new();
     let mut docs: HashMap<Code, Option<Uri>> = HashMap::new();
-    // Each position from the previous one: linear however many share a long line.
+    // Each position from the previous one: linear however many share a long line. Related
+    // places on this page have a cursor of their own (they sit near their diagnostic, not
+    // after the previous one's).
     let mut pos = Positions::new(&snap.text, &snap.index, enc);
+    let mut here = Positions::new(&snap.text, &snap.index, enc);
+    let this_page = snap.path.graph_path();
     diags
-        .iter()
+        .into_iter()
         .map(|d| {
             let related = (neg.related_information && !d.related.is_empty()).then(|| {
                 d.related
-                    .iter()
+                    .into_iter()
                     .filter_map(|r| {
-                        let (ruri, range) = if Some(r.path.as_str()) == snap.path.graph_path() {
-                            (
-                                uri.clone(),
-                                range_to_lsp(&snap.text, &snap.index, &r.range, enc),
-                            )
+                        let (ruri, range) = if Some(r.path.as_str()) == this_page {
+                            (uri.clone(), lsp_range(&mut here, &r.range))
                         } else {
                             let page = other_pages.entry(r.path.clone()).or_insert_with(|| {
                                 let text = st.index().graph.page(&r.path)?.text.clone();
@@ -234,18 +237,13 @@ pub fn to_lsp(
                         };
                         Some(DiagnosticRelatedInformation {
                             location: Location { uri: ruri, range },
-                            message: r.message.clone(),
+                            message: r.message,
                         })
                     })
                     .collect()
             });
-            let (sl, sc) = pos.at(d.range.start);
-            let (el, ec) = pos.at(d.range.end);
             lsp::Diagnostic {
-                range: lsp::Range {
-                    start: lsp::Position::new(sl, sc),
-                    end: lsp::Position::new(el, ec),
-                },
+                range: lsp_range(&mut pos, &d.range),
                 severity: Some(severity(d.severity)),
                 code: Some(NumberOrString::String(d.code.as_str().to_string())),
                 code_description: neg
@@ -259,13 +257,22 @@ pub fn to_lsp(
                     .flatten()
                     .map(|href| CodeDescription { href }),
                 source: Some(SOURCE.to_string()),
-                message: d.message.clone(),
+                message: d.message,
                 related_information: related,
                 tags: None,
                 data: None,
             }
         })
         .collect()
+}
+
+fn lsp_range(pos: &mut Positions, r: &std::ops::Range<usize>) -> lsp::Range {
+    let (sl, sc) = pos.at(r.start);
+    let (el, ec) = pos.at(r.end);
+    lsp::Range {
+        start: lsp::Position::new(sl, sc),
+        end: lsp::Position::new(el, ec),
+    }
 }
 
 /// `textDocument/diagnostic`: always a full report of the document's current text.

@@ -72,31 +72,40 @@ fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Dia
     members.sort_by_key(|d| (lead_order(d.code), d.range.start));
     let lead = &members[0];
     let name = cards::name_clipped(src, card, NAME_CHARS);
-    let mut message = if name.is_empty() {
-        lead.message.clone()
-    } else {
-        format!("Card “{name}”: {}", lead.message)
-    };
+    // Written piece by piece, not with format!: this runs for every card on every keystroke.
     let others = &members[1..];
-    if !others.is_empty() {
-        message.push_str(&format!(
-            " (and {} more on this card: {})",
-            others.len(),
-            others
-                .iter()
-                .map(|d| d.code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    let mut message = String::with_capacity(name.len() + lead.message.len() + 16 * members.len());
+    if !name.is_empty() {
+        message.push_str("Card “");
+        message.push_str(&name);
+        message.push_str("”: ");
     }
-    let mut related: Vec<Related> = others
-        .iter()
-        .map(|d| Related {
+    message.push_str(&lead.message);
+    if !others.is_empty() {
+        message.push_str(" (and ");
+        message.push_str(&others.len().to_string());
+        message.push_str(" more on this card: ");
+        for (i, d) in others.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(d.code.as_str());
+        }
+        message.push(')');
+    }
+    let mut related: Vec<Related> = Vec::with_capacity(others.len());
+    for d in others {
+        let code = d.code.as_str();
+        let mut m = String::with_capacity(code.len() + 2 + d.message.len());
+        m.push_str(code);
+        m.push_str(": ");
+        m.push_str(&d.message);
+        related.push(Related {
             path: path.to_string(),
             range: d.range.clone(),
-            message: format!("{}: {}", d.code.as_str(), d.message),
-        })
-        .collect();
+            message: m,
+        });
+    }
     related.extend(members.iter().flat_map(|d| d.related.iter().cloned()));
     Diagnostic {
         code: lead.code,
