@@ -315,6 +315,26 @@ async def test_configuration_turns_rules_off_and_on(start):
     await s.diags(rw, lambda ds: "card-tag-not-native" in codes(ds))
 
 
+async def test_fixes_for_a_diagnostic_published_before_a_settings_change(start):
+    """A client asks for fixes with the diagnostics it holds, which can be older than the
+    server's: here a card's one diagnostic led by a rule the settings then turn off. The fixes
+    of what the server finds there now are offered (VS Code's self-test under load got none: it
+    asked with the diagnostics published before the editor's settings arrived)."""
+    s = await start("visual-studio-code")
+    rw = s.open(READWISE_PAGE)
+    ds = await s.diags(rw, lambda ds: "card-tag-not-native" in codes(ds))
+    stale = next(d for d in ds if "id-before-title" in d.message)
+    assert stale.code == "card-tag-not-native"
+    s.client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
+        settings={"logseq-lsp": {"rules": {"card-tag-not-native": "off"}}}))
+    await s.diags(rw, lambda ds: "card-tag-not-native" not in codes(ds))
+    actions = await s.code_actions(rw, stale.range, [stale])
+    titles = [a.title for a in actions or [] if a.kind == T.CodeActionKind.QuickFix]
+    assert any(t.startswith("Move the id under the block's first line") for t in titles), titles
+    # Each fix once, though the client's diagnostic and the server's both cover the card.
+    assert len(titles) == len(set(titles)), titles
+
+
 async def test_initialization_options_and_toml(start, graph):
     (graph / "logseq-lsp.toml").write_text('[rules]\ncard-answer-inline = "off"\n', encoding="utf-8")
     s = await start("emacs", init_options={"logseqLsp": {"rules": {"id-invalid": "off"}, "debounceMs": 0}})

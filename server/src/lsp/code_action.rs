@@ -88,40 +88,38 @@ pub fn code_actions(
     let mut out = Vec::new();
     if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
         let engine = engine_diagnostics(st, &snap);
-        // The request's diagnostics, matched to the engine's by code and range; a client that
-        // sends none (a plain "code actions here" request) gets fixes for what overlaps the range.
-        let pairs: Vec<(lsp::Diagnostic, &Diagnostic)> = if params.context.diagnostics.is_empty() {
+        // The request's diagnostics, matched to the engine's by code and range. A client that
+        // sends none (a plain "code actions here" request), or one the engine no longer has
+        // (published before a settings change or a re-index: a card's folded diagnostic can
+        // change its lead code), gets fixes for what the engine finds over the range now.
+        let sent = &params.context.diagnostics;
+        let mut pairs: Vec<(lsp::Diagnostic, &Diagnostic)> = sent
+            .iter()
+            .filter_map(|l| {
+                let Some(NumberOrString::String(code)) = &l.code else {
+                    return None;
+                };
+                let r = range_to_offsets(&snap.text, &snap.index, l.range, enc);
+                let d = engine
+                    .iter()
+                    .find(|d| d.code.as_str() == code && d.range == r)?;
+                Some((l.clone(), d))
+            })
+            .collect();
+        if pairs.len() < sent.len() || sent.is_empty() {
             let r = range_to_offsets(&snap.text, &snap.index, params.range, enc);
             // A card's findings shown as one (grouping.rs) are here wherever one of them is.
             let hit: Vec<&Diagnostic> = engine
                 .iter()
+                .filter(|d| !pairs.iter().any(|(_, p)| std::ptr::eq(*p, *d)))
                 .filter(|d| {
                     overlaps(&d.range, &r) || d.folded.iter().any(|f| overlaps(&f.range, &r))
                 })
                 .collect();
             // Converted together: positions along a long line are found in one walk.
             let owned: Vec<Diagnostic> = hit.iter().map(|d| (*d).clone()).collect();
-            to_lsp(st, &uri, &snap, owned)
-                .into_iter()
-                .zip(hit)
-                .collect()
-        } else {
-            params
-                .context
-                .diagnostics
-                .iter()
-                .filter_map(|l| {
-                    let Some(NumberOrString::String(code)) = &l.code else {
-                        return None;
-                    };
-                    let r = range_to_offsets(&snap.text, &snap.index, l.range, enc);
-                    let d = engine
-                        .iter()
-                        .find(|d| d.code.as_str() == code && d.range == r)?;
-                    Some((l.clone(), d))
-                })
-                .collect()
-        };
+            pairs.extend(to_lsp(st, &uri, &snap, owned).into_iter().zip(hit));
+        }
         let ctx = FixCtx {
             src: &snap.text,
             analysis: &snap.analysis,
