@@ -273,10 +273,10 @@ fn title_for(config: &GraphConfig, path: &str, facts: &PageFacts) -> String {
 /// index.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    path: String,
-    title: String,
-    text: Arc<str>,
-    facts: PageFacts,
+    /// Boxed here already: it moves into the graph as it is, and a caller's list of prepared
+    /// pages is a pointer and two keys a page (it lives until the last one has moved in, at the
+    /// peak of `check`).
+    page: Box<Page>,
     title_key: String,
     alias_keys: Vec<String>,
 }
@@ -287,10 +287,12 @@ impl Prepared {
         Prepared {
             title_key: names::page_key(&title),
             alias_keys: facts.aliases.iter().map(|a| names::page_key(a)).collect(),
-            path,
-            title,
-            text,
-            facts,
+            page: Box::new(Page {
+                path,
+                title,
+                text,
+                facts,
+            }),
         }
     }
 }
@@ -300,7 +302,7 @@ impl Prepared {
 #[derive(Debug, Default, Clone)]
 pub struct Graph {
     pub config: GraphConfig,
-    pages: BTreeMap<String, Page>,
+    pages: BTreeMap<String, Box<Page>>,
     /// Block id → paths of the pages holding it (once per occurrence).
     ids: HashMap<String, Vec<String>>,
     /// Page key → the pages claiming it, by title (`true`) or alias (`false`), in claim order.
@@ -326,10 +328,10 @@ impl Graph {
     }
 
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
-        self.pages.values()
+        self.pages.values().map(|p| &**p)
     }
     pub fn page(&self, path: &str) -> Option<&Page> {
-        self.pages.get(path)
+        self.pages.get(path).map(|p| &**p)
     }
 
     /// Title of the page stored at `path`, from its `title::` or its file name.
@@ -345,17 +347,15 @@ impl Graph {
     /// [`upsert`](Self::upsert) with the title and name keys worked out already: a caller adding
     /// many pages prepares them in parallel ([`Prepared::new`] needs only the config), since
     /// the index itself is updated one page at a time.
-    pub fn upsert_prepared(&mut self, page: Prepared) {
+    pub fn upsert_prepared(&mut self, prepared: Prepared) {
         let Prepared {
-            path,
-            title,
-            text,
-            facts,
+            page,
             title_key,
             alias_keys,
-        } = page;
-        self.remove(&path);
-        for s in &facts.ids {
+        } = prepared;
+        let path = &page.path;
+        self.remove(path);
+        for s in &page.facts.ids {
             self.ids.entry(s.id.clone()).or_default().push(path.clone());
         }
         self.names
@@ -365,15 +365,7 @@ impl Graph {
         for k in alias_keys {
             self.names.entry(k).or_default().push((path.clone(), false));
         }
-        self.pages.insert(
-            path.clone(),
-            Page {
-                path,
-                title,
-                text,
-                facts,
-            },
-        );
+        self.pages.insert(path.clone(), page);
     }
 
     /// Parses `text` and adds or replaces the page.
@@ -384,7 +376,7 @@ impl Graph {
     }
 
     pub fn remove(&mut self, path: &str) -> Option<Page> {
-        let old = self.pages.remove(path)?;
+        let old = *self.pages.remove(path)?;
         for s in &old.facts.ids {
             if let Some(v) = self.ids.get_mut(&s.id) {
                 if let Some(k) = v.iter().position(|p| p == path) {
@@ -444,7 +436,7 @@ impl Graph {
         paths.dedup();
         paths
             .into_iter()
-            .filter_map(|p| self.pages.get(p))
+            .filter_map(|p| self.pages.get(p).map(|p| &**p))
             .flat_map(|pg| {
                 pg.facts
                     .ids
@@ -463,13 +455,12 @@ impl Graph {
             .names
             .get(&names::page_key(journal.as_deref().unwrap_or(name)))?;
         let (p, _) = v.iter().find(|(_, title)| *title).or(v.first())?;
-        self.pages.get(p)
+        self.pages.get(p).map(|p| &**p)
     }
 
     /// Paths of pages that reference block `id`.
     pub fn block_ref_sites(&self, id: &str) -> Vec<(&Page, &RefSite)> {
-        self.pages
-            .values()
+        self.pages()
             .flat_map(|p| {
                 p.facts
                     .block_refs
