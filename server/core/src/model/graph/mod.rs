@@ -348,6 +348,20 @@ impl Graph {
     /// many pages prepares them in parallel ([`Prepared::new`] needs only the config), since
     /// the index itself is updated one page at a time.
     pub fn upsert_prepared(&mut self, prepared: Prepared) {
+        // Typing in an open page upserts it on every keystroke, and nearly always its title,
+        // aliases and ids are the ones the maps already hold for it: then only the page itself
+        // changes (the maps' updates were a sixth of a keystroke in a 1 MB page with 1,450 ids).
+        if let Some(old) = self.pages.get_mut(&prepared.page.path) {
+            let (a, b) = (&old.facts, &prepared.page.facts);
+            if old.title == prepared.page.title
+                && a.aliases == b.aliases
+                && a.ids.len() == b.ids.len()
+                && a.ids.iter().zip(&b.ids).all(|(x, y)| x.id == y.id)
+            {
+                *old = prepared.page;
+                return;
+            }
+        }
         let Prepared {
             page,
             title_key,
