@@ -29,7 +29,7 @@ use logseq_core::syntax::text::{LineIndex, Positions};
 
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
-use super::position::range_to_lsp;
+use super::position::{range_at, range_to_lsp};
 use super::published::{Params, Published};
 use super::publisher::Host;
 use super::state::State;
@@ -225,7 +225,7 @@ pub fn to_lsp(
                     .into_iter()
                     .filter_map(|r| {
                         let (ruri, range) = if Some(r.path.as_str()) == this_page {
-                            (uri.clone(), lsp_range(&mut here, &r.range))
+                            (uri.clone(), range_at(&mut here, &r.range))
                         } else {
                             let page = other_pages.entry(r.path.clone()).or_insert_with(|| {
                                 let text = st.index().graph.page(&r.path)?.text.clone();
@@ -243,7 +243,7 @@ pub fn to_lsp(
                     .collect()
             });
             lsp::Diagnostic {
-                range: lsp_range(&mut pos, &d.range),
+                range: range_at(&mut pos, &d.range),
                 severity: Some(severity(d.severity)),
                 code: Some(NumberOrString::String(d.code.as_str().to_string())),
                 code_description: neg
@@ -264,15 +264,6 @@ pub fn to_lsp(
             }
         })
         .collect()
-}
-
-fn lsp_range(pos: &mut Positions, r: &std::ops::Range<usize>) -> lsp::Range {
-    let (sl, sc) = pos.at(r.start);
-    let (el, ec) = pos.at(r.end);
-    lsp::Range {
-        start: lsp::Position::new(sl, sc),
-        end: lsp::Position::new(el, ec),
-    }
 }
 
 /// `textDocument/diagnostic`: always a full report of the document's current text.

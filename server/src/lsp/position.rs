@@ -10,7 +10,7 @@
 use ropey::{Rope, RopeSlice};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
-use logseq_core::syntax::text::{column_to_byte, Encoding, LineIndex};
+use logseq_core::syntax::text::{column_to_byte, Encoding, LineIndex, Positions};
 
 /// Picks the encoding from what the client offers: UTF-8 when offered (no conversion work and
 /// the engine's native unit), else UTF-16, which every client must support. UTF-32 alone is not
@@ -72,6 +72,17 @@ pub fn range_to_lsp(
     Range {
         start: offset_to_position(src, index, r.start, enc),
         end: offset_to_position(src, index, r.end, enc),
+    }
+}
+
+/// [`range_to_lsp`] through a cursor over one text: many ranges in order cost the distance
+/// between them, not each one's distance from its line start (diagnostics on a long line).
+pub fn range_at(cursor: &mut Positions, r: &std::ops::Range<usize>) -> Range {
+    let (sl, sc) = cursor.at(r.start);
+    let (el, ec) = cursor.at(r.end);
+    Range {
+        start: Position::new(sl, sc),
+        end: Position::new(el, ec),
     }
 }
 
