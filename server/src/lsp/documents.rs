@@ -279,6 +279,7 @@ fn org_analysis(text: &str) -> PageAnalysis {
         cards: Vec::new(),
         facts: org::facts(text),
         local: Vec::new(),
+        local_blocks: Vec::new(),
     }
 }
 

@@ -13,15 +13,18 @@ pub struct PageAnalysis {
     pub outline: Outline,
     pub cards: Vec<Card>,
     pub facts: PageFacts,
-    /// Page-rule diagnostics, before settings are applied.
+    /// Page-rule diagnostics, before settings are applied: each block's in block order, then
+    /// the page-wide ones ([`rules::check_page`]).
     pub local: Vec<Diagnostic>,
+    /// The block of each of `local`'s first `local_blocks.len()` diagnostics.
+    pub local_blocks: Vec<usize>,
 }
 
 pub fn analyze(src: &str, settings: &Settings) -> PageAnalysis {
     let outline = outline::parse(src);
     let cards = cards::cards_configured(src, &outline, &settings.card_tags, &settings.refs);
     let facts = PageFacts::from_outline(src, &outline);
-    let local = rules::check_page(&PageCtx {
+    let (local, local_blocks) = rules::check_page(&PageCtx {
         src,
         outline: &outline,
         cards: &cards,
@@ -31,6 +34,7 @@ pub fn analyze(src: &str, settings: &Settings) -> PageAnalysis {
         cards,
         facts,
         local,
+        local_blocks,
     }
 }
 

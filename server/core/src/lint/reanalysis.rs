@@ -5,16 +5,18 @@
 //! The outline is re-parsed from the last column-0 bullet before the edit up to the first one
 //! after it that lines up with the old parse (outline/incremental.rs says why that is exact).
 //! Cards and index facts belong to blocks and read only a block's own subtree, so those of the
-//! re-parsed blocks are recomputed and the rest moved. The page rules run again on the whole
-//! page: some of them are page-wide (mixed indentation, line numbers in messages).
+//! re-parsed blocks are recomputed and the rest moved. So are the page rules' diagnostics, which
+//! are kept per block; the page-wide rules (mixed indentation, with line numbers in its
+//! messages; unclosed fences) run again on the whole page.
 
 use crate::lint::analysis::PageAnalysis;
+use crate::lint::diagnostic::Diagnostic;
 use crate::lint::rules::{self, PageCtx};
 use crate::model::cards::{self, Card};
 use crate::model::graph::PageFacts;
 use crate::model::settings::Settings;
 use crate::syntax::outline::incremental::{self, Edit, Splice};
-use crate::syntax::outline::Outline;
+use crate::syntax::outline::{BlockKind, Outline};
 
 /// Brings `a` (the analysis of `old_src`) up to date with `new_src` = `old_src` with `e`
 /// applied. Returns false, leaving `a` as it was, when only a whole analysis is exact.
@@ -29,7 +31,7 @@ pub fn reanalyze(
         return false;
     };
     let window = sp.first..sp.new_end;
-    splice_cards(
+    let reshaped = splice_cards(
         new_src,
         &a.outline,
         &mut a.cards,
@@ -47,15 +49,77 @@ pub fn reanalyze(
         PageFacts::from_blocks(new_src, &a.outline, window),
         &sp,
     );
-    a.local = rules::check_page(&PageCtx {
+    let ctx = PageCtx {
         src: new_src,
         outline: &a.outline,
         cards: &a.cards,
-    });
+    };
+    splice_local(&mut a.local, &mut a.local_blocks, &ctx, &sp, reshaped);
     true
 }
 
-fn splice_cards(src: &str, o: &Outline, cards: &mut Vec<Card>, fresh: Vec<Card>, sp: &Splice) {
+/// More blocks than this to re-check outside the window (cards whose subtree changed shape)
+/// and the page rules run on the whole page: each re-check moves the diagnostics after it.
+const MAX_RECHECKED: usize = 32;
+
+/// The page rules again for the re-parsed blocks and the cards outside them whose subtree changed
+/// shape; the other blocks' diagnostics moved with their blocks; the page-wide rules run again.
+fn splice_local(
+    local: &mut Vec<Diagnostic>,
+    blocks: &mut Vec<usize>,
+    ctx: &PageCtx,
+    sp: &Splice,
+    mut reshaped: Vec<usize>,
+) {
+    // heading-splits-block reads the block before, but the block after the window is always a
+    // bullet (re-parsing stops only at one), never the heading it would fire on.
+    debug_assert!(ctx
+        .outline
+        .blocks
+        .get(sp.new_end)
+        .is_none_or(|b| b.kind == BlockKind::Bullet));
+    reshaped.sort_unstable();
+    reshaped.dedup();
+    if reshaped.len() > MAX_RECHECKED {
+        (*local, *blocks) = rules::check_page(ctx);
+        return;
+    }
+    local.truncate(blocks.len());
+    let head = blocks.partition_point(|&b| b < sp.first);
+    let tail = blocks.partition_point(|&b| b < sp.old_end);
+    for (d, b) in local[tail..].iter_mut().zip(&mut blocks[tail..]) {
+        *b = sp.block(*b);
+        move_diagnostic(d, sp);
+    }
+    let (fresh, fresh_blocks) = rules::check_blocks(ctx, sp.first..sp.new_end);
+    local.splice(head..tail, fresh);
+    blocks.splice(head..tail, fresh_blocks);
+    for i in reshaped {
+        let from = blocks.partition_point(|&b| b < i);
+        let to = blocks.partition_point(|&b| b <= i);
+        let (fresh, fresh_blocks) = rules::check_blocks(ctx, i..i + 1);
+        local.splice(from..to, fresh);
+        blocks.splice(from..to, fresh_blocks);
+    }
+    rules::check_page_wide(ctx, local);
+}
+
+fn move_diagnostic(d: &mut Diagnostic, sp: &Splice) {
+    d.range = sp.offset(d.range.start)..sp.offset(d.range.end);
+    for r in &mut d.related {
+        r.range = sp.offset(r.range.start)..sp.offset(r.range.end);
+    }
+}
+
+/// Returns the (new) blocks of the moved cards whose subtree changed shape.
+fn splice_cards(
+    src: &str,
+    o: &Outline,
+    cards: &mut Vec<Card>,
+    fresh: Vec<Card>,
+    sp: &Splice,
+) -> Vec<usize> {
+    let mut reshaped = Vec::new();
     let head = cards.partition_point(|c| c.block < sp.first);
     let tail = cards.partition_point(|c| c.block < sp.old_end);
     for c in &mut cards[tail..] {
@@ -63,7 +127,11 @@ fn splice_cards(src: &str, o: &Outline, cards: &mut Vec<Card>, fresh: Vec<Card>,
         // A card's subtree can change without its block being re-parsed: an edit before it
         // can change the nesting of the blocks after it (the first block's indent), so what
         // reads the subtree is read again.
-        (c.has_children, c.has_cloze_phase) = cards::subtree_shape(src, o, c.block);
+        let shape = cards::subtree_shape(src, o, c.block);
+        if shape != (c.has_children, c.has_cloze_phase) {
+            reshaped.push(c.block);
+            (c.has_children, c.has_cloze_phase) = shape;
+        }
         c.tag_range = sp.offset(c.tag_range.start)..sp.offset(c.tag_range.end);
         for r in c.lines_after_tag.iter_mut().chain(c.front.iter_mut()) {
             *r = sp.offset(r.start)..sp.offset(r.end);
@@ -73,6 +141,7 @@ fn splice_cards(src: &str, o: &Outline, cards: &mut Vec<Card>, fresh: Vec<Card>,
         }
     }
     cards.splice(head..tail, fresh);
+    reshaped
 }
 
 fn splice_facts(f: &mut PageFacts, fresh: PageFacts, sp: &Splice) {
@@ -157,6 +226,7 @@ mod tests {
         prop_assert_eq!(&a.cards, &fresh.cards);
         prop_assert_eq!(&a.facts, &fresh.facts);
         prop_assert_eq!(&a.local, &fresh.local);
+        prop_assert_eq!(&a.local_blocks, &fresh.local_blocks);
         Ok(true)
     }
 

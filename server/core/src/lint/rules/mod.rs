@@ -26,18 +26,43 @@ pub struct PageCtx<'a> {
     pub cards: &'a [Card],
 }
 
-/// Rules that need only the page itself.
-pub fn check_page(ctx: &PageCtx) -> Vec<Diagnostic> {
+/// Rules that need only the page itself: each block's, in block order, then the page-wide
+/// ones. The second list holds the block of each of the first diagnostics (those after it are
+/// the page-wide ones), so that re-analysis can re-check only the blocks an edit touched.
+pub fn check_page(ctx: &PageCtx) -> (Vec<Diagnostic>, Vec<usize>) {
+    let (mut out, blocks) = check_blocks(ctx, 0..ctx.outline.blocks.len());
+    check_page_wide(ctx, &mut out);
+    (out, blocks)
+}
+
+/// [`check_block`] for a run of blocks: their diagnostics and the block of each.
+pub fn check_blocks(ctx: &PageCtx, run: std::ops::Range<usize>) -> (Vec<Diagnostic>, Vec<usize>) {
     let mut out = Vec::new();
-    cards::check(ctx, &mut out);
-    cloze::check(ctx, &mut out);
-    schedule::check(ctx, &mut out);
-    ids::check(ctx, &mut out);
-    refs::check(ctx, &mut out);
-    properties::check(ctx, &mut out);
-    queries::check(ctx, &mut out);
-    structure::check(ctx, &mut out);
-    out
+    let mut blocks = Vec::new();
+    for i in run {
+        check_block(ctx, i, &mut out);
+        blocks.resize(out.len(), i);
+    }
+    (out, blocks)
+}
+
+/// The rules that read one block (and, for heading-splits-block, the kind of the block before;
+/// for a card, the shape of its subtree as the card holds it).
+pub fn check_block(ctx: &PageCtx, i: usize, out: &mut Vec<Diagnostic>) {
+    let b = &ctx.outline.blocks[i];
+    cards::check(ctx, i, out);
+    cloze::check(ctx, b, out);
+    schedule::check(ctx, i, b, out);
+    ids::check(ctx, b, out);
+    refs::check(ctx, b, out);
+    properties::check(ctx, b, out);
+    queries::check(ctx, b, out);
+    structure::check(ctx, i, b, out);
+}
+
+/// The rules that read the whole page: run again after every edit.
+pub fn check_page_wide(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    structure::check_page_wide(ctx, out);
 }
 
 /// Rules that need the whole graph: duplicate ids, unresolved references, missing assets, pages

@@ -13,7 +13,7 @@
 use super::PageCtx;
 use crate::lint::diagnostic::{Code, Diagnostic};
 use crate::syntax::edn::{self, Edn};
-use crate::syntax::outline::{containers, LineKind};
+use crate::syntax::outline::{containers, Block, LineKind};
 
 /// The keys Logseq 0.10.9 reads from an advanced query's map: components/query.cljs lines 45
 /// (`:children? :breadcrumb-show?`), 137 and 146 (`:title :query :view :collapsed?
@@ -34,74 +34,74 @@ pub const KNOWN_KEYS: &[&str] = &[
     "children?",
 ];
 
-pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &PageCtx, b: &Block, out: &mut Vec<Diagnostic>) {
     let src = ctx.src;
-    for b in &ctx.outline.blocks {
-        // A closed `#+BEGIN_…` makes Code lines (or opens on the bullet line, before Code lines).
-        if !b.lines.iter().any(|l| l.kind == LineKind::Code) {
+    // A closed `#+BEGIN_…` makes Code lines (or opens on the bullet line, before Code lines).
+    if !b.lines.iter().any(|l| l.kind == LineKind::Code) {
+        return;
+    }
+    for (name, open, close) in containers(src, b) {
+        if name != "query" {
             continue;
         }
-        for (name, open, close) in containers(src, b) {
-            if name != "query" {
-                continue;
-            }
-            let open_line = b.lines[open].line.range();
-            let content = b.lines[(open + 1).min(close)].line.start..b.lines[close].line.start;
-            let text = &src[content.clone()];
-            let (v, spans) = match edn::parse_spans(text) {
-                Ok(x) => x,
-                Err(e) => {
-                    // The line the reader stopped on (1-based in the query's text).
-                    let at = b.lines[(open + e.line).min(close)].line.range();
-                    out.push(Diagnostic::new(
-                        Code::QueryInvalid,
-                        at,
-                        format!(
-                            "This query is not valid EDN ({}): Logseq cannot read it and shows \"Invalid query:\" with its text instead of results.",
-                            e.message
-                        ),
-                    ));
-                    continue;
-                }
-            };
-            let Edn::Map(kv) = &v else {
-                let what = match v {
-                    Edn::Nil => "The query is empty",
-                    _ => "The query is not a map (`{:query [...] …}`)",
-                };
+        let open_line = b.lines[open].line.range();
+        let content = b.lines[(open + 1).min(close)].line.start..b.lines[close].line.start;
+        let text = &src[content.clone()];
+        let (v, spans) = match edn::parse_spans(text) {
+            Ok(x) => x,
+            Err(e) => {
+                // The line the reader stopped on (1-based in the query's text).
+                let at = b.lines[(open + e.line).min(close)].line.range();
                 out.push(Diagnostic::new(
                     Code::QueryInvalid,
-                    open_line,
-                    format!("{what}: Logseq finds no :query in it, runs nothing and shows an empty query."),
-                ));
-                continue;
-            };
-            if v.get("query").is_none() {
-                out.push(Diagnostic::new(
-                    Code::QueryInvalid,
-                    open_line.clone(),
-                    "This query has no :query key: Logseq runs nothing and shows an empty query.",
-                ));
-            }
-            for (n, (k, _)) in kv.iter().enumerate() {
-                if matches!(k, Edn::Keyword(s) if KNOWN_KEYS.contains(&s.as_str())) {
-                    continue;
-                }
-                let Some(r) = spans.get(2 * n) else { continue };
-                let shown = &text[r.clone()];
-                out.push(Diagnostic::new(
-                    Code::QueryUnknownKey,
-                    content.start + r.start..content.start + r.end,
+                    at,
                     format!(
-                        "Logseq does not read `{shown}` in an advanced query (it reads {}); the key is ignored.",
-                        KNOWN_KEYS
-                            .iter()
-                            .map(|k| format!(":{k}"))
-                            .collect::<Vec<_>>()
-                            .join(" ")
+                        "This query is not valid EDN ({}): Logseq cannot read it and shows \"Invalid query:\" with its text instead of results.",
+                        e.message
                     ),
                 ));
+                continue;
             }
+        };
+        let Edn::Map(kv) = &v else {
+            let what = match v {
+                Edn::Nil => "The query is empty",
+                _ => "The query is not a map (`{:query [...] …}`)",
+            };
+            out.push(Diagnostic::new(
+                Code::QueryInvalid,
+                open_line,
+                format!(
+                    "{what}: Logseq finds no :query in it, runs nothing and shows an empty query."
+                ),
+            ));
+            continue;
+        };
+        if v.get("query").is_none() {
+            out.push(Diagnostic::new(
+                Code::QueryInvalid,
+                open_line.clone(),
+                "This query has no :query key: Logseq runs nothing and shows an empty query.",
+            ));
+        }
+        for (n, (k, _)) in kv.iter().enumerate() {
+            if matches!(k, Edn::Keyword(s) if KNOWN_KEYS.contains(&s.as_str())) {
+                continue;
+            }
+            let Some(r) = spans.get(2 * n) else { continue };
+            let shown = &text[r.clone()];
+            out.push(Diagnostic::new(
+                Code::QueryUnknownKey,
+                content.start + r.start..content.start + r.end,
+                format!(
+                    "Logseq does not read `{shown}` in an advanced query (it reads {}); the key is ignored.",
+                    KNOWN_KEYS
+                        .iter()
+                        .map(|k| format!(":{k}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            ));
         }
     }
 }

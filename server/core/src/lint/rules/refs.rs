@@ -4,30 +4,29 @@ use super::PageCtx;
 use crate::lint::diagnostic::{Code, Diagnostic};
 use crate::model::graph::{Graph, PageFacts};
 use crate::syntax::inline::InlineKind;
+use crate::syntax::outline::Block;
 use crate::syntax::uuid::parse_uuid;
 
-pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
-    for b in &ctx.outline.blocks {
-        for x in &b.inlines {
-            let InlineKind::BlockRef { inner, in_embed } = &x.kind else {
-                continue;
-            };
-            let t = &ctx.src[inner.clone()];
-            if parse_uuid(t).is_some() {
-                if crate::syntax::uuid::block_ref_id(t, *in_embed).is_none() {
-                    out.push(Diagnostic::new(
-                        Code::BlockRefMalformed,
-                        x.range.clone(),
-                        "Spaces inside (( )): Logseq does not trim block references, so this one shows as \"Block ref invalid\". Remove the spaces.",
-                    ));
-                }
-            } else {
+pub(super) fn check(ctx: &PageCtx, b: &Block, out: &mut Vec<Diagnostic>) {
+    for x in &b.inlines {
+        let InlineKind::BlockRef { inner, in_embed } = &x.kind else {
+            continue;
+        };
+        let t = &ctx.src[inner.clone()];
+        if parse_uuid(t).is_some() {
+            if crate::syntax::uuid::block_ref_id(t, *in_embed).is_none() {
                 out.push(Diagnostic::new(
                     Code::BlockRefMalformed,
                     x.range.clone(),
-                    format!("`(({t}))` is not a block reference: Logseq reads ((…)) as one, but `{t}` is not a block UUID, so it shows as \"Block ref invalid\"."),
+                    "Spaces inside (( )): Logseq does not trim block references, so this one shows as \"Block ref invalid\". Remove the spaces.",
                 ));
             }
+        } else {
+            out.push(Diagnostic::new(
+                Code::BlockRefMalformed,
+                x.range.clone(),
+                format!("`(({t}))` is not a block reference: Logseq reads ((…)) as one, but `{t}` is not a block UUID, so it shows as \"Block ref invalid\"."),
+            ));
         }
     }
 }

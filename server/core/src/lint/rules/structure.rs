@@ -3,22 +3,27 @@
 
 use super::PageCtx;
 use crate::lint::diagnostic::{Code, Diagnostic};
-use crate::syntax::outline::{nesting, BlockKind};
+use crate::syntax::outline::{nesting, Block, BlockKind};
 
-pub(super) fn check(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
-    indent_mixed(ctx, out);
-    for (i, b) in ctx.outline.blocks.iter().enumerate() {
-        if let BlockKind::Heading { .. } = b.kind {
-            let follows_bullet = i > 0 && ctx.outline.blocks[i - 1].kind == BlockKind::Bullet;
-            if !b.indent.is_empty() && follows_bullet {
-                out.push(Diagnostic::new(
-                    Code::HeadingSplitsBlock,
-                    b.lines[0].line.range(),
-                    "This indented line starts with `#` and a space, so Logseq reads it as a heading: it ends the block above and starts a new top-level block with the lines after it. Make it a child block (`- #…`) or drop the space after `#`.",
-                ));
-            }
+/// heading-splits-block: reads the block before (one block back, so re-checking a block means
+/// re-checking the one after it too).
+pub(super) fn check(ctx: &PageCtx, i: usize, b: &Block, out: &mut Vec<Diagnostic>) {
+    if let BlockKind::Heading { .. } = b.kind {
+        let follows_bullet = i > 0 && ctx.outline.blocks[i - 1].kind == BlockKind::Bullet;
+        if !b.indent.is_empty() && follows_bullet {
+            out.push(Diagnostic::new(
+                Code::HeadingSplitsBlock,
+                b.lines[0].line.range(),
+                "This indented line starts with `#` and a space, so Logseq reads it as a heading: it ends the block above and starts a new top-level block with the lines after it. Make it a child block (`- #…`) or drop the space after `#`.",
+            ));
         }
     }
+}
+
+/// indent-mixed and fence-unclosed: page-wide (the nesting of every block, line numbers in
+/// messages, fences across blocks), so they run on the whole page every time.
+pub(super) fn check_page_wide(ctx: &PageCtx, out: &mut Vec<Diagnostic>) {
+    indent_mixed(ctx, out);
     for r in &ctx.outline.unclosed_fences {
         out.push(Diagnostic::new(
             Code::FenceUnclosed,
