@@ -6,6 +6,7 @@
 //! them. `check` reports every finding as it is (CI wants them all).
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use crate::lint::diagnostic::{Code, Diagnostic, Related, Severity};
 use crate::model::cards::{self, Card};
@@ -71,19 +72,23 @@ fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Dia
     // The severity is the highest of them (a hint alone is not in VS Code's Problems panel).
     members.sort_by_key(|d| (lead_order(d.code), d.range.start));
     let lead = &members[0];
-    let name = cards::name_clipped(src, card, NAME_CHARS);
-    // Written piece by piece, not with format!: this runs for every card on every keystroke.
+    // Written piece by piece into one string of the right size, not with format!: this runs
+    // for every card on every keystroke.
     let others = &members[1..];
-    let mut message = String::with_capacity(name.len() + lead.message.len() + 16 * members.len());
-    if !name.is_empty() {
-        message.push_str("Card “");
-        message.push_str(&name);
+    let codes: usize = others.iter().map(|d| d.code.as_str().len() + 2).sum();
+    let mut message = String::with_capacity(lead.message.len() + 4 * NAME_CHARS + 48 + codes);
+    message.push_str("Card “");
+    let named = message.len();
+    cards::push_name_clipped(&mut message, src, card, NAME_CHARS);
+    if message.len() == named {
+        message.clear();
+    } else {
         message.push_str("”: ");
     }
     message.push_str(&lead.message);
     if !others.is_empty() {
         message.push_str(" (and ");
-        message.push_str(&others.len().to_string());
+        let _ = write!(message, "{}", others.len());
         message.push_str(" more on this card: ");
         for (i, d) in others.iter().enumerate() {
             if i > 0 {
@@ -93,7 +98,8 @@ fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Dia
         }
         message.push(')');
     }
-    let mut related: Vec<Related> = Vec::with_capacity(others.len());
+    let their_related: usize = members.iter().map(|d| d.related.len()).sum();
+    let mut related: Vec<Related> = Vec::with_capacity(others.len() + their_related);
     for d in others {
         let code = d.code.as_str();
         let mut m = String::with_capacity(code.len() + 2 + d.message.len());

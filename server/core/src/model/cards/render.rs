@@ -286,6 +286,14 @@ pub fn name(src: &str, card: &Card) -> String {
 /// keystroke, and a Readwise card's first line is a whole highlight.
 pub fn name_clipped(src: &str, card: &Card, max: usize) -> String {
     let mut s = String::new();
+    push_name_clipped(&mut s, src, card, max);
+    s
+}
+
+/// [`name_clipped`] written onto `out`: no string of its own (a big page's messages name
+/// every card on every keystroke).
+pub fn push_name_clipped(out: &mut String, src: &str, card: &Card, max: usize) {
+    let start = out.len();
     for r in &card.front {
         let t = &src[r.clone()];
         let (a, b) = if r.start <= card.tag_range.start && card.tag_range.end <= r.end {
@@ -296,22 +304,27 @@ pub fn name_clipped(src: &str, card: &Card, max: usize) -> String {
         // What `name` joins: the words on either side of the tag, one space between them.
         let mut chars = 0;
         for w in t[..a].split_whitespace().chain(t[b..].split_whitespace()) {
-            if !s.is_empty() {
-                s.push(' ');
+            if out.len() > start {
+                out.push(' ');
                 chars += 1;
             }
-            s.push_str(w);
+            out.push_str(w);
             chars += w.chars().count();
             // One character past `max` is all `clip` looks at.
             if chars > max {
                 break;
             }
         }
-        if !s.is_empty() {
+        if out.len() > start {
             break;
         }
     }
-    crate::syntax::blocks::clip(&s, max)
+    // What `blocks::clip` does, in place.
+    if let Some((i, _)) = out[start..].char_indices().nth(max) {
+        let kept = out[start..start + i].trim_end().len();
+        out.truncate(start + kept);
+        out.push('…');
+    }
 }
 
 /// The front as phase 1 of the review shows it: every cloze hidden as `[...]`, or `(cue)`

@@ -141,10 +141,12 @@ proptest::proptest! {
         let found = cards(&s, &parse(&s), &tags());
         proptest::prop_assert!(!found.is_empty(), "{:?} is a card", s);
         for c in found {
-            proptest::prop_assert_eq!(
-                name_clipped(&s, &c, max),
-                crate::syntax::blocks::clip(&name(&s, &c), max)
-            );
+            let want = crate::syntax::blocks::clip(&name(&s, &c), max);
+            proptest::prop_assert_eq!(name_clipped(&s, &c, max), want.clone());
+            // Written after other text, as a message does.
+            let mut onto = "Card “".to_string();
+            push_name_clipped(&mut onto, &s, &c, max);
+            proptest::prop_assert_eq!(onto, format!("Card “{want}"));
         }
     }
 }
