@@ -19,6 +19,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use logseq_core::lint::analysis::{self, PageAnalysis};
 use logseq_core::lint::reanalysis;
+use logseq_core::model::graph::{GraphVisible, VisibleChange};
 use logseq_core::model::org;
 use logseq_core::model::settings::Settings;
 use logseq_core::syntax::outline::incremental::Edit;
@@ -172,13 +173,14 @@ impl Document {
 
     /// Applies one didChange batch in order: full replacements and ranged edits, each ranged edit
     /// mirrored into the tree with `Tree::edit`; then one incremental reparse and one analysis.
+    /// Returns how the facts other pages see (ids, title, aliases) changed.
     pub fn apply_changes(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,
         enc: Encoding,
         settings: &Settings,
-    ) {
+    ) -> VisibleChange {
         // One ranged change (a keystroke, almost always): its bytes, to splice the text and
         // re-analyse only the blocks it touched.
         let single = changes.len() == 1;
@@ -215,21 +217,26 @@ impl Document {
         });
         self.text = Arc::from(text);
         self.version = version;
-        let incremental = edit.is_some_and(|(e, _)| {
-            !self.path.is_org()
-                && self.text.len() <= settings.max_file_bytes
-                && old.len() <= settings.max_file_bytes
-                && reanalysis::reanalyze(
-                    Arc::make_mut(&mut self.analysis),
-                    &old,
-                    &self.text,
-                    &e,
-                    settings,
-                )
+        let incremental = edit.and_then(|(e, _)| {
+            let small =
+                self.text.len() <= settings.max_file_bytes && old.len() <= settings.max_file_bytes;
+            if self.path.is_org() || !small {
+                return None;
+            }
+            reanalysis::reanalyze_seen(
+                Arc::make_mut(&mut self.analysis),
+                &old,
+                &self.text,
+                &e,
+                settings,
+            )
         });
-        if !incremental {
-            self.reanalyze(settings);
+        if let Some(seen) = incremental {
+            return seen;
         }
+        let before = self.analysis.clone();
+        self.reanalyze(settings);
+        GraphVisible::of(&before.facts).change_to(&GraphVisible::of(&self.analysis.facts))
     }
 
     /// Applies one change to the rope and the tree; for a ranged change, its bytes.

@@ -54,7 +54,7 @@ use self::log::{
 };
 pub use self::serve::{serve, serve_io};
 use self::state::{file_path, State};
-use logseq_core::model::graph::GraphVisible;
+use logseq_core::model::graph::VisibleChange;
 
 struct Backend {
     st: Arc<State>,
@@ -221,20 +221,18 @@ impl LanguageServer for Backend {
         block_ids::keep_promises_in(st, &inserted);
         let known = guard(self.client(), "didChange", || {
             let mut d = st.docs.get_mut(&uri)?;
-            let before = GraphVisible::of(&d.analysis.facts);
-            d.apply_changes(
+            let seen = d.apply_changes(
                 params.content_changes,
                 params.text_document.version,
                 st.encoding(),
                 &st.settings(),
             );
-            let after = GraphVisible::of(&d.analysis.facts);
             if let DocPath::Page(p) = &d.path {
                 let mut ix = st.index_mut();
                 ix.set_open(p, d.text.clone(), &d.analysis.facts);
-                return Some(!before.seen_elsewhere(&after, &ix.graph));
+                return Some(!seen.seen_elsewhere(&d.analysis.facts, &ix.graph));
             }
-            Some(before == after)
+            Some(seen == VisibleChange::Same)
         });
         match known {
             Ok(Some(true)) => st.publisher.doc_alone(uri),

@@ -21,7 +21,7 @@ use crate::syntax::uuid::parse_uuid;
 pub use build::{build, page_facts};
 pub use config::GraphConfig;
 pub use names::NameFormat;
-pub use visible::GraphVisible;
+pub use visible::{GraphVisible, VisibleChange};
 
 /// A valid `id::` in a block's effective property group.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,20 +26,43 @@ impl GraphVisible {
         }
     }
 
-    /// Whether other pages can see the change from `self` to `after`: names or ids that differ,
-    /// or ids that only moved but are duplicated in `graph` (the other copies' diagnostics
-    /// point at them). An id that moved and is unique changes nothing elsewhere: typing before
-    /// an id rechecked every open page on every keystroke. Counted, not listed: listing each
-    /// id's sites scanned the page's ids once per id (11 % of a keystroke's CPU on a 1 MB page
-    /// whose ids are each on 25 blocks).
-    pub fn seen_elsewhere(&self, after: &GraphVisible, graph: &Graph) -> bool {
+    /// How the facts changed from `self` to `after`.
+    pub fn change_to(&self, after: &GraphVisible) -> VisibleChange {
         if self == after {
-            return false;
+            return VisibleChange::Same;
         }
         let names = |v: &GraphVisible| v.ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
-        self.title != after.title
-            || self.aliases != after.aliases
-            || names(self) != names(after)
-            || after.ids.iter().any(|(id, _)| graph.id_count(id) > 1)
+        if self.title != after.title || self.aliases != after.aliases || names(self) != names(after)
+        {
+            VisibleChange::Renamed
+        } else {
+            VisibleChange::Moved
+        }
+    }
+}
+
+/// How a page's graph-visible facts (its ids with where they are, title, aliases) changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisibleChange {
+    Same,
+    /// The same ids, title and aliases; some ids moved.
+    Moved,
+    /// An id, the title or an alias differs.
+    Renamed,
+}
+
+impl VisibleChange {
+    /// Whether other pages can see it, given the page's facts after it and the graph: names or
+    /// ids that differ, or ids that only moved but are duplicated in `graph` (the other copies'
+    /// diagnostics point at them). An id that moved and is unique changes nothing elsewhere:
+    /// typing before an id rechecked every open page on every keystroke. Counted, not listed:
+    /// listing each id's sites scanned the page's ids once per id (11 % of a keystroke's CPU on
+    /// a 1 MB page whose ids are each on 25 blocks).
+    pub fn seen_elsewhere(self, after: &PageFacts, graph: &Graph) -> bool {
+        match self {
+            VisibleChange::Same => false,
+            VisibleChange::Renamed => true,
+            VisibleChange::Moved => after.ids.iter().any(|s| graph.id_count(&s.id) > 1),
+        }
     }
 }
