@@ -91,14 +91,18 @@ async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
     let kept = {
         // The guard is dropped before the insert below (same shard: it would deadlock).
         let prev = last.get(uri);
-        if prev.as_ref().is_some_and(|l| l.items == items) && !explicit {
-            return;
-        }
-        if neg.pull {
-            Published::bare(items)
+        let kept = if neg.pull {
+            let same = prev.as_ref().is_some_and(|l| l.items == items);
+            let mut kept = Published::bare(items);
+            kept.unchanged = same;
+            kept
         } else {
             Published::new(items, prev.as_deref())
+        };
+        if kept.unchanged && !explicit {
+            return;
         }
+        kept
     };
     if !neg.pull {
         st.output

@@ -7,6 +7,8 @@
 //! but the range (compared, never assumed), writes the range afresh, and serializes only the
 //! rest. The bytes are those serde_json gives for the whole list (tests below).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -19,16 +21,20 @@ const RANGE_KEY: &[u8] = b"{\"range\":";
 
 /// A diagnostic's JSON without its start: `{"range":` and the range come first (the field
 /// order of `lsp::Diagnostic`), `Tail` holds what follows. `Whole` if that order ever changes.
+/// Shared, so that the next list takes a kept one without copying its bytes.
 #[derive(Clone)]
 enum Fragment {
-    Tail(Box<[u8]>),
-    Whole(Box<[u8]>),
+    Tail(Arc<[u8]>),
+    Whole(Arc<[u8]>),
 }
 
 pub struct Published {
     pub items: Vec<lsp::Diagnostic>,
     /// `fragments[i]` is `items[i]`'s.
     fragments: Vec<Fragment>,
+    /// Whether `items` equals the previous list, read off the twin search (no second pass
+    /// comparing the lists).
+    pub unchanged: bool,
 }
 
 /// Equal in every field but the range. Destructured in full, so a field added to
@@ -72,11 +78,15 @@ impl Published {
     pub fn new(items: Vec<lsp::Diagnostic>, prev: Option<&Published>) -> Published {
         let old: &[lsp::Diagnostic] = prev.map_or(&[], |p| &p.items);
         let mut j = 0;
+        // Equal lists: each item's twin is the old item at its index, with the same range.
+        let mut unchanged = prev.is_some() && old.len() == items.len();
         let fragments = items
             .iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(i, d)| {
                 let end = old.len().min(j + LOOKAHEAD);
                 let twin = (j..end).find(|&k| same_but_range(&old[k], d));
+                unchanged &= twin == Some(i) && old[i].range == d.range;
                 match (twin, prev) {
                     // A whole fragment holds its old range: reused only where that is the same.
                     (Some(k), Some(p))
@@ -91,7 +101,11 @@ impl Published {
                 }
             })
             .collect();
-        Published { items, fragments }
+        Published {
+            items,
+            fragments,
+            unchanged,
+        }
     }
 
     /// `items` without fragments: what a pull client was answered (it is never pushed).
@@ -99,6 +113,7 @@ impl Published {
         Published {
             items,
             fragments: Vec::new(),
+            unchanged: false,
         }
     }
 
@@ -213,10 +228,20 @@ mod tests {
                 }
             }
             let prev = Published::new(old, None);
+            prop_assert!(!prev.unchanged);
             let mut first = Vec::new();
             prev.write_params(&uri, version, &mut first);
             prop_assert_eq!(first, reference(&uri, &prev.items, version));
             let next = Published::new(new.clone(), Some(&prev));
+            // Never says equal when the lists differ (a publish would be skipped); the same
+            // list again is equal unless it repeats a diagnostic (then it is sent again).
+            prop_assert!(!next.unchanged || new == prev.items);
+            let again = Published::new(prev.items.clone(), Some(&prev));
+            let n = prev.items.len();
+            let repeats = (0..n).any(|i| {
+                (i + 1..n.min(i + LOOKAHEAD)).any(|k| same_but_range(&prev.items[i], &prev.items[k]))
+            });
+            prop_assert!(again.unchanged || repeats);
             let mut got = Vec::new();
             next.write_params(&uri, version, &mut got);
             prop_assert_eq!(
