@@ -215,6 +215,36 @@ async def test_duplicate_id_appears_and_disappears_across_open_pages(start, clie
     await s.diags(rw, lambda ds: "id-duplicate" not in codes(ds))
 
 
+@pytest.mark.parametrize("client", ["visual-studio-code", "neovim@v0.7.0"])
+async def test_moving_a_duplicated_id_moves_the_other_page_s_related_location(start, client):
+    """A keystroke that only moves a page's ids rechecks the other open pages when a moved id is
+    duplicated: their id-duplicate points at it (model/graph/visible.rs). The id here is the
+    page's second, so an edit between the first and second moves it and not the first."""
+    second = "63c66a0c-6e9b-4baa-9d27-e6612c397d4e"
+    s = await start(client)
+    rw = s.open(READWISE_PAGE)
+    em = s.open(EMOJI_PAGE)
+    await s.diags(rw)
+    await s.diags(em, lambda ds: "id-invalid" in codes(ds))
+    s.insert(em, len(s.texts[em]), f"- 😀 copy\n  id:: {second}\n")
+    ds = await s.diags(em, lambda ds: "id-duplicate" in codes(ds))
+    [d] = of(ds, "id-duplicate")
+    [rel] = d.related_information
+    assert rel.location.range == range_of(s.texts[rw], second, s.enc)
+    # A new block between the page's first and second id, in one keystroke.
+    text = s.texts[rw]
+    at = text.index(f"- id:: {second}")
+    assert text.index(READWISE_ID) < at
+    s.insert(rw, at, "- 😀 new\n")
+    moved = range_of(s.texts[rw], second, s.enc)
+    assert moved != rel.location.range
+    ds = await s.diags(em, lambda ds: any(
+        x.related_information and x.related_information[0].location.range == moved
+        for x in of(ds, "id-duplicate")))
+    [d] = of(ds, "id-duplicate")
+    assert d.related_information[0].location.uri == rw
+
+
 async def test_disk_changes_and_closing_update_the_index(start, graph):
     s = await start("neovim@v0.7.0")
     rw = s.open(READWISE_PAGE)

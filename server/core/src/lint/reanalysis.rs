@@ -169,15 +169,21 @@ fn splice_facts(f: &mut PageFacts, fresh: PageFacts, sp: &Splice) -> VisibleChan
     let window = &f.ids[head..tail];
     renamed |=
         window.len() != fresh.ids.len() || window.iter().zip(&fresh.ids).any(|(a, b)| a.id != b.id);
-    let moved = (tail < f.ids.len() && sp.delta != 0)
-        || window
-            .iter()
-            .zip(&fresh.ids)
-            .any(|(a, b)| a.value != b.value);
+    let same_place = window
+        .iter()
+        .zip(&fresh.ids)
+        .take_while(|(a, b)| a.value == b.value)
+        .count();
     let seen = if renamed {
         VisibleChange::Renamed
-    } else if moved {
-        VisibleChange::Moved
+    } else if same_place < window.len() {
+        VisibleChange::Moved {
+            from: head + same_place,
+        }
+    } else if tail < f.ids.len() && sp.delta != 0 {
+        VisibleChange::Moved {
+            from: head + window.len(),
+        }
     } else {
         VisibleChange::Same
     };
@@ -353,7 +359,7 @@ mod tests {
             reanalyze_seen(&mut analyze(src, &settings), src, &new_src, &e, &settings)
         };
         assert_eq!(seen(one, one + 1, "2"), Some(VisibleChange::Renamed));
-        assert_eq!(seen(2, 2, "x"), Some(VisibleChange::Moved));
+        assert_eq!(seen(2, 2, "x"), Some(VisibleChange::Moved { from: 0 }));
         let b = src.find("b 😀").unwrap() + 1;
         assert_eq!(seen(b, b, ""), Some(VisibleChange::Same));
     }

@@ -34,10 +34,15 @@ impl GraphVisible {
         let names = |v: &GraphVisible| v.ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
         if self.title != after.title || self.aliases != after.aliases || names(self) != names(after)
         {
-            VisibleChange::Renamed
-        } else {
-            VisibleChange::Moved
+            return VisibleChange::Renamed;
         }
+        let from = self
+            .ids
+            .iter()
+            .zip(&after.ids)
+            .take_while(|(a, b)| a == b)
+            .count();
+        VisibleChange::Moved { from }
     }
 }
 
@@ -45,8 +50,11 @@ impl GraphVisible {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VisibleChange {
     Same,
-    /// The same ids, title and aliases; some ids moved.
-    Moved,
+    /// The same ids, title and aliases; some ids moved, the first of them the page's id
+    /// `from` (in order of place: those before it are where they were).
+    Moved {
+        from: usize,
+    },
     /// An id, the title or an alias differs.
     Renamed,
 }
@@ -62,7 +70,11 @@ impl VisibleChange {
         match self {
             VisibleChange::Same => false,
             VisibleChange::Renamed => true,
-            VisibleChange::Moved => after.ids.iter().any(|s| graph.id_count(&s.id) > 1),
+            // Only the ids that moved can change what other pages show.
+            VisibleChange::Moved { from } => after
+                .ids
+                .get(from..)
+                .is_some_and(|moved| moved.iter().any(|s| graph.id_count(&s.id) > 1)),
         }
     }
 }
