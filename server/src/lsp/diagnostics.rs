@@ -92,14 +92,11 @@ async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
         // The guard is dropped before the insert below (same shard: it would deadlock).
         let prev = last.get(uri);
         let kept = if neg.pull {
-            let same = prev.as_ref().is_some_and(|l| l.items == items);
-            let mut kept = Published::bare(items);
-            kept.unchanged = same;
-            kept
+            Published::bare(items, prev.as_deref())
         } else {
             Published::new(items, prev.as_deref())
         };
-        if kept.unchanged && !explicit {
+        if kept.unchanged() && !explicit {
             return;
         }
         kept
@@ -280,7 +277,7 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
     };
     st.publisher
         .last
-        .insert(uri.clone(), Published::bare(items.clone()));
+        .insert(uri.clone(), Published::bare(items.clone(), None));
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
             related_documents: None,

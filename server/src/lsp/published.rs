@@ -32,9 +32,9 @@ pub struct Published {
     pub items: Vec<lsp::Diagnostic>,
     /// `fragments[i]` is `items[i]`'s.
     fragments: Vec<Fragment>,
-    /// Whether `items` equals the previous list, read off the twin search (no second pass
-    /// comparing the lists).
-    pub unchanged: bool,
+    /// Whether `items` equals the previous list: for a pushed list read off the twin search (no
+    /// second pass comparing the lists).
+    unchanged: bool,
 }
 
 /// Equal in every field but the range. Destructured in full, so a field added to
@@ -109,12 +109,17 @@ impl Published {
     }
 
     /// `items` without fragments: what a pull client was answered (it is never pushed).
-    pub fn bare(items: Vec<lsp::Diagnostic>) -> Published {
+    pub fn bare(items: Vec<lsp::Diagnostic>, prev: Option<&Published>) -> Published {
         Published {
+            unchanged: prev.is_some_and(|p| p.items == items),
             items,
             fragments: Vec::new(),
-            unchanged: false,
         }
+    }
+
+    /// Whether the list equals the one it was built against.
+    pub fn unchanged(&self) -> bool {
+        self.unchanged
     }
 
     /// The `textDocument/publishDiagnostics` params' JSON, as serde_json would write
