@@ -5,7 +5,6 @@
 //! finding and lists the others as related information; its quick fixes are the fixes of all of
 //! them. `check` reports every finding as it is (CI wants them all).
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::lint::diagnostic::{Code, Diagnostic, Related, Severity};
@@ -14,6 +13,14 @@ use crate::syntax::outline::Outline;
 
 /// How much of a card's name a message quotes.
 const NAME_CHARS: usize = 40;
+
+/// A card's findings, before they are folded into one ([`fold`]).
+pub struct CardGroup {
+    /// Index into the page's cards.
+    pub card: usize,
+    /// In the order they came.
+    pub members: Vec<Diagnostic>,
+}
 
 /// `diags` (sorted by position, as `rules::finish` leaves them) with those inside one card
 /// block folded into one: the result stays sorted by position.
@@ -27,6 +34,27 @@ pub fn per_card(
     if cards.is_empty() {
         return diags;
     }
+    let (mut out, groups) = group(outline, cards, diags);
+    for g in groups {
+        out.push(fold(src, path, &cards[g.card], g.members));
+    }
+    // Stable: equal keys keep the order above (the editor's memo, card_memo.rs, sorts alike).
+    out.sort_by_key(order);
+    out
+}
+
+/// Where a diagnostic goes in the list [`per_card`] returns.
+pub fn order(d: &Diagnostic) -> (usize, usize, Code) {
+    (d.range.start, d.range.end, d.code)
+}
+
+/// `diags` split into those that stay as they are and, per card in card order, the findings
+/// [`fold`] makes one of.
+pub fn group(
+    outline: &Outline,
+    cards: &[Card],
+    diags: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, Vec<CardGroup>) {
     // Each diagnostic's card (index into `cards`), by the block its start is in.
     let card_of = |d: &Diagnostic| {
         if !d.code.is_about_the_card() {
@@ -36,23 +64,36 @@ pub fn per_card(
         let k = cards.binary_search_by_key(&b, |c| c.block).ok()?;
         (d.range.end <= outline.blocks[b].range.end).then_some(k)
     };
-    // By card index: a search per diagnostic, not a scan of the groups (100,000 one-line
-    // cards on a page are 100,000 groups, on every keystroke).
-    let mut groups: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
-    let mut out: Vec<Diagnostic> = Vec::new();
+    // In card order. The diagnostics come by position and cards are disjoint blocks in page
+    // order, so a card's findings follow the previous card's: the last group is the one to
+    // extend, and a search (never a scan: 100,000 one-line cards are 100,000 groups) is only
+    // for a list that is not in order.
+    let mut groups: Vec<CardGroup> = Vec::new();
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
     for d in diags {
-        match card_of(&d) {
-            Some(k) => groups.entry(k).or_default().push(d),
-            None => out.push(d),
+        let Some(k) = card_of(&d) else {
+            out.push(d);
+            continue;
+        };
+        match groups.last_mut() {
+            Some(g) if g.card == k => g.members.push(d),
+            Some(g) if g.card > k => match groups.binary_search_by_key(&k, |g| g.card) {
+                Ok(i) => groups[i].members.push(d),
+                Err(i) => groups.insert(
+                    i,
+                    CardGroup {
+                        card: k,
+                        members: vec![d],
+                    },
+                ),
+            },
+            _ => groups.push(CardGroup {
+                card: k,
+                members: vec![d],
+            }),
         }
     }
-    for (k, members) in groups {
-        out.push(fold(src, path, &cards[k], members));
-    }
-    out.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
-    out
+    (out, groups)
 }
 
 fn lead_order(c: Code) -> u8 {
@@ -65,12 +106,18 @@ fn lead_order(c: Code) -> u8 {
     }
 }
 
-/// The card's findings as one diagnostic at its tag.
-fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Diagnostic {
+/// The order [`fold`] puts a card's findings in: what decides whether and how Logseq reviews the
+/// card first (stable: equal ones keep their order).
+pub fn lead_first(members: &mut [Diagnostic]) {
+    members.sort_by_key(|d| (lead_order(d.code), d.range.start));
+}
+
+/// The card's findings as one diagnostic at its tag. `members` is never empty.
+pub fn fold(src: &str, path: &str, card: &Card, mut members: Vec<Diagnostic>) -> Diagnostic {
     // What decides whether and how Logseq reviews the card first: that its tag is not Logseq's
     // (it is never reviewed), then what its front and back hold, then where its id is written.
     // The severity is the highest of them (a hint alone is not in VS Code's Problems panel).
-    members.sort_by_key(|d| (lead_order(d.code), d.range.start));
+    lead_first(&mut members);
     let lead = &members[0];
     // Written piece by piece into one string of the right size, not with format!: this runs
     // for every card on every keystroke.
@@ -177,5 +224,34 @@ mod tests {
         let mut want = all;
         want.sort_by_key(|d| (d.range.start, d.code));
         assert_eq!(kept, want);
+    }
+
+    /// Findings out of position order are grouped by card all the same (the search path).
+    #[test]
+    fn findings_out_of_order_find_their_cards() {
+        let card = "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n  Q 🦀 #flashcard\n  A.\n";
+        let src = [card, "- x\n", card, card].concat();
+        let settings = Settings::default();
+        let a = analysis::analyze(&src, &settings);
+        let all = crate::lint::rules::finish(a.local.clone(), &settings);
+        let summary = |(singles, groups): (Vec<Diagnostic>, Vec<CardGroup>)| {
+            let mut g: Vec<(usize, Vec<usize>)> = groups
+                .into_iter()
+                .map(|g| {
+                    let mut at: Vec<usize> = g.members.iter().map(|d| d.range.start).collect();
+                    at.sort();
+                    (g.card, at)
+                })
+                .collect();
+            g.sort();
+            (singles.len(), g)
+        };
+        let in_order = summary(group(&a.outline, &a.cards, all.clone()));
+        assert_eq!(in_order.1.len(), 3, "{in_order:?}");
+        assert!(in_order.1.iter().all(|(_, m)| m.len() >= 2), "{in_order:?}");
+        let mut shuffled = all;
+        shuffled.reverse();
+        shuffled.rotate_left(2);
+        assert_eq!(summary(group(&a.outline, &a.cards, shuffled)), in_order);
     }
 }
