@@ -4,7 +4,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::state::Negotiated;
-use super::{code_action, completion, diagnostics, position, promises};
+use super::{code_action, completion, convert, position, promises};
 
 pub fn negotiate(caps: &ClientCapabilities) -> Negotiated {
     let td = caps.text_document.as_ref();
@@ -139,7 +139,7 @@ pub fn capabilities(neg: &Negotiated, literal_actions: bool) -> ServerCapabiliti
         }),
         diagnostic_provider: neg.pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                identifier: Some(diagnostics::SOURCE.to_string()),
+                identifier: Some(convert::SOURCE.to_string()),
                 inter_file_dependencies: true,
                 workspace_diagnostics: true,
                 work_done_progress_options: Default::default(),

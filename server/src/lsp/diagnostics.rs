@@ -10,31 +10,27 @@
 //! only what changed (cheap: analyses are cached per document; only the graph rules and position
 //! conversion run again).
 
-use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
-    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
-    Location, NumberOrString, RelatedFullDocumentDiagnosticReport, Uri,
+    self as lsp, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use logseq_core::lint::diagnostic::{capped, Code, Diagnostic, Severity};
+use logseq_core::lint::diagnostic::{capped, Diagnostic};
 use logseq_core::lint::grouping;
 use logseq_core::lint::rules;
-use logseq_core::syntax::text::{LineIndex, Positions};
+use logseq_core::model::settings::Settings;
 
+use super::card_memo;
+use super::convert::{Converter, Wanted};
 use super::documents::{DocPath, Snapshot};
 use super::log::{ask, guard};
-use super::position::{range_at, range_to_lsp};
 use super::published::{Params, Published};
 use super::publisher::Host;
 use super::state::State;
-
-pub const SOURCE: &str = "logseq-lsp";
 
 impl Host for State {
     fn open_documents(&self) -> Vec<Uri> {
@@ -148,24 +144,29 @@ pub(super) fn publish(
     );
 }
 
-/// The engine's diagnostics for a document: page rules always, graph rules once the graph is
-/// indexed, nothing for ignored files and Org pages.
-pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
-    let settings = st.settings();
-    let d = match &snap.path {
+/// The engine's findings for a document, each as it is (not folded per card): page rules
+/// always, graph rules once the graph is indexed, nothing for ignored files and Org pages.
+fn findings(st: &State, snap: &Snapshot, settings: &Settings) -> Vec<Diagnostic> {
+    match &snap.path {
         DocPath::Ignored(_) => Vec::new(),
         p if p.is_org() => Vec::new(),
         DocPath::Page(path) if st.graph_rules_on() => {
             // Only the graph rules read the index: the rest runs without its lock, which every
             // keystroke's write waits for.
-            let graph =
-                rules::check_graph(&st.index().graph, path, &snap.analysis.facts, &settings);
+            let graph = rules::check_graph(&st.index().graph, path, &snap.analysis.facts, settings);
             let mut d = snap.analysis.local.clone();
             d.extend(graph);
-            rules::finish(d, &settings)
+            rules::finish(d, settings)
         }
-        _ => rules::finish(snap.analysis.local.clone(), &settings),
-    };
+        _ => rules::finish(snap.analysis.local.clone(), settings),
+    }
+}
+
+/// The engine's diagnostics for a document as the editor shows them: [`findings`], with each
+/// card's folded into one when the settings say so.
+pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
+    let settings = st.settings();
+    let d = findings(st, snap, &settings);
     match &snap.path {
         DocPath::Page(path) if settings.one_diagnostic_per_card => {
             let a = &snap.analysis;
@@ -175,9 +176,29 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
     }
 }
 
-/// What the client is sent for a snapshot: at most `MAX_PER_LINE` per line and `MAX_PER_PAGE`
-/// per page, the rest counted in one diagnostic.
-pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
+/// What the client asked for, as far as converting diagnostics goes.
+fn wanted(st: &State) -> Wanted {
+    let neg = st.negotiated();
+    Wanted {
+        encoding: neg.encoding,
+        related_information: neg.related_information,
+        code_description: neg.code_description,
+    }
+}
+
+/// Another page's text and URI, from the index (the editor's text for open pages).
+fn other_page(st: &State) -> impl Fn(&str) -> Option<(Arc<str>, Uri)> + '_ {
+    |path| {
+        let text = st.index().graph.page(path)?.text.clone();
+        Some((text, st.uri_of(path)?))
+    }
+}
+
+/// What the client is sent for a snapshot: [`engine_diagnostics`], at most `MAX_PER_LINE` per
+/// line and `MAX_PER_PAGE` per page (the rest counted in one diagnostic), in LSP form. A
+/// page's cards' diagnostics come from the document's memo where their cards did not change
+/// (card_memo.rs).
+pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<Arc<lsp::Diagnostic>> {
     // Fault injection for the test that proves a slow page delays no other page's diagnostics
     // (tests/e2e/test_slow_pages.py); inert unless the variable is set.
     if std::env::var_os("LOGSEQ_LSP_FAULT").is_some_and(|v| v == "slow-diagnostics")
@@ -185,86 +206,49 @@ pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::D
     {
         std::thread::sleep(Duration::from_secs(3));
     }
-    let d = capped(engine_diagnostics(st, snap), &snap.index);
-    to_lsp(st, uri, snap, d)
-}
-
-fn severity(s: Severity) -> DiagnosticSeverity {
-    match s {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Information => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
+    let settings = st.settings();
+    let d = findings(st, snap, &settings);
+    let other = other_page(st);
+    let wanted = wanted(st);
+    let this_page = snap.path.graph_path();
+    let mut conv = Converter::new(uri, this_page, &snap.text, &snap.index, wanted, &other);
+    match &snap.path {
+        DocPath::Page(path) if settings.one_diagnostic_per_card => {
+            let a = &snap.analysis;
+            let page = card_memo::Page {
+                text: &snap.text,
+                index: &snap.index,
+                outline: &a.outline,
+                cards: &a.cards,
+                path,
+            };
+            // Taken for the computation: another one at the same time (a pull beside a push)
+            // finds none and computes every card afresh.
+            let memo = snap.memo.lock().ok().and_then(|mut m| m.take());
+            let (items, memo) = card_memo::list(memo, &page, wanted, d, &mut conv);
+            if let Ok(mut m) = snap.memo.lock() {
+                *m = memo;
+            }
+            items
+        }
+        _ => capped(d, &snap.index)
+            .into_iter()
+            .map(|d| Arc::new(conv.convert(d)))
+            .collect(),
     }
 }
 
-/// Engine diagnostics → LSP, in the negotiated encoding. Related places in other pages are
-/// converted with those pages' text from the index (the editor's text for open pages). Takes the
-/// list by value: its messages move into the LSP list rather than being copied (thousands on a
-/// big page, on every keystroke).
+/// Engine diagnostics → LSP, in the negotiated encoding, in one walk of the page.
 pub fn to_lsp(
     st: &State,
     uri: &Uri,
     snap: &Snapshot,
     diags: Vec<Diagnostic>,
 ) -> Vec<lsp::Diagnostic> {
-    let neg = st.negotiated();
-    let enc = neg.encoding;
-    let mut other_pages: HashMap<String, Option<(Arc<str>, LineIndex)>> = HashMap::new();
-    let mut docs: HashMap<Code, Option<Uri>> = HashMap::new();
-    // Each position from the previous one: linear however many share a long line. Related
-    // places on this page have a cursor of their own (they sit near their diagnostic, not
-    // after the previous one's).
-    let mut pos = Positions::new(&snap.text, &snap.index, enc);
-    let mut here = Positions::new(&snap.text, &snap.index, enc);
+    let other = other_page(st);
     let this_page = snap.path.graph_path();
-    diags
-        .into_iter()
-        .map(|d| {
-            let related = (neg.related_information && !d.related.is_empty()).then(|| {
-                d.related
-                    .into_iter()
-                    .filter_map(|r| {
-                        let (ruri, range) = if Some(r.path.as_str()) == this_page {
-                            (uri.clone(), range_at(&mut here, &r.range))
-                        } else {
-                            let page = other_pages.entry(r.path.clone()).or_insert_with(|| {
-                                let text = st.index().graph.page(&r.path)?.text.clone();
-                                let idx = LineIndex::new(&text);
-                                Some((text, idx))
-                            });
-                            let (text, idx) = page.as_ref()?;
-                            (st.uri_of(&r.path)?, range_to_lsp(text, idx, &r.range, enc))
-                        };
-                        Some(DiagnosticRelatedInformation {
-                            location: Location { uri: ruri, range },
-                            message: r.message,
-                        })
-                    })
-                    .collect()
-            });
-            lsp::Diagnostic {
-                range: range_at(&mut pos, &d.range),
-                severity: Some(severity(d.severity)),
-                code: Some(NumberOrString::String(d.code.as_str().to_string())),
-                code_description: neg
-                    .code_description
-                    .then(|| {
-                        // Parsed once per code, not per diagnostic (thousands on a big page).
-                        docs.entry(d.code)
-                            .or_insert_with(|| Uri::from_str(&d.code.docs_url()).ok())
-                            .clone()
-                    })
-                    .flatten()
-                    .map(|href| CodeDescription { href }),
-                source: Some(SOURCE.to_string()),
-                message: d.message,
-                related_information: related,
-                tags: None,
-                data: None,
-            }
-        })
-        .collect()
+    let mut conv = Converter::new(uri, this_page, &snap.text, &snap.index, wanted(st), &other);
+    diags.into_iter().map(|d| conv.convert(d)).collect()
 }
 
 /// `textDocument/diagnostic`: always a full report of the document's current text.
@@ -275,15 +259,16 @@ pub fn pull(st: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
         // Not open: the client only pulls for open documents; nothing to say about others.
         None => Vec::new(),
     };
+    let report = items.iter().map(|d| (**d).clone()).collect();
     st.publisher
         .last
-        .insert(uri.clone(), Published::bare(items.clone(), None));
+        .insert(uri.clone(), Published::bare(items, None));
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
         RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items,
+                items: report,
             },
         },
     ))

@@ -25,6 +25,7 @@ use logseq_core::model::settings::Settings;
 use logseq_core::syntax::outline::incremental::Edit;
 use logseq_core::syntax::text::{Encoding, LineIndex};
 
+use super::card_memo::MemoCell;
 use super::position::position_to_char;
 
 thread_local! {
@@ -104,6 +105,8 @@ pub struct Document {
     pub index: Arc<LineIndex>,
     pub analysis: Arc<PageAnalysis>,
     pub path: DocPath,
+    /// Each card's last published diagnostic (card_memo.rs); dropped with the document.
+    memo: Arc<MemoCell>,
     /// Whether the text holds a `\r`: then tree-sitter rows (which count `\n` only) differ from
     /// rope lines and points must be counted by hand.
     has_cr: bool,
@@ -117,6 +120,8 @@ pub struct Snapshot {
     pub index: Arc<LineIndex>,
     pub analysis: Arc<PageAnalysis>,
     pub path: DocPath,
+    /// The document's card memo (card_memo.rs), shared by its snapshots.
+    pub memo: Arc<MemoCell>,
 }
 
 impl Document {
@@ -131,6 +136,7 @@ impl Document {
             analysis: Arc::new(org_analysis("")),
             text: Arc::from(text),
             path,
+            memo: Arc::default(),
         };
         d.reanalyze(settings);
         d
@@ -143,6 +149,7 @@ impl Document {
             index: self.index.clone(),
             analysis: self.analysis.clone(),
             path: self.path.clone(),
+            memo: self.memo.clone(),
         }
     }
 

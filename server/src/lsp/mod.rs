@@ -11,9 +11,11 @@
 mod backend;
 mod block_ids;
 mod capabilities;
+mod card_memo;
 mod code_action;
 mod completion;
 mod config;
+mod convert;
 mod diagnostics;
 mod documents;
 mod framing;

@@ -29,7 +29,9 @@ enum Fragment {
 }
 
 pub struct Published {
-    pub items: Vec<lsp::Diagnostic>,
+    /// Shared with the document's card memo (card_memo.rs): a kept card's diagnostic is the
+    /// same allocation from one list to the next.
+    pub items: Vec<Arc<lsp::Diagnostic>>,
     /// `fragments[i]` is `items[i]`'s.
     fragments: Vec<Fragment>,
     /// Whether `items` equals the previous list: for a pushed list read off the twin search (no
@@ -39,7 +41,10 @@ pub struct Published {
 
 /// Equal in every field but the range. Destructured in full, so a field added to
 /// `lsp::Diagnostic` fails to compile here rather than being left out of the comparison.
-fn same_but_range(a: &lsp::Diagnostic, b: &lsp::Diagnostic) -> bool {
+fn same_but_range(a: &Arc<lsp::Diagnostic>, b: &Arc<lsp::Diagnostic>) -> bool {
+    if Arc::ptr_eq(a, b) {
+        return true;
+    }
     let lsp::Diagnostic {
         range: _,
         severity,
@@ -50,7 +55,7 @@ fn same_but_range(a: &lsp::Diagnostic, b: &lsp::Diagnostic) -> bool {
         related_information,
         tags,
         data,
-    } = a;
+    } = &**a;
     *message == b.message
         && *severity == b.severity
         && *code == b.code
@@ -75,8 +80,8 @@ fn fragment(d: &lsp::Diagnostic) -> Fragment {
 impl Published {
     /// `items` with their fragments, reusing `prev`'s where a diagnostic is unchanged but for
     /// its range.
-    pub fn new(items: Vec<lsp::Diagnostic>, prev: Option<&Published>) -> Published {
-        let old: &[lsp::Diagnostic] = prev.map_or(&[], |p| &p.items);
+    pub fn new(items: Vec<Arc<lsp::Diagnostic>>, prev: Option<&Published>) -> Published {
+        let old: &[Arc<lsp::Diagnostic>] = prev.map_or(&[], |p| &p.items);
         let mut j = 0;
         // Equal lists: each item's twin is the old item at its index, with the same range.
         let mut unchanged = prev.is_some() && old.len() == items.len();
@@ -109,7 +114,7 @@ impl Published {
     }
 
     /// `items` without fragments: what a pull client was answered (it is never pushed).
-    pub fn bare(items: Vec<lsp::Diagnostic>, prev: Option<&Published>) -> Published {
+    pub fn bare(items: Vec<Arc<lsp::Diagnostic>>, prev: Option<&Published>) -> Published {
         Published {
             unchanged: prev.is_some_and(|p| p.items == items),
             items,
@@ -170,9 +175,9 @@ impl Published {
 
 /// What serde_json writes for the params (the reference the kept form must equal).
 #[derive(Serialize)]
-pub struct Params<'a> {
+pub struct Params<'a, D: Serialize> {
     pub uri: &'a Uri,
-    pub diagnostics: &'a [lsp::Diagnostic],
+    pub diagnostics: &'a [D],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
 }
@@ -183,8 +188,8 @@ mod tests {
     use proptest::prelude::*;
     use std::str::FromStr;
 
-    fn diag(line: u32, col: u32, msg: u8, code: u8) -> lsp::Diagnostic {
-        lsp::Diagnostic {
+    fn diag(line: u32, col: u32, msg: u8, code: u8) -> Arc<lsp::Diagnostic> {
+        Arc::new(lsp::Diagnostic {
             range: lsp::Range::new(
                 lsp::Position::new(line, col),
                 lsp::Position::new(line, col + 3),
@@ -194,10 +199,10 @@ mod tests {
             source: Some("logseq-lsp".into()),
             message: format!("message \"{msg}\"\n é"),
             ..Default::default()
-        }
+        })
     }
 
-    fn reference(uri: &Uri, items: &[lsp::Diagnostic], version: Option<i32>) -> Vec<u8> {
+    fn reference(uri: &Uri, items: &[Arc<lsp::Diagnostic>], version: Option<i32>) -> Vec<u8> {
         serde_json::to_vec(&Params {
             uri,
             diagnostics: items,
@@ -224,9 +229,10 @@ mod tests {
                 match kind {
                     0 => new.insert(at, diag(v.into(), 1, v, v % 3)),
                     1 if !new.is_empty() => { new.remove(at); }
-                    2 if !new.is_empty() => new[at].message.push('!'),
+                    2 if !new.is_empty() => Arc::make_mut(&mut new[at]).message.push('!'),
                     // Lines move by the edit: every diagnostic from `at` on.
                     _ => for d in new.iter_mut().skip(at) {
+                        let d = Arc::make_mut(d);
                         d.range.start.line += shift;
                         d.range.end.line += shift;
                     },
