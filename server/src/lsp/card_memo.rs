@@ -219,7 +219,7 @@ pub fn list(
             let card = &page.cards[g.card];
             all.push(grouping::fold(page.text, page.path, card, g.members));
         }
-        all.sort_by_key(grouping::order);
+        all.sort_by_key(Diagnostic::order);
         let items = capped(all, page.index)
             .into_iter()
             .map(|d| Arc::new(conv.convert(d)))
@@ -233,7 +233,7 @@ pub fn list(
     let mut j = 0;
     let mut slots: Vec<Slot> = Vec::with_capacity(singles.len() + groups.len());
     slots.extend(singles.into_iter().map(|d| Slot {
-        order: grouping::order(&d),
+        order: d.order(),
         kind: Kind::Fresh(d, None),
     }));
     for CardGroup { card, mut members } in groups {
@@ -275,7 +275,7 @@ pub fn list(
                     lines,
                 });
                 Slot {
-                    order: grouping::order(&d),
+                    order: d.order(),
                     kind: Kind::Fresh(d, key),
                 }
             }

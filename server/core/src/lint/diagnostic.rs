@@ -158,6 +158,11 @@ impl Diagnostic {
             replacements: Vec::new(),
         }
     }
+
+    /// Where it goes in a page's list: by position, then code (`rules::finish` sorts by it).
+    pub fn order(&self) -> (usize, usize, Code) {
+        (self.range.start, self.range.end, self.code)
+    }
 }
 
 /// At most this many diagnostics are shown for one line, and for one page: past that an editor

@@ -39,13 +39,8 @@ pub fn per_card(
         out.push(fold(src, path, &cards[g.card], g.members));
     }
     // Stable: equal keys keep the order above (the editor's memo, card_memo.rs, sorts alike).
-    out.sort_by_key(order);
+    out.sort_by_key(Diagnostic::order);
     out
-}
-
-/// Where a diagnostic goes in the list [`per_card`] returns.
-pub fn order(d: &Diagnostic) -> (usize, usize, Code) {
-    (d.range.start, d.range.end, d.code)
 }
 
 /// `diags` split into those that stay as they are and, per card in card order, the findings

@@ -49,6 +49,7 @@ pub fn check_blocks(ctx: &PageCtx, run: std::ops::Range<usize>) -> (Vec<Diagnost
 /// The rules that read one block (and, for heading-splits-block, the kind of the block before;
 /// for a card, the shape of its subtree as the card holds it).
 pub fn check_block(ctx: &PageCtx, i: usize, out: &mut Vec<Diagnostic>) {
+    let from = out.len();
     let b = &ctx.outline.blocks[i];
     cards::check(ctx, i, out);
     cloze::check(ctx, b, out);
@@ -58,6 +59,10 @@ pub fn check_block(ctx: &PageCtx, i: usize, out: &mut Vec<Diagnostic>) {
     properties::check(ctx, b, out);
     queries::check(ctx, b, out);
     structure::check(ctx, i, b, out);
+    // In the order `finish` sorts by (stable, as it is): a page's list is then in order but for
+    // the page-wide rules', and sorting it on every keystroke is a check of that (3,600 on the
+    // exported 1 MB page, each rule's in its own order, were 12 % of a keystroke's diagnostics).
+    out[from..].sort_by_key(Diagnostic::order);
 }
 
 /// The rules that read the whole page: run again after every edit.
@@ -97,8 +102,6 @@ pub fn finish(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic
         Some(None) => false,
         None => d.code.on_by_default(),
     });
-    diags.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
+    diags.sort_by_key(Diagnostic::order);
     diags
 }
