@@ -50,14 +50,11 @@ pub fn group(
     cards: &[Card],
     diags: Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Vec<CardGroup>) {
-    // Each diagnostic's card (index into `cards`), by the block its start is in.
-    let card_of = |d: &Diagnostic| {
-        if !d.code.is_about_the_card() {
-            return None;
-        }
-        let b = outline.block_at(d.range.start)?;
-        let k = cards.binary_search_by_key(&b, |c| c.block).ok()?;
-        (d.range.end <= outline.blocks[b].range.end).then_some(k)
+    let mut finder = CardFinder {
+        outline,
+        cards,
+        block: 0,
+        card: 0,
     };
     // In card order. The diagnostics come by position and cards are disjoint blocks in page
     // order, so a card's findings follow the previous card's: the last group is the one to
@@ -66,7 +63,7 @@ pub fn group(
     let mut groups: Vec<CardGroup> = Vec::new();
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
     for d in diags {
-        let Some(k) = card_of(&d) else {
+        let Some(k) = finder.card_of(&d) else {
             out.push(d);
             continue;
         };
@@ -89,6 +86,46 @@ pub fn group(
         }
     }
     (out, groups)
+}
+
+/// Each finding's card, from the previous finding's: they come in page order, so its block is
+/// that one or a few after it, not a search over the page's blocks (two binary searches per
+/// finding over large records were a quarter of a keystroke's diagnostics, BENCHMARKS.md).
+struct CardFinder<'a> {
+    outline: &'a Outline,
+    cards: &'a [Card],
+    block: usize,
+    /// The first card whose block is not before `block`.
+    card: usize,
+}
+
+impl CardFinder<'_> {
+    /// The card (index into `cards`) whose block holds `d`, if `d` is about a card.
+    fn card_of(&mut self, d: &Diagnostic) -> Option<usize> {
+        if !d.code.is_about_the_card() {
+            return None;
+        }
+        let (blocks, at) = (&self.outline.blocks, d.range.start);
+        if blocks.get(self.block).is_none_or(|b| b.range.start > at) {
+            // Before the last one (a list out of order) or no block yet: search.
+            self.block = self.outline.block_at(at)?;
+            self.card = self.cards.partition_point(|c| c.block < self.block);
+        }
+        while self.block + 1 < blocks.len() && blocks[self.block + 1].range.start <= at {
+            self.block += 1;
+        }
+        let (b, last) = (self.block, self.block + 1 == blocks.len());
+        // What `Outline::block_at` says: the last block holds what runs past its end.
+        if at >= blocks[b].range.end && !last {
+            return None;
+        }
+        while self.card < self.cards.len() && self.cards[self.card].block < b {
+            self.card += 1;
+        }
+        let k = self.card;
+        let ours = k < self.cards.len() && self.cards[k].block == b;
+        (ours && d.range.end <= blocks[b].range.end).then_some(k)
+    }
 }
 
 fn lead_order(c: Code) -> u8 {
@@ -241,6 +278,16 @@ mod tests {
             g.sort();
             (singles.len(), g)
         };
+        // Each member is in its card's block, as `Outline::block_at` finds it.
+        let (_, groups) = group(&a.outline, &a.cards, all.clone());
+        for g in &groups {
+            for d in &g.members {
+                assert_eq!(
+                    a.outline.block_at(d.range.start),
+                    Some(a.cards[g.card].block)
+                );
+            }
+        }
         let in_order = summary(group(&a.outline, &a.cards, all.clone()));
         assert_eq!(in_order.1.len(), 3, "{in_order:?}");
         assert!(in_order.1.iter().all(|(_, m)| m.len() >= 2), "{in_order:?}");
@@ -248,5 +295,56 @@ mod tests {
         shuffled.reverse();
         shuffled.rotate_left(2);
         assert_eq!(summary(group(&a.outline, &a.cards, shuffled)), in_order);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Every finding about a card lands in the group of the card whose block holds it, the
+        /// rest stay: what a search per finding gives (the finder walks instead).
+        #[test]
+        fn each_finding_goes_to_the_card_a_search_finds(
+            blocks in proptest::collection::vec(0usize..7, 0..14),
+            rotate in 0usize..4,
+        ) {
+            const BLOCKS: &[&str] = &[
+                "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n  Q 🦀 #flashcard\n  A.\n",
+                "- x #card\n",
+                "\t- nested 😀 #flashcard\n\t  more\n",
+                "- plain\n",
+                "- # heading #card\n",
+                "#card\n",
+                // id-before-title is about a card only on one.
+                "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cd\n  no card here\n",
+            ];
+            let src: String = blocks.iter().map(|&b| BLOCKS[b]).collect();
+            let settings = Settings::default();
+            let a = analysis::analyze(&src, &settings);
+            let mut all = crate::lint::rules::finish(a.local.clone(), &settings);
+            if !all.is_empty() {
+                let n = all.len();
+                all.rotate_left(rotate % n);
+            }
+            let search = |d: &Diagnostic| {
+                if !d.code.is_about_the_card() {
+                    return None;
+                }
+                let b = a.outline.block_at(d.range.start)?;
+                let k = a.cards.binary_search_by_key(&b, |c| c.block).ok()?;
+                (d.range.end <= a.outline.blocks[b].range.end).then_some(k)
+            };
+            let want_singles: Vec<_> = all.iter().filter(|d| search(d).is_none()).cloned().collect();
+            let mut want: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+            for d in all.iter().filter_map(|d| Some((search(d)?, d.clone()))) {
+                match want.iter_mut().find(|(k, _)| *k == d.0) {
+                    Some((_, m)) => m.push(d.1),
+                    None => want.push((d.0, vec![d.1])),
+                }
+            }
+            want.sort_by_key(|(k, _)| *k);
+            let (singles, groups) = group(&a.outline, &a.cards, all);
+            let got: Vec<_> = groups.into_iter().map(|g| (g.card, g.members)).collect();
+            proptest::prop_assert_eq!(singles, want_singles);
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }
