@@ -110,11 +110,12 @@ fn same_at(a: &Diagnostic, a0: usize, b: &Diagnostic, b0: usize) -> bool {
         })
 }
 
-/// The card's lines, if its diagnostic can be kept: everything it is made from lies in them.
-fn keepable(page: &Page, card: &Card, members: &[Diagnostic]) -> Option<Range<usize>> {
+/// The card's lines and the line they start on, if its diagnostic can be kept: everything it is
+/// made from lies in them.
+fn keepable(page: &Page, card: &Card, members: &[Diagnostic]) -> Option<(Range<usize>, u32)> {
     let block = &page.outline.blocks[card.block].range;
-    let first = page.index.line_start(page.index.line_of(block.start))?;
-    let lines = first..block.end;
+    let line = page.index.line_of(block.start);
+    let lines = page.index.line_start(line)?..block.end;
     let ok = inside(&card.tag_range, &lines)
         && card.front.iter().all(|r| inside(r, &lines))
         && members.iter().all(|d| {
@@ -123,7 +124,7 @@ fn keepable(page: &Page, card: &Card, members: &[Diagnostic]) -> Option<Range<us
                     .iter()
                     .all(|r| r.path == page.path && inside(&r.range, &lines))
         });
-    ok.then_some(lines)
+    ok.then_some((lines, line as u32))
 }
 
 impl Key {
@@ -214,12 +215,7 @@ pub fn list(
     let starts = singles.iter().map(|d| d.range.start);
     let card_starts = groups.iter().map(|g| page.cards[g.card].tag_range.start);
     if would_cap(page.index, starts.chain(card_starts)) {
-        let mut all = singles;
-        for g in groups {
-            let card = &page.cards[g.card];
-            all.push(grouping::fold(page.text, page.path, card, g.members));
-        }
-        all.sort_by_key(Diagnostic::order);
+        let all = grouping::fold_groups(page.text, page.path, page.cards, singles, groups);
         let items = capped(all, page.index)
             .into_iter()
             .map(|d| Arc::new(conv.convert(d)))
@@ -240,7 +236,7 @@ pub fn list(
         let card = &page.cards[card];
         grouping::lead_first(&mut members);
         let lines = keepable(page, card, &members);
-        let twin = lines.as_ref().and_then(|l| {
+        let twin = lines.as_ref().and_then(|(l, _)| {
             let end = old.len().min(j + LOOKAHEAD);
             let k = (j..end).find(|&k| {
                 old[k]
@@ -252,8 +248,7 @@ pub fn list(
         });
         let tag = &card.tag_range;
         let slot = match (twin, lines) {
-            (Some(mut e), Some(lines)) => {
-                let line = page.index.line_of(lines.start) as u32;
+            (Some(mut e), Some((lines, line))) => {
                 e.lsp = shifted(&e.lsp, e.key.line, line);
                 e.key.line = line;
                 e.key.lines = lines;
@@ -265,8 +260,8 @@ pub fn list(
             }
             (_, lines) => {
                 let mut d = grouping::fold(page.text, page.path, card, members);
-                let key = lines.map(|lines| Key {
-                    line: page.index.line_of(lines.start) as u32,
+                let key = lines.map(|(lines, line)| Key {
+                    line,
                     tag: rel(tag, lines.start),
                     front: card.front.iter().map(|r| rel(r, lines.start)).collect(),
                     // Folding left them in its order; the published diagnostic never reads them.

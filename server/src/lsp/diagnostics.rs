@@ -166,9 +166,12 @@ fn findings(st: &State, snap: &Snapshot, settings: &Settings) -> Vec<Diagnostic>
 /// card's folded into one when the settings say so.
 pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
     let settings = st.settings();
-    let d = findings(st, snap, &settings);
-    match &snap.path {
-        DocPath::Page(path) if settings.one_diagnostic_per_card => {
+    folded(snap, &settings, findings(st, snap, &settings))
+}
+
+fn folded(snap: &Snapshot, settings: &Settings, d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    match (&snap.path, &snap.memo) {
+        (DocPath::Page(path), Some(cell)) if settings.one_diagnostic_per_card => {
             let a = &snap.analysis;
             grouping::per_card(&snap.text, path, &a.outline, &a.cards, d)
         }
@@ -212,8 +215,8 @@ pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<Arc<ls
     let wanted = wanted(st);
     let this_page = snap.path.graph_path();
     let mut conv = Converter::new(uri, this_page, &snap.text, &snap.index, wanted, &other);
-    match &snap.path {
-        DocPath::Page(path) if settings.one_diagnostic_per_card => {
+    match (&snap.path, &snap.memo) {
+        (DocPath::Page(path), Some(cell)) if settings.one_diagnostic_per_card => {
             let a = &snap.analysis;
             let page = card_memo::Page {
                 text: &snap.text,
@@ -224,14 +227,14 @@ pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<Arc<ls
             };
             // Taken for the computation: another one at the same time (a pull beside a push)
             // finds none and computes every card afresh.
-            let memo = snap.memo.lock().ok().and_then(|mut m| m.take());
+            let memo = cell.lock().ok().and_then(|mut m| m.take());
             let (items, memo) = card_memo::list(memo, &page, wanted, d, &mut conv);
-            if let Ok(mut m) = snap.memo.lock() {
+            if let Ok(mut m) = cell.lock() {
                 *m = memo;
             }
             items
         }
-        _ => capped(d, &snap.index)
+        _ => capped(folded(snap, &settings, d), &snap.index)
             .into_iter()
             .map(|d| Arc::new(conv.convert(d)))
             .collect(),

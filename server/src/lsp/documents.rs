@@ -120,8 +120,9 @@ pub struct Snapshot {
     pub index: Arc<LineIndex>,
     pub analysis: Arc<PageAnalysis>,
     pub path: DocPath,
-    /// The document's card memo (card_memo.rs), shared by its snapshots.
-    pub memo: Arc<MemoCell>,
+    /// The document's card memo (card_memo.rs), shared by its snapshots; none for a page that
+    /// is not open (its list is made once).
+    pub memo: Option<Arc<MemoCell>>,
 }
 
 impl Document {
@@ -149,7 +150,7 @@ impl Document {
             index: self.index.clone(),
             analysis: self.analysis.clone(),
             path: self.path.clone(),
-            memo: self.memo.clone(),
+            memo: Some(self.memo.clone()),
         }
     }
 

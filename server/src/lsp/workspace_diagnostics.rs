@@ -65,9 +65,8 @@ fn items(st: &State, uri: &Uri, path: String, text: Arc<str>) -> Vec<lsp::Diagno
         analysis: Arc::new(analysis::analyze(&text, &settings)),
         text,
         path: DocPath::Page(path),
-        memo: Arc::default(),
+        memo: None,
     };
-    // A closed page is converted once: nothing to keep for next time.
     for_snapshot(st, uri, &snap)
         .into_iter()
         .map(Arc::unwrap_or_clone)

@@ -34,7 +34,18 @@ pub fn per_card(
     if cards.is_empty() {
         return diags;
     }
-    let (mut out, groups) = group(outline, cards, diags);
+    let (singles, groups) = group(outline, cards, diags);
+    fold_groups(src, path, cards, singles, groups)
+}
+
+/// What [`group`] split, each card's findings folded and the whole sorted by position again.
+pub fn fold_groups(
+    src: &str,
+    path: &str,
+    cards: &[Card],
+    mut out: Vec<Diagnostic>,
+    groups: Vec<CardGroup>,
+) -> Vec<Diagnostic> {
     for g in groups {
         out.push(fold(src, path, &cards[g.card], g.members));
     }
