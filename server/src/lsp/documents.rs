@@ -11,6 +11,7 @@
 //! straight from the rope (~0.4 ms per keystroke on a 1 MB page).
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 use ropey::Rope;
@@ -202,15 +203,9 @@ impl Document {
             self.tree = parse_rope(&self.rope, self.tree.as_ref());
         }
         let old = std::mem::replace(&mut self.text, Arc::from(""));
-        let text = match &edit {
-            Some((e, ins)) => {
-                let mut t = String::with_capacity(old.len() + ins.len() - (e.old_end - e.start));
-                t.push_str(&old[..e.start]);
-                t.push_str(ins);
-                t.push_str(&old[e.old_end..]);
-                t
-            }
-            None => self.rope.to_string(),
+        let text: Arc<str> = match &edit {
+            Some((e, ins)) => spliced(&old, e.start..e.old_end, ins),
+            None => Arc::from(self.rope.to_string()),
         };
         // After one edit, whether the page holds a `\r` follows from the edit unless it deleted
         // one (a full scan of a 1 MB page per keystroke showed in the profile).
@@ -223,7 +218,7 @@ impl Document {
             Some((e, _)) => self.index.edited(&text, e.start, e.old_end, e.new_end),
             None => LineIndex::new(&text),
         });
-        self.text = Arc::from(text);
+        self.text = text;
         self.version = version;
         let incremental = edit.and_then(|(e, _)| {
             let small =
@@ -322,6 +317,30 @@ fn ts_point(rope: &Rope, byte: usize, has_cr: bool) -> Point {
         row,
         column: byte - line_start,
     }
+}
+
+/// `old` with `cut` replaced by `ins`, written once into its shared allocation: through a
+/// `String` it was two copies of the whole page per keystroke (each ~0.2 ms on a 1 MB page,
+/// BENCHMARKS.md), and a snapshot or the card memo may still hold `old`, so it is not edited
+/// in place.
+fn spliced(old: &str, cut: Range<usize>, ins: &str) -> Arc<str> {
+    // Panics, as slicing would, rather than build text that is not UTF-8.
+    assert!(old.is_char_boundary(cut.start) && old.is_char_boundary(cut.end));
+    let parts = [&old[..cut.start], ins, &old[cut.end..]];
+    let mut buf = Arc::<[u8]>::new_uninit_slice(parts.iter().map(|p| p.len()).sum());
+    let dst = Arc::get_mut(&mut buf).expect("a fresh allocation has no other owner");
+    let mut at = 0;
+    for p in parts {
+        // SAFETY: `dst[at..at + p.len()]` is in bounds (the lengths sum to `dst.len()`) and
+        // cannot overlap `p`, which lives in other allocations.
+        unsafe {
+            std::ptr::copy_nonoverlapping(p.as_ptr(), dst[at..].as_mut_ptr().cast(), p.len());
+        }
+        at += p.len();
+    }
+    // SAFETY: every byte was written above; strings cut at char boundaries and joined are UTF-8,
+    // and `str` has the layout of `[u8]` (what std's own `From<&str> for Arc<str>` relies on).
+    unsafe { Arc::from_raw(Arc::into_raw(buf.assume_init()) as *const str) }
 }
 
 #[cfg(test)]
