@@ -1,11 +1,12 @@
-//! What an open document was last sent, each diagnostic's JSON kept without its range.
+//! What an open document was last sent, each diagnostic's JSON kept.
 //!
 //! Why: on a page with thousands of diagnostics a keystroke changes a few of them and moves
 //! the ranges of some others, yet the whole list is resent. Serializing it was a large part of
-//! a keystroke (BENCHMARKS.md, issue 15). Each diagnostic's JSON after its range is kept; the
-//! next list reuses a kept fragment for a diagnostic equal to the one it came from in every field
-//! but the range (compared, never assumed), writes the range afresh, and serializes only the
-//! rest. The bytes are those serde_json gives for the whole list (tests below).
+//! a keystroke (BENCHMARKS.md, issue 15). Each diagnostic's JSON is kept; the next list reuses a
+//! kept one for a diagnostic equal to the one it came from in every field but the range
+//! (compared, never assumed): as it is where the range is the same too, with the new range
+//! written in front of its tail where the diagnostic moved. Only the rest is serialized. The
+//! bytes are those serde_json gives for the whole list (tests below).
 
 use std::sync::Arc;
 
@@ -19,13 +20,14 @@ const LOOKAHEAD: usize = 8;
 
 const RANGE_KEY: &[u8] = b"{\"range\":";
 
-/// A diagnostic's JSON without its start: `{"range":` and the range come first (the field
-/// order of `lsp::Diagnostic`), `Tail` holds what follows. `Whole` if that order ever changes.
-/// Shared, so that the next list takes a kept one without copying its bytes.
+/// A diagnostic's JSON, whole. `{"range":` and the range come first (the field order of
+/// `lsp::Diagnostic`); `tail` is where what follows them starts, `None` if that order ever
+/// changes. Shared, so that the next list takes a kept one without copying its bytes; a kept one
+/// whose diagnostic moved gets the new range in front of its tail.
 #[derive(Clone)]
-enum Fragment {
-    Tail(Arc<[u8]>),
-    Whole(Arc<[u8]>),
+struct Fragment {
+    json: Arc<[u8]>,
+    tail: Option<usize>,
 }
 
 pub struct Published {
@@ -67,13 +69,37 @@ fn same_but_range(a: &Arc<lsp::Diagnostic>, b: &Arc<lsp::Diagnostic>) -> bool {
 }
 
 fn fragment(d: &lsp::Diagnostic) -> Fragment {
-    let whole = serde_json::to_vec(d).unwrap_or_default();
-    let mut start = RANGE_KEY.to_vec();
-    // A Range always serializes (numbers only).
-    let _ = serde_json::to_writer(&mut start, &d.range);
-    match whole.strip_prefix(start.as_slice()) {
-        Some(tail) => Fragment::Tail(tail.into()),
-        None => Fragment::Whole(whole.into()),
+    let json = serde_json::to_vec(d).unwrap_or_default();
+    let head = range_json(&d.range);
+    let tail = json.starts_with(&head).then_some(head.len());
+    Fragment {
+        json: json.into(),
+        tail,
+    }
+}
+
+/// `{"range":` and the range's JSON (a Range always serializes: numbers only).
+fn range_json(r: &lsp::Range) -> Vec<u8> {
+    let mut out = RANGE_KEY.to_vec();
+    let _ = serde_json::to_writer(&mut out, r);
+    out
+}
+
+impl Fragment {
+    /// This fragment's diagnostic at `range`: itself where that is its range, else its tail
+    /// behind the new range (`None` when it cannot be split).
+    fn at(&self, old: &lsp::Range, range: &lsp::Range) -> Option<Fragment> {
+        if old == range {
+            return Some(self.clone());
+        }
+        let tail = &self.json[self.tail?..];
+        let mut json = range_json(range);
+        let t = json.len();
+        json.extend_from_slice(tail);
+        Some(Fragment {
+            json: json.into(),
+            tail: Some(t),
+        })
     }
 }
 
@@ -92,18 +118,16 @@ impl Published {
                 let end = old.len().min(j + LOOKAHEAD);
                 let twin = (j..end).find(|&k| same_but_range(&old[k], d));
                 unchanged &= twin == Some(i) && old[i].range == d.range;
-                match (twin, prev) {
-                    // A whole fragment holds its old range: reused only where that is the same.
-                    (Some(k), Some(p))
-                        if k < p.fragments.len()
-                            && (matches!(p.fragments[k], Fragment::Tail(_))
-                                || old[k].range == d.range) =>
-                    {
-                        j = k + 1;
-                        p.fragments[k].clone()
+                let kept = match (twin, prev) {
+                    (Some(k), Some(p)) if k < p.fragments.len() => {
+                        p.fragments[k].at(&old[k].range, &d.range)
                     }
-                    _ => fragment(d),
+                    _ => None,
+                };
+                if kept.is_some() {
+                    j = twin.map_or(j, |k| k + 1);
                 }
+                kept.unwrap_or_else(|| fragment(d))
             })
             .collect();
         Published {
@@ -139,30 +163,16 @@ impl Published {
             let _ = serde_json::to_writer(out, &whole);
             return;
         }
-        let size: usize = self
-            .fragments
-            .iter()
-            .map(|f| match f {
-                Fragment::Tail(t) => t.len() + 80,
-                Fragment::Whole(w) => w.len() + 1,
-            })
-            .sum();
+        let size: usize = self.fragments.iter().map(|f| f.json.len() + 1).sum();
         out.reserve(size + 64);
         out.extend_from_slice(b"{\"uri\":");
         let _ = serde_json::to_writer(&mut *out, uri);
         out.extend_from_slice(b",\"diagnostics\":[");
-        for (i, (d, f)) in self.items.iter().zip(&self.fragments).enumerate() {
+        for (i, f) in self.fragments.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            match f {
-                Fragment::Tail(t) => {
-                    out.extend_from_slice(RANGE_KEY);
-                    let _ = serde_json::to_writer(&mut *out, &d.range);
-                    out.extend_from_slice(t);
-                }
-                Fragment::Whole(w) => out.extend_from_slice(w),
-            }
+            out.extend_from_slice(&f.json);
         }
         out.push(b']');
         if let Some(v) = version {
