@@ -9,6 +9,7 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use serde::Serialize;
@@ -17,14 +18,26 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 enum Msg {
-    Frame(Vec<u8>),
+    /// A frame: the bytes of the buffer from the offset on.
+    Frame(Vec<u8>, usize),
     Close,
 }
+
+/// Room left in front of a body we serialize for its header, written once the body's length is
+/// known: `Content-Length: ` (16), at most 20 digits, `\r\n\r\n`.
+const HEAD: usize = 40;
+
+/// Written buffers kept for the next notification: a big page's diagnostics are 1.2 MB per
+/// keystroke, and a fresh buffer that size is page faults, then a copy into the frame
+/// (BENCHMARKS.md, issue 15). Only this many, and none larger than `SPARE_MAX`.
+const SPARES: usize = 2;
+const SPARE_MAX: usize = 16 << 20;
 
 /// Sends frames to the writer task; cheap to clone.
 #[derive(Clone)]
 pub struct Output {
     tx: mpsc::UnboundedSender<Msg>,
+    spare: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 /// Starts the writer task on `out` (needs a tokio runtime). Returns the handle for our own
@@ -34,11 +47,19 @@ pub fn start<W: AsyncWrite + Unpin + Send + 'static>(
     mut out: W,
 ) -> (Output, FrameSink, JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let spare = Arc::new(Mutex::new(Vec::new()));
+    let give_back = spare.clone();
     let task = tokio::spawn(async move {
         while let Some(m) = rx.recv().await {
-            let Msg::Frame(f) = m else { break };
-            if out.write_all(&f).await.is_err() {
+            let Msg::Frame(mut f, at) = m else { break };
+            if out.write_all(&f[at..]).await.is_err() {
                 return; // the client is gone; nothing more can be said
+            }
+            if let Ok(mut s) = give_back.lock() {
+                if s.len() < SPARES && f.capacity() <= SPARE_MAX {
+                    f.clear();
+                    s.push(f);
+                }
             }
             if rx.is_empty() && out.flush().await.is_err() {
                 return;
@@ -46,7 +67,7 @@ pub fn start<W: AsyncWrite + Unpin + Send + 'static>(
         }
         let _ = out.flush().await;
     });
-    let o = Output { tx };
+    let o = Output { tx, spare };
     let sink = FrameSink {
         out: o.clone(),
         buf: Vec::new(),
@@ -74,25 +95,40 @@ impl Output {
                 return;
             }
         };
-        let _ = self.tx.send(Msg::Frame(frame(&body)));
+        self.send(frame(&body));
+    }
+
+    fn send(&self, frame: Vec<u8>) {
+        let _ = self.tx.send(Msg::Frame(frame, 0));
     }
 
     /// Queues one JSON-RPC notification whose params' JSON `params` writes (the bytes
-    /// [`Output::notify`] would give for the same params).
+    /// [`Output::notify`] would give for the same params), into a reused buffer with its header
+    /// in front.
     pub fn notify_raw(&self, method: &str, params: impl FnOnce(&mut Vec<u8>)) {
-        let mut body = b"{\"jsonrpc\":\"2.0\",\"method\":".to_vec();
-        let _ = serde_json::to_writer(&mut body, method);
-        body.extend_from_slice(b",\"params\":");
-        params(&mut body);
-        body.push(b'}');
-        let _ = self.tx.send(Msg::Frame(frame(&body)));
+        let mut buf = self
+            .spare
+            .lock()
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default();
+        buf.resize(HEAD, b' ');
+        buf.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"method\":");
+        let _ = serde_json::to_writer(&mut buf, method);
+        buf.extend_from_slice(b",\"params\":");
+        params(&mut buf);
+        buf.push(b'}');
+        let head = format!("Content-Length: {}\r\n\r\n", buf.len() - HEAD);
+        let at = HEAD - head.len();
+        buf[at..HEAD].copy_from_slice(head.as_bytes());
+        let _ = self.tx.send(Msg::Frame(buf, at));
     }
 
     /// Queues an error response (for messages answered before tower-lsp-server sees them).
     pub fn respond_error(&self, id: &serde_json::Value, code: i64, message: &str) {
         let body = serde_json::json!({"jsonrpc": "2.0", "id": id,
                                       "error": {"code": code, "message": message}});
-        let _ = self.tx.send(Msg::Frame(frame(body.to_string().as_bytes())));
+        self.send(frame(body.to_string().as_bytes()));
     }
 
     /// Ends the writer task after what is queued.
@@ -134,7 +170,7 @@ impl FrameSink {
                 // Not a frame header (cannot come from tower-lsp-server's codec): pass it on
                 // as it is rather than hold it forever.
                 let rest = std::mem::take(&mut self.buf);
-                let _ = self.out.tx.send(Msg::Frame(rest));
+                self.out.send(rest);
                 return;
             };
             let end = h + 4 + len;
@@ -143,7 +179,7 @@ impl FrameSink {
             }
             let rest = self.buf.split_off(end);
             let f = std::mem::replace(&mut self.buf, rest);
-            let _ = self.out.tx.send(Msg::Frame(f));
+            self.out.send(f);
         }
     }
 }
@@ -252,5 +288,35 @@ mod tests {
         r.read_to_end(&mut got).await.unwrap();
         let (a, b) = got.split_at(got.len() / 2);
         assert_eq!(a, b);
+    }
+
+    /// A buffer given back after a bigger notification was written holds none of it when the
+    /// next, smaller one is framed in it.
+    #[tokio::test]
+    async fn a_reused_buffer_frames_only_its_own_bytes() {
+        let (w, mut r) = tokio::io::duplex(1 << 20);
+        let (out, _sink, task) = start(w);
+        for n in [5000, 3, 700] {
+            let params = json!({"uri": "file:///a", "diagnostics": ["é😀".repeat(n)]});
+            out.notify_raw("textDocument/publishDiagnostics", |b| {
+                serde_json::to_writer(b, &params).unwrap()
+            });
+            let want = serde_json::to_vec(&json!({"jsonrpc": "2.0",
+                "method": "textDocument/publishDiagnostics", "params": params}))
+            .unwrap();
+            let mut got = vec![0; frame(&want).len()];
+            r.read_exact(&mut got).await.unwrap();
+            assert_eq!(got, frame(&want));
+            // The writer gives the buffer back after writing it: the next one reuses it.
+            for _ in 0..100 {
+                if !out.spare.lock().unwrap().is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            assert_eq!(out.spare.lock().unwrap().len(), 1);
+        }
+        out.close();
+        task.await.unwrap();
     }
 }
