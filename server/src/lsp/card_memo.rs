@@ -53,7 +53,8 @@ struct Key {
     /// The card's tag and front (what its name is read from), from `lines.start`.
     tag: Range<usize>,
     front: Vec<Range<usize>>,
-    /// The card's findings in the order `fold` reads them, offsets in their text.
+    /// The card's findings in the order `fold` reads them, offsets from `lines.start` (so a
+    /// kept key needs no update when its card moves).
     members: Vec<Diagnostic>,
     /// The folded diagnostic's code (the list's order reads it).
     code: Code,
@@ -80,6 +81,16 @@ fn inside(r: &Range<usize>, lines: &Range<usize>) -> bool {
 
 fn rel(r: &Range<usize>, base: usize) -> Range<usize> {
     r.start - base..r.end - base
+}
+
+/// `d` with its offsets, and those of its related places (all at or after `base`), from `base`.
+/// Its replacements are left as they are: nothing compares them.
+fn rebased(mut d: Diagnostic, base: usize) -> Diagnostic {
+    d.range = rel(&d.range, base);
+    for r in &mut d.related {
+        r.range = rel(&r.range, base);
+    }
+    d
 }
 
 /// Equal where they sit in their lines (`a` from `a0`, `b` from `b0`). Destructured in full, so
@@ -112,7 +123,7 @@ fn same_at(a: &Diagnostic, a0: usize, b: &Diagnostic, b0: usize) -> bool {
 
 /// The card's lines and the line they start on, if its diagnostic can be kept: everything it is
 /// made from lies in them.
-fn keepable(page: &Page, card: &Card, members: &[Diagnostic]) -> Option<(Range<usize>, u32)> {
+fn keepable(page: &Page, card: &Card, members: &[&Diagnostic]) -> Option<(Range<usize>, u32)> {
     let block = &page.outline.blocks[card.block].range;
     let line = page.index.line_of(block.start);
     let lines = page.index.line_start(line)?..block.end;
@@ -135,9 +146,9 @@ impl Key {
         page: &Page,
         lines: &Range<usize>,
         card: &Card,
-        m: &[Diagnostic],
+        m: &[&Diagnostic],
     ) -> bool {
-        let (a0, b0) = (self.lines.start, lines.start);
+        let b0 = lines.start;
         self.lines.len() == lines.len()
             && self.tag == rel(&card.tag_range, b0)
             && self.members.len() == m.len()
@@ -151,7 +162,7 @@ impl Key {
                 .members
                 .iter()
                 .zip(m)
-                .all(|(x, y)| same_at(x, a0, y, b0))
+                .all(|(x, y)| same_at(x, 0, y, b0))
             && old.as_bytes()[self.lines.clone()] == page.text.as_bytes()[lines.clone()]
     }
 }
@@ -208,13 +219,21 @@ pub fn list(
     memo: Option<CardMemo>,
     page: &Page,
     wanted: Wanted,
-    diags: Vec<Diagnostic>,
+    diags: Vec<&Diagnostic>,
     conv: &mut Converter,
 ) -> (Vec<Arc<lsp::Diagnostic>>, Option<CardMemo>) {
     let (singles, groups) = grouping::group(page.outline, page.cards, diags);
     let starts = singles.iter().map(|d| d.range.start);
     let card_starts = groups.iter().map(|g| page.cards[g.card].tag_range.start);
     if would_cap(page.index, starts.chain(card_starts)) {
+        let singles = singles.into_iter().cloned().collect();
+        let groups = groups
+            .into_iter()
+            .map(|g| CardGroup {
+                card: g.card,
+                members: g.members.into_iter().cloned().collect(),
+            })
+            .collect();
         let all = grouping::fold_groups(page.text, page.path, page.cards, singles, groups);
         let items = capped(all, page.index)
             .into_iter()
@@ -230,7 +249,7 @@ pub fn list(
     let mut slots: Vec<Slot> = Vec::with_capacity(singles.len() + groups.len());
     slots.extend(singles.into_iter().map(|d| Slot {
         order: d.order(),
-        kind: Kind::Fresh(d, None),
+        kind: Kind::Fresh(d.clone(), None),
     }));
     for CardGroup { card, mut members } in groups {
         let card = &page.cards[card];
@@ -252,20 +271,23 @@ pub fn list(
                 e.lsp = shifted(&e.lsp, e.key.line, line);
                 e.key.line = line;
                 e.key.lines = lines;
-                e.key.members = members;
                 Slot {
                     order: (tag.start, tag.end, e.key.code),
                     kind: Kind::Kept(e),
                 }
             }
             (_, lines) => {
+                let members = members.into_iter().cloned().collect();
                 let mut d = grouping::fold(page.text, page.path, card, members);
                 let key = lines.map(|(lines, line)| Key {
                     line,
                     tag: rel(tag, lines.start),
                     front: card.front.iter().map(|r| rel(r, lines.start)).collect(),
                     // Folding left them in its order; the published diagnostic never reads them.
-                    members: std::mem::take(&mut d.folded),
+                    members: std::mem::take(&mut d.folded)
+                        .into_iter()
+                        .map(|m| rebased(m, lines.start))
+                        .collect(),
                     code: d.code,
                     lines,
                 });

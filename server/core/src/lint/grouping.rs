@@ -5,6 +5,7 @@
 //! finding and lists the others as related information; its quick fixes are the fixes of all of
 //! them. `check` reports every finding as it is (CI wants them all).
 
+use std::borrow::Borrow;
 use std::fmt::Write;
 
 use crate::lint::diagnostic::{Code, Diagnostic, Related, Severity};
@@ -14,12 +15,13 @@ use crate::syntax::outline::Outline;
 /// How much of a card's name a message quotes.
 const NAME_CHARS: usize = 40;
 
-/// A card's findings, before they are folded into one ([`fold`]).
-pub struct CardGroup {
+/// A card's findings, before they are folded into one ([`fold`]): owned, or borrowed from the
+/// page's analysis (the editor's list, which folds only the cards that changed).
+pub struct CardGroup<D = Diagnostic> {
     /// Index into the page's cards.
     pub card: usize,
     /// In the order they came.
-    pub members: Vec<Diagnostic>,
+    pub members: Vec<D>,
 }
 
 /// `diags` (sorted by position, as `rules::finish` leaves them) with those inside one card
@@ -56,11 +58,11 @@ pub fn fold_groups(
 
 /// `diags` split into those that stay as they are and, per card in card order, the findings
 /// [`fold`] makes one of.
-pub fn group(
+pub fn group<D: Borrow<Diagnostic>>(
     outline: &Outline,
     cards: &[Card],
-    diags: Vec<Diagnostic>,
-) -> (Vec<Diagnostic>, Vec<CardGroup>) {
+    diags: Vec<D>,
+) -> (Vec<D>, Vec<CardGroup<D>>) {
     let mut finder = CardFinder {
         outline,
         cards,
@@ -71,10 +73,16 @@ pub fn group(
     // order, so a card's findings follow the previous card's: the last group is the one to
     // extend, and a search (never a scan: 100,000 one-line cards are 100,000 groups) is only
     // for a list that is not in order.
-    let mut groups: Vec<CardGroup> = Vec::new();
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    let mut groups: Vec<CardGroup<D>> = Vec::new();
+    let mut out: Vec<D> = Vec::with_capacity(diags.len());
+    // A Readwise card has two or three findings: room for them in one allocation.
+    let first = |d| {
+        let mut members = Vec::with_capacity(4);
+        members.push(d);
+        members
+    };
     for d in diags {
-        let Some(k) = finder.card_of(&d) else {
+        let Some(k) = finder.card_of(d.borrow()) else {
             out.push(d);
             continue;
         };
@@ -86,13 +94,13 @@ pub fn group(
                     i,
                     CardGroup {
                         card: k,
-                        members: vec![d],
+                        members: first(d),
                     },
                 ),
             },
             _ => groups.push(CardGroup {
                 card: k,
-                members: vec![d],
+                members: first(d),
             }),
         }
     }
@@ -151,8 +159,11 @@ fn lead_order(c: Code) -> u8 {
 
 /// The order [`fold`] puts a card's findings in: what decides whether and how Logseq reviews the
 /// card first (stable: equal ones keep their order).
-pub fn lead_first(members: &mut [Diagnostic]) {
-    members.sort_by_key(|d| (lead_order(d.code), d.range.start));
+pub fn lead_first<D: Borrow<Diagnostic>>(members: &mut [D]) {
+    members.sort_by_key(|d| {
+        let d = d.borrow();
+        (lead_order(d.code), d.range.start)
+    });
 }
 
 /// The card's findings as one diagnostic at its tag. `members` is never empty.

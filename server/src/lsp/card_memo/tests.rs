@@ -72,7 +72,7 @@ fn kept_as(
         cards: &a.cards,
         path: PATH,
     };
-    list(memo, &page, wanted, d, &mut conv)
+    list(memo, &page, wanted, d.iter().collect(), &mut conv)
 }
 
 fn wanted(utf8: bool, related: bool) -> Wanted {

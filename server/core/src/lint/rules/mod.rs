@@ -93,7 +93,14 @@ pub fn check_graph(
 /// user did not turn on) and sorts by position. Without a
 /// user setting a diagnostic keeps the severity its rule gave it (a rule may lower its default,
 /// e.g. card-schedule-invalid on a value Logseq still uses).
-pub fn finish(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+pub fn finish(diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diags = finish_unsorted(diags, settings);
+    diags.sort_by_key(Diagnostic::order);
+    diags
+}
+
+/// [`finish`] but for the sort.
+fn finish_unsorted(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
     diags.retain_mut(|d| match settings.severity.get(&d.code) {
         Some(Some(s)) => {
             d.severity = *s;
@@ -102,6 +109,100 @@ pub fn finish(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic
         Some(None) => false,
         None => d.code.on_by_default(),
     });
-    diags.sort_by_key(Diagnostic::order);
     diags
+}
+
+/// [`finish`] of `local` followed by `extra`, each diagnostic of `local` by reference: the same
+/// list in the same order, without copying a page's thousands of findings on every keystroke
+/// (BENCHMARKS.md, issue 15). Those whose severity the settings change are copies, made into
+/// `hold` (cleared first) with the kept ones of `extra`.
+pub fn finish_borrowed<'a>(
+    local: &'a [Diagnostic],
+    extra: Vec<Diagnostic>,
+    settings: &Settings,
+    hold: &'a mut Vec<Diagnostic>,
+) -> Vec<&'a Diagnostic> {
+    let restyled = |d: &Diagnostic| match settings.severity.get(&d.code) {
+        Some(Some(s)) => *s != d.severity,
+        _ => false,
+    };
+    hold.clear();
+    hold.extend(local.iter().filter(|d| restyled(d)).cloned());
+    let copies = hold.len();
+    hold.extend(extra);
+    // The copies all stay (a severity is set for them) and take it; of `extra`, what `finish`
+    // keeps.
+    *hold = finish_unsorted(std::mem::take(hold), settings);
+    let hold: &'a [Diagnostic] = hold;
+    let (copies, extra) = hold.split_at(copies);
+    let mut copies = copies.iter();
+    let mut out: Vec<&Diagnostic> = Vec::with_capacity(local.len() + extra.len());
+    for d in local {
+        match settings.severity.get(&d.code) {
+            Some(Some(_)) if restyled(d) => out.extend(copies.next()),
+            Some(Some(_)) => out.push(d),
+            Some(None) => {}
+            None if d.code.on_by_default() => out.push(d),
+            None => {}
+        }
+    }
+    out.extend(extra);
+    // Stable, as `finish`'s: equal places keep the order above, which is `local ++ extra`'s.
+    out.sort_by_key(|d| d.order());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::analysis::analyze;
+    use crate::lint::diagnostic::Severity;
+    use proptest::prelude::*;
+
+    /// Findings of many codes, some of them at the same place (a tie the sort must keep).
+    const PAGE: &str =
+        "- id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n  What is NoOps? 😀 #flashcard\n  \
+        Ideally, developers deploy.\n- Q #card\n- {{cloze}} #card\n- x\n  tags:: a\n\
+        - id:: 63c66a0c-59bc-4f1b-9492-d21bd5eff3cc\n  twin #card\n- ((nope)) [[é]]\n\
+        \t- mixed\n    - indent\n```\nopen fence";
+
+    fn choice() -> impl Strategy<Value = Option<Option<Severity>>> {
+        prop::sample::select(vec![
+            None,
+            Some(None),
+            Some(Some(Severity::Error)),
+            Some(Some(Severity::Warning)),
+            Some(Some(Severity::Information)),
+            Some(Some(Severity::Hint)),
+        ])
+    }
+
+    proptest! {
+        /// Whatever the settings say of each rule, the borrowed list is `finish`'s.
+        #[test]
+        fn borrowed_equals_finish(
+            choices in prop::collection::vec(choice(), Code::ALL.len()),
+            extra_from in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+        ) {
+            let mut settings = Settings::default();
+            for (code, c) in Code::ALL.iter().zip(choices) {
+                if let Some(c) = c {
+                    settings.severity.insert(*code, c);
+                }
+            }
+            let plain = Settings::default();
+            let local = analyze(PAGE, &plain).local;
+            prop_assert!(local.len() >= 8, "{local:?}");
+            // Graph findings stand in as copies of page ones: same places, other orders.
+            let extra: Vec<Diagnostic> =
+                extra_from.iter().map(|i| local[i.index(local.len())].clone()).collect();
+            let mut all = local.clone();
+            all.extend(extra.iter().cloned());
+            let want = finish(all, &settings);
+            let mut hold = Vec::new();
+            let got: Vec<Diagnostic> =
+                finish_borrowed(&local, extra, &settings, &mut hold).into_iter().cloned().collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }
