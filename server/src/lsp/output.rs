@@ -37,8 +37,10 @@ const SPARE_MAX: usize = 16 << 20;
 #[derive(Clone)]
 pub struct Output {
     tx: mpsc::UnboundedSender<Msg>,
-    spare: Arc<Mutex<Vec<Vec<u8>>>>,
+    spare: Spare,
 }
+
+type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
 
 /// Starts the writer task on `out` (needs a tokio runtime). Returns the handle for our own
 /// messages, the `AsyncWrite` to give tower-lsp-server, and the task, which ends after
@@ -47,32 +49,72 @@ pub fn start<W: AsyncWrite + Unpin + Send + 'static>(
     mut out: W,
 ) -> (Output, FrameSink, JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let spare = Arc::new(Mutex::new(Vec::new()));
+    let spare = Spare::default();
     let give_back = spare.clone();
     let task = tokio::spawn(async move {
         while let Some(m) = rx.recv().await {
-            let Msg::Frame(mut f, at) = m else { break };
+            let Msg::Frame(f, at) = m else { break };
             if out.write_all(&f[at..]).await.is_err() {
                 return; // the client is gone; nothing more can be said
             }
-            if let Ok(mut s) = give_back.lock() {
-                if s.len() < SPARES && f.capacity() <= SPARE_MAX {
-                    f.clear();
-                    s.push(f);
-                }
-            }
+            recycle(&give_back, f);
             if rx.is_empty() && out.flush().await.is_err() {
                 return;
             }
         }
         let _ = out.flush().await;
     });
+    handles(tx, spare, task)
+}
+
+/// [`start`] with a blocking writer on a thread of its own (the blocking pool's): for stdout,
+/// written straight to its file descriptor. Through tokio's `Stdout` each frame was copied into
+/// its buffer, handed to another thread and scanned whole for its last newline by std's line
+/// buffering: a third of a millisecond per keystroke on a page with 1.2 MB of diagnostics
+/// (BENCHMARKS.md, issue 15).
+pub fn start_blocking<W: std::io::Write + Send + 'static>(
+    mut out: W,
+) -> (Output, FrameSink, JoinHandle<()>) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let spare = Spare::default();
+    let give_back = spare.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        while let Some(m) = rx.blocking_recv() {
+            let Msg::Frame(f, at) = m else { break };
+            if out.write_all(&f[at..]).is_err() {
+                return; // the client is gone; nothing more can be said
+            }
+            recycle(&give_back, f);
+            if rx.is_empty() && out.flush().is_err() {
+                return;
+            }
+        }
+        let _ = out.flush();
+    });
+    handles(tx, spare, task)
+}
+
+fn handles(
+    tx: mpsc::UnboundedSender<Msg>,
+    spare: Spare,
+    task: JoinHandle<()>,
+) -> (Output, FrameSink, JoinHandle<()>) {
     let o = Output { tx, spare };
     let sink = FrameSink {
         out: o.clone(),
         buf: Vec::new(),
     };
     (o, sink, task)
+}
+
+/// Keeps a written buffer for the next notification, if there is room.
+fn recycle(spare: &Spare, mut f: Vec<u8>) {
+    if let Ok(mut s) = spare.lock() {
+        if s.len() < SPARES && f.capacity() <= SPARE_MAX {
+            f.clear();
+            s.push(f);
+        }
+    }
 }
 
 impl Output {
@@ -288,6 +330,55 @@ mod tests {
         r.read_to_end(&mut got).await.unwrap();
         let (a, b) = got.split_at(got.len() / 2);
         assert_eq!(a, b);
+    }
+
+    /// A writer over shared bytes, to read what the blocking writer wrote.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            // A short write each time: the writer must finish every frame itself.
+            let n = b.len().min(1000);
+            self.0.lock().unwrap().extend_from_slice(&b[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The blocking writer (stdout's) writes what the task writes: whole frames, in order, ours
+    /// between tower-lsp-server's.
+    #[tokio::test]
+    async fn the_blocking_writer_writes_whole_frames_in_order() {
+        let bytes = Shared::default();
+        let (out, mut sink, task) = start_blocking(bytes.clone());
+        for i in 0..4 {
+            let theirs = frame(
+                json!({"id": i, "result": "é😀".repeat(i * 400)})
+                    .to_string()
+                    .as_bytes(),
+            );
+            sink.write_all(&theirs).await.unwrap();
+            out.notify_raw("ours", |b| {
+                serde_json::to_writer(b, &json!({"k": i})).unwrap()
+            });
+        }
+        out.close();
+        task.await.unwrap();
+        let got = bytes.0.lock().unwrap().clone();
+        let order: Vec<String> = frames(&got)
+            .iter()
+            .map(|m| match m.get("id") {
+                Some(id) => format!("theirs {id}"),
+                None => format!("ours {}", m["params"]["k"]),
+            })
+            .collect();
+        let want: Vec<String> = (0..4)
+            .flat_map(|i| [format!("theirs {i}"), format!("ours {i}")])
+            .collect();
+        assert_eq!(order, want);
     }
 
     /// A buffer given back after a bigger notification was written holds none of it when the

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use tokio::task::JoinHandle;
 use tower_lsp_server::LspService;
 
 use super::state::State;
@@ -40,7 +41,12 @@ pub fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let clean = rt.block_on(serve_io(tokio::io::stdin(), tokio::io::stdout()));
+    let clean = rt.block_on(async {
+        match raw_stdout() {
+            Some(out) => serve_on(tokio::io::stdin(), output::start_blocking(out)).await,
+            None => serve_io(tokio::io::stdin(), tokio::io::stdout()).await,
+        }
+    });
     // Background work (an index build, the poller) must not hold the process open.
     rt.shutdown_timeout(Duration::from_millis(200));
     if clean {
@@ -57,9 +63,31 @@ where
     R: tokio::io::AsyncRead + Unpin + Send + 'static,
     W: tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    serve_on(input, output::start(out)).await
+}
+
+/// Stdout's file descriptor, to be written without std's line buffering (output.rs says why).
+#[cfg(unix)]
+fn raw_stdout() -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    Some(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> Option<std::fs::File> {
+    None
+}
+
+async fn serve_on<R>(
+    input: R,
+    (output, sink, stdout_task): (output::Output, output::FrameSink, JoinHandle<()>),
+) -> bool
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
     let slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
     let s = slot.clone();
-    let (output, sink, stdout_task) = output::start(out);
     let o = output.clone();
     let (service, socket) = LspService::build(move |client| {
         let st = State::new(client, o);
