@@ -40,8 +40,73 @@ pub struct CardMemo {
     wanted: Wanted,
     /// The text the entries' offsets are in.
     text: Arc<str>,
+    /// How the document's text came from `text`.
+    since: Option<Since>,
     /// In page order.
     entries: Vec<Entry>,
+}
+
+/// What the edits since a memo was made leave equal: the document's text (at `version`) is the
+/// memo's up to `lo`, and from `hi` on it is the memo's from `hi - delta`. A card's lines outside
+/// the window are then known equal without comparing them: comparing every card's lines was a
+/// fifth of a keystroke's diagnostics on the 1 MB page (BENCHMARKS.md, issue 15). Kept current
+/// by [`record`] from the edits themselves; `None` when the chain broke (several changes at once,
+/// a whole text, an edit made while the memo was taken): then every card's lines are compared.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Since {
+    version: i32,
+    lo: usize,
+    hi: usize,
+    delta: isize,
+}
+
+impl Since {
+    /// No edit yet: the text is the memo's.
+    fn none(version: i32) -> Since {
+        Since {
+            version,
+            lo: usize::MAX,
+            hi: 0,
+            delta: 0,
+        }
+    }
+
+    /// After replacing `start..old_end` of the text by what is now `start..new_end`.
+    fn edited(self, start: usize, old_end: usize, new_end: usize, version: i32) -> Since {
+        let d = new_end as isize - old_end as isize;
+        // What follows the edit is what followed `old_end`; if the old window reached past it,
+        // that part moved by the edit.
+        let hi = if self.hi > old_end {
+            (self.hi as isize + d) as usize
+        } else {
+            new_end
+        };
+        Since {
+            version,
+            lo: self.lo.min(start),
+            hi,
+            delta: self.delta + d,
+        }
+    }
+
+    /// Whether the text's `new` is, byte for byte, the memo text's `old` (same length).
+    fn same(&self, old: &Range<usize>, new: &Range<usize>) -> bool {
+        old.len() == new.len()
+            && ((new.end <= self.lo && old.start == new.start)
+                || (new.start >= self.hi && old.start as isize == new.start as isize - self.delta))
+    }
+}
+
+/// Brings the memo in `cell` along with an edit that made the document `version` from
+/// `before`: `Some((start, old_end, new_end))` for one ranged change, `None` for anything else.
+pub fn record(cell: &MemoCell, edit: Option<(usize, usize, usize)>, before: i32, version: i32) {
+    let Ok(mut m) = cell.lock() else { return };
+    if let Some(m) = m.as_mut() {
+        m.since = match (m.since, edit) {
+            (Some(s), Some((a, b, c))) if s.version == before => Some(s.edited(a, b, c, version)),
+            _ => None,
+        };
+    }
 }
 
 /// What a card's diagnostic was made from.
@@ -73,6 +138,8 @@ pub struct Page<'a> {
     pub cards: &'a [Card],
     /// The page's graph path.
     pub path: &'a str,
+    /// The document's version this text is.
+    pub version: i32,
 }
 
 fn inside(r: &Range<usize>, lines: &Range<usize>) -> bool {
@@ -139,10 +206,11 @@ fn keepable(page: &Page, card: &Card, members: &[&Diagnostic]) -> Option<(Range<
 }
 
 impl Key {
-    /// Whether this key, in `old`, is what `card`'s `members` in `lines` of the page are.
+    /// Whether this key, in `old` (which became the page's text as `since` says), is what
+    /// `card`'s `members` in `lines` of the page are.
     fn fits(
         &self,
-        old: &str,
+        (old, since): (&str, Option<Since>),
         page: &Page,
         lines: &Range<usize>,
         card: &Card,
@@ -163,7 +231,8 @@ impl Key {
                 .iter()
                 .zip(m)
                 .all(|(x, y)| same_at(x, 0, y, b0))
-            && old.as_bytes()[self.lines.clone()] == page.text.as_bytes()[lines.clone()]
+            && (since.is_some_and(|s| s.version == page.version && s.same(&self.lines, lines))
+                || old.as_bytes()[self.lines.clone()] == page.text.as_bytes()[lines.clone()])
     }
 }
 
@@ -241,9 +310,11 @@ pub fn list(
             .collect();
         return (items, None);
     }
-    let (old_text, mut old): (Arc<str>, Vec<Option<Entry>>) = match memo {
-        Some(m) if m.wanted == wanted => (m.text, m.entries.into_iter().map(Some).collect()),
-        _ => (page.text.clone(), Vec::new()),
+    let (old_text, since, mut old): (Arc<str>, _, Vec<Option<Entry>>) = match memo {
+        Some(m) if m.wanted == wanted => {
+            (m.text, m.since, m.entries.into_iter().map(Some).collect())
+        }
+        _ => (page.text.clone(), None, Vec::new()),
     };
     let mut j = 0;
     let mut slots: Vec<Slot> = Vec::with_capacity(singles.len() + groups.len());
@@ -260,7 +331,7 @@ pub fn list(
             let k = (j..end).find(|&k| {
                 old[k]
                     .as_ref()
-                    .is_some_and(|e| e.key.fits(&old_text, page, l, card, &members))
+                    .is_some_and(|e| e.key.fits((&old_text, since), page, l, card, &members))
             })?;
             j = k + 1;
             old[k].take()
@@ -324,6 +395,7 @@ pub fn list(
     let memo = CardMemo {
         wanted,
         text: page.text.clone(),
+        since: Some(Since::none(page.version)),
         entries,
     };
     (items, Some(memo))

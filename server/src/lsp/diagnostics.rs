@@ -233,6 +233,7 @@ pub(super) fn for_snapshot(st: &State, uri: &Uri, snap: &Snapshot) -> Vec<Arc<ls
                 outline: &a.outline,
                 cards: &a.cards,
                 path,
+                version: snap.version,
             };
             // Taken for the computation: another one at the same time (a pull beside a push)
             // finds none and computes every card afresh.

@@ -26,7 +26,7 @@ use logseq_core::model::settings::Settings;
 use logseq_core::syntax::outline::incremental::Edit;
 use logseq_core::syntax::text::{Encoding, LineIndex};
 
-use super::card_memo::MemoCell;
+use super::card_memo::{self, MemoCell};
 use super::position::position_to_char;
 
 thread_local! {
@@ -219,6 +219,8 @@ impl Document {
             None => LineIndex::new(&text),
         });
         self.text = text;
+        let span = edit.as_ref().map(|(e, _)| (e.start, e.old_end, e.new_end));
+        card_memo::record(&self.memo, span, self.version, version);
         self.version = version;
         let incremental = edit.and_then(|(e, _)| {
             let small =

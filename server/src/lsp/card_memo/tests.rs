@@ -39,7 +39,7 @@ fn fresh(text: &Arc<str>, wanted: Wanted) -> Vec<lsp::Diagnostic> {
         .collect()
 }
 
-/// The memo's list for `text`, from `memo`.
+/// The memo's list for `text`, from `memo`, told of no edit (so it compares every card's lines).
 fn kept(
     text: &Arc<str>,
     wanted: Wanted,
@@ -56,6 +56,22 @@ fn kept_as(
     tweak: impl Fn(&mut [Diagnostic]),
     other_text: &str,
 ) -> (Vec<Arc<lsp::Diagnostic>>, Option<CardMemo>) {
+    // A version the memo was not made at, nor told of: its `since` does not apply.
+    let version = memo
+        .as_ref()
+        .map_or(0, |m| m.since.map_or(0, |s| s.version) + 1000);
+    kept_at(text, wanted, memo, tweak, other_text, version)
+}
+
+/// [`kept_as`] for the document's `version`.
+fn kept_at(
+    text: &Arc<str>,
+    wanted: Wanted,
+    memo: Option<CardMemo>,
+    tweak: impl Fn(&mut [Diagnostic]),
+    other_text: &str,
+    version: i32,
+) -> (Vec<Arc<lsp::Diagnostic>>, Option<CardMemo>) {
     let settings = Settings::default();
     let a = analysis::analyze(text, &settings);
     let index = LineIndex::new(text);
@@ -71,8 +87,23 @@ fn kept_as(
         outline: &a.outline,
         cards: &a.cards,
         path: PATH,
+        version,
     };
     list(memo, &page, wanted, d.iter().collect(), &mut conv)
+}
+
+/// Replaces `cut` bytes at `at` (both moved to char boundaries) by `ins`; the range replaced.
+fn splice(text: &mut String, at: prop::sample::Index, cut: usize, ins: &str) -> (usize, usize) {
+    let mut at = at.index(text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut end = (at + cut).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text.replace_range(at..end, ins);
+    (at, end)
 }
 
 fn wanted(utf8: bool, related: bool) -> Wanted {
@@ -99,25 +130,68 @@ proptest! {
             1..8),
         utf8 in any::<bool>(),
         related in any::<bool>(),
+        told in proptest::collection::vec(0u8..4, 8),
+        listed in proptest::collection::vec(any::<bool>(), 8),
     ) {
         let w = wanted(utf8, related);
         let mut text: String = blocks.iter().map(|&b| BLOCKS[b]).collect();
-        let (_, mut memo) = kept(&Arc::from(text.as_str()), w, None);
-        for (at, cut, ins) in edits {
-            let mut at = at.index(text.len() + 1);
-            while !text.is_char_boundary(at) {
-                at -= 1;
+        let mut version = 1;
+        let (_, mut memo) = kept_at(&Arc::from(text.as_str()), w, None, |_| {}, "", version);
+        let n = edits.len();
+        for (k, (at, cut, ins)) in edits.into_iter().enumerate() {
+            let (at, end) = splice(&mut text, at, cut, ins);
+            // Mostly told of the edit, as the document tells it; sometimes of a change it
+            // cannot follow, or of nothing (an edit made while the memo was taken).
+            let cell = Mutex::new(memo.take());
+            match told[k] {
+                0 => record(&cell, None, version, version + 1),
+                1 => {}
+                _ => record(&cell, Some((at, end, at + ins.len())), version, version + 1),
             }
-            let mut end = (at + cut).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
+            memo = cell.into_inner().unwrap();
+            version += 1;
+            // Several edits may come before the next list (the debounce).
+            if !listed[k] && k + 1 < n {
+                continue;
             }
-            text.replace_range(at..end, ins);
             let t: Arc<str> = Arc::from(text.as_str());
-            let (items, next) = kept(&t, w, memo);
+            let (items, next) = kept_at(&t, w, memo, |_| {}, "", version);
             let items: Vec<lsp::Diagnostic> = items.iter().map(|d| (**d).clone()).collect();
             prop_assert_eq!(items, fresh(&t, w), "{:?}", text);
             memo = next;
+        }
+    }
+}
+
+proptest! {
+    /// After any run of edits, the text is the memo's outside the window `Since` keeps.
+    #[test]
+    fn since_leaves_equal_what_no_edit_touched(
+        start in "[a-c😀\n]{0,40}",
+        edits in proptest::collection::vec(
+            (any::<prop::sample::Index>(), 0usize..6, "[x😀\n]{0,4}"), 1..10),
+    ) {
+        let old = start.clone();
+        let mut text = start;
+        let mut since = Since::none(1);
+        for (v, (at, cut, ins)) in edits.into_iter().enumerate() {
+            let (at, end) = splice(&mut text, at, cut, &ins);
+            since = since.edited(at, end, at + ins.len(), v as i32 + 2);
+        }
+        let (lo, hi) = (since.lo.min(text.len()).min(old.len()), since.hi);
+        prop_assert_eq!(&text.as_bytes()[..lo], &old.as_bytes()[..lo]);
+        let from = hi as isize - since.delta;
+        prop_assert!(hi <= text.len() && from >= 0 && from as usize <= old.len());
+        prop_assert_eq!(&text.as_bytes()[hi..], &old.as_bytes()[from as usize..]);
+        // And `same` claims only what is true.
+        for a in 0..=text.len() {
+            for b in a..=text.len().min(a + 5) {
+                for o in 0..=old.len().saturating_sub(b - a) {
+                    if since.same(&(o..o + b - a), &(a..b)) {
+                        prop_assert_eq!(&old.as_bytes()[o..o + b - a], &text.as_bytes()[a..b]);
+                    }
+                }
+            }
         }
     }
 }
