@@ -6,6 +6,7 @@ use super::{Block, BlockKind, BodyLine, LineKind};
 use crate::syntax::properties;
 use crate::syntax::text::{self, indent_len, Line};
 
+use super::lazy_lines::{Closers, Lines};
 use super::markers::{
     begin_container, bullet_marker, drawer_end, drawer_open, end_container, fence_close,
     fence_open, heading_marker, html_open,
@@ -19,34 +20,6 @@ enum Region {
     Inert,
     /// `:PROPERTIES:` … `:END:`: its `:key: value` lines are properties.
     PropertyDrawer,
-}
-
-/// Remembers where each kind of closing line was last looked for, so that a page full of
-/// unclosed openers is still read in linear time: if a search for a closer from line `from`
-/// found line `k` (or none), a later search from a line in between finds the same.
-#[derive(Default)]
-struct Closers {
-    seen: std::collections::HashMap<String, (usize, Option<usize>)>,
-}
-
-impl Closers {
-    fn find(
-        &mut self,
-        key: String,
-        src: &str,
-        all: &[Line],
-        i: usize,
-        f: &dyn Fn(&str) -> bool,
-    ) -> Option<usize> {
-        if let Some(&(from, res)) = self.seen.get(&key) {
-            if i >= from && res.is_none_or(|k| i < k) {
-                return res;
-            }
-        }
-        let res = (i + 1..all.len()).find(|&k| f(all[k].text(src)));
-        self.seen.insert(key, (i, res));
-        res
-    }
 }
 
 /// Whether `seg` may open a region: every opener starts, after blanks, with one of these bytes.
@@ -65,7 +38,7 @@ fn may_open_region(seg: &str) -> bool {
 fn closed_region(
     closers: &mut Closers,
     src: &str,
-    all: &[Line],
+    all: &mut Lines,
     i: usize,
     seg: &str,
 ) -> Option<(Region, usize)> {
@@ -109,7 +82,7 @@ fn closed_region(
     if let Some(name) = drawer_open(seg) {
         let k = closers.find("drawer".into(), src, all, i, &drawer_end)?;
         // A `:PROPERTIES:` drawer with anything but `:key: value` lines is an ordinary drawer.
-        let entries = all[i + 1..k]
+        let entries = all.got[i + 1..k]
             .iter()
             .all(|l| properties::is_drawer_entry(l.text(src)));
         let kind = if name.eq_ignore_ascii_case("PROPERTIES") && entries {
@@ -174,13 +147,21 @@ pub(super) fn split_from(
     // several times per page (the line list is dropped at the end, the block list trimmed). A
     // re-parse from `from` > 0 usually stops after a few blocks.
     let rest = &src[from..];
-    let mut all: Vec<Line> = Vec::with_capacity(rest.len() / 32 + 1);
-    all.extend(text::lines(rest).map(|l| Line {
+    let lines = text::lines(rest).map(move |l| Line {
         start: l.start + from,
         end: l.end + from,
         next: l.next + from,
-    }));
-    let mut blocks: Vec<Block> = Vec::with_capacity(if from == 0 { all.len() / 2 + 1 } else { 8 });
+    });
+    // A whole page is split at once (its blocks sized from its lines); a re-parse, as it goes.
+    let mut all = if from == 0 {
+        let mut v: Vec<Line> = Vec::with_capacity(rest.len() / 32 + 1);
+        v.extend(lines);
+        Lines::whole(v)
+    } else {
+        Lines::lazy(lines)
+    };
+    let mut blocks: Vec<Block> =
+        Vec::with_capacity(if from == 0 { all.got.len() / 2 + 1 } else { 8 });
     let mut stopped = None;
     let mut closers = Closers::default();
     let mut i = 0;
@@ -190,17 +171,19 @@ pub(super) fn split_from(
     // properties) when a line in it is not `key: value` (case 46).
     let mut front_end = 0;
     let mut front_kind = LineKind::FrontMatter;
+    // Only at byte 0, so only on a whole page: `all.got` holds every line.
     if all
-        .first()
+        .get(0)
         .is_some_and(|l| l.start == 0 && l.text(src).trim_end() == "---")
     {
         if let Some(k) = all
+            .got
             .iter()
             .skip(1)
             .position(|l| l.text(src).trim_end() == "---")
         {
             front_end = k + 2;
-            if !all[1..k + 1]
+            if !all.got[1..k + 1]
                 .iter()
                 .all(|l| properties::parse_yaml_line(l.text(src), 0).is_some())
             {
@@ -208,8 +191,7 @@ pub(super) fn split_from(
             }
         }
     }
-    while i < all.len() {
-        let line = all[i];
+    while let Some(line) = all.get(i) {
         let t = line.text(src);
         if i < front_end {
             push_line(src, &mut blocks, line, front_kind);
@@ -232,7 +214,7 @@ pub(super) fn split_from(
                 src,
                 &mut blocks,
                 &mut closers,
-                &all,
+                &mut all,
                 i,
                 BlockKind::Bullet,
                 m,
@@ -249,7 +231,7 @@ pub(super) fn split_from(
                 src,
                 &mut blocks,
                 &mut closers,
-                &all,
+                &mut all,
                 i,
                 BlockKind::Heading { size },
                 m,
@@ -282,8 +264,8 @@ pub(super) fn split_from(
             }
             lazy = Lazy::No;
         }
-        if let Some((region, k)) = closed_region(&mut closers, src, &all, i, t) {
-            push_region(src, &mut blocks, &all[i..=k], region, true);
+        if let Some((region, k)) = closed_region(&mut closers, src, &mut all, i, t) {
+            push_region(src, &mut blocks, &all.got[i..=k], region, true);
             lazy = Lazy::No;
             i = k + 1;
             continue;
@@ -345,12 +327,12 @@ fn push_heading(
     src: &str,
     blocks: &mut Vec<Block>,
     closers: &mut Closers,
-    all: &[Line],
+    all: &mut Lines,
     i: usize,
     kind: BlockKind,
     marker: usize,
 ) -> usize {
-    let line = all[i];
+    let line = all.got[i];
     let t = line.text(src);
     let mut content = marker;
     // `- ## title`: a heading bullet; the hashes are not part of the title.
@@ -369,7 +351,7 @@ fn push_heading(
         b.title =
             b.title.start..line.start + t[..at].trim_end().len().max(b.title.start - line.start);
         blocks.push(b);
-        push_region(src, blocks, &all[i..=k], region, false);
+        push_region(src, blocks, &all.got[i..=k], region, false);
         return k + 1;
     }
     blocks.push(b);
@@ -382,11 +364,11 @@ fn push_heading(
 /// lies within its block, so its closer is the first matching line after it there too); a
 /// container opening on the bullet line (`- #+BEGIN_QUERY`) counts.
 pub fn containers(src: &str, b: &Block) -> Vec<(String, usize, usize)> {
-    let all: Vec<Line> = b.lines.iter().map(|l| l.line).collect();
+    let mut all = Lines::whole(b.lines.iter().map(|l| l.line).collect());
     let mut closers = Closers::default();
     let mut out = Vec::new();
     let mut k = 0;
-    while k < all.len() {
+    while k < all.got.len() {
         let seg = if k == 0 {
             // After the bullet, marker and priority (the title ends before a region opener).
             let first = &b.lines[0].line;
@@ -396,11 +378,11 @@ pub fn containers(src: &str, b: &Block) -> Vec<(String, usize, usize)> {
                 _ => "",
             }
         } else if b.lines[k].kind == LineKind::Code {
-            all[k].text(src)
+            all.got[k].text(src)
         } else {
             ""
         };
-        match closed_region(&mut closers, src, &all, k, seg) {
+        match closed_region(&mut closers, src, &mut all, k, seg) {
             Some((_, end)) => {
                 if let Some(name) = begin_container(seg) {
                     out.push((name.to_ascii_lowercase(), k, end));

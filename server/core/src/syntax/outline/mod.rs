@@ -3,6 +3,7 @@
 //! A line scanner, not a Markdown parser: it runs at hundreds of MB/s and keeps no syntax tree.
 
 pub mod incremental;
+mod lazy_lines;
 mod lines;
 mod markers;
 pub mod nesting;
