@@ -190,9 +190,16 @@ fn same_at(a: &Diagnostic, a0: usize, b: &Diagnostic, b0: usize) -> bool {
 
 /// The card's lines and the line they start on, if its diagnostic can be kept: everything it is
 /// made from lies in them.
-fn keepable(page: &Page, card: &Card, members: &[&Diagnostic]) -> Option<(Range<usize>, u32)> {
+/// `near`: the line of the previous card's block (cards come in page order), then this one's.
+fn keepable(
+    page: &Page,
+    card: &Card,
+    members: &[&Diagnostic],
+    near: &mut usize,
+) -> Option<(Range<usize>, u32)> {
     let block = &page.outline.blocks[card.block].range;
-    let line = page.index.line_of(block.start);
+    let line = page.index.line_from(*near, block.start);
+    *near = line;
     let lines = page.index.line_start(line)?..block.end;
     let ok = inside(&card.tag_range, &lines)
         && card.front.iter().all(|r| inside(r, &lines))
@@ -265,9 +272,21 @@ enum Kind {
     Kept(Entry),
 }
 
-/// Whether `capped` would cut the list whose items start at `starts`.
-fn would_cap(index: &LineIndex, starts: impl Iterator<Item = usize>) -> bool {
-    let mut lines: Vec<usize> = starts.map(|s| index.line_of(s)).collect();
+/// Whether `capped` would cut the list whose items start at `singles` and `cards` (each in
+/// page order).
+fn would_cap(
+    index: &LineIndex,
+    mut singles: impl Iterator<Item = usize>,
+    mut cards: impl Iterator<Item = usize>,
+) -> bool {
+    let mut lines = Vec::with_capacity(singles.size_hint().0 + cards.size_hint().0);
+    for starts in [&mut singles as &mut dyn Iterator<Item = usize>, &mut cards] {
+        let mut near = 0;
+        for s in starts {
+            near = index.line_from(near, s);
+            lines.push(near);
+        }
+    }
     if lines.len() > MAX_PER_PAGE {
         return true;
     }
@@ -294,7 +313,7 @@ pub fn list(
     let (singles, groups) = grouping::group(page.outline, page.cards, diags);
     let starts = singles.iter().map(|d| d.range.start);
     let card_starts = groups.iter().map(|g| page.cards[g.card].tag_range.start);
-    if would_cap(page.index, starts.chain(card_starts)) {
+    if would_cap(page.index, starts, card_starts) {
         let singles = singles.into_iter().cloned().collect();
         let groups = groups
             .into_iter()
@@ -316,7 +335,7 @@ pub fn list(
         }
         _ => (page.text.clone(), None, Vec::new()),
     };
-    let mut j = 0;
+    let (mut j, mut near) = (0, 0);
     let mut slots: Vec<Slot> = Vec::with_capacity(singles.len() + groups.len());
     slots.extend(singles.into_iter().map(|d| Slot {
         order: d.order(),
@@ -325,7 +344,7 @@ pub fn list(
     for CardGroup { card, mut members } in groups {
         let card = &page.cards[card];
         grouping::lead_first(&mut members);
-        let lines = keepable(page, card, &members);
+        let lines = keepable(page, card, &members, &mut near);
         let twin = lines.as_ref().and_then(|(l, _)| {
             let end = old.len().min(j + LOOKAHEAD);
             let k = (j..end).find(|&k| {
@@ -373,7 +392,7 @@ pub fn list(
     // Stable, as in `grouping::per_card`: equal places keep singles before cards.
     slots.sort_by_key(|s| s.order);
     let mut items = Vec::with_capacity(slots.len());
-    let mut entries = Vec::new();
+    let mut entries = Vec::with_capacity(slots.len());
     for s in slots {
         match s.kind {
             Kind::Fresh(d, key) => {

@@ -73,7 +73,7 @@ pub fn group<D: Borrow<Diagnostic>>(
     // order, so a card's findings follow the previous card's: the last group is the one to
     // extend, and a search (never a scan: 100,000 one-line cards are 100,000 groups) is only
     // for a list that is not in order.
-    let mut groups: Vec<CardGroup<D>> = Vec::new();
+    let mut groups: Vec<CardGroup<D>> = Vec::with_capacity(cards.len().min(diags.len()));
     let mut out: Vec<D> = Vec::with_capacity(diags.len());
     // A Readwise card has two or three findings: room for them in one allocation.
     let first = |d| {

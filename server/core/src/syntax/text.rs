@@ -134,6 +134,25 @@ impl LineIndex {
         }
     }
 
+    /// [`line_of`](Self::line_of), for offsets that mostly come in order: searched forward from
+    /// line `from` in growing steps when `offset` is at or after its start (a page's
+    /// diagnostics are sorted; a search over the whole page for each was a tenth of a
+    /// keystroke's list on the 1 MB page, BENCHMARKS.md), else over the whole page.
+    pub fn line_from(&self, from: usize, offset: usize) -> usize {
+        let s = &self.starts;
+        if from >= s.len() || s[from] > offset {
+            return self.line_of(offset);
+        }
+        let (mut lo, mut step) = (from, 1);
+        while lo + step < s.len() && s[lo + step] <= offset {
+            lo += step;
+            step *= 2;
+        }
+        let hi = (lo + step).min(s.len());
+        // `s[lo] <= offset`, and `s[hi]` (if any) is after it.
+        lo + s[lo..hi].partition_point(|&x| x <= offset) - 1
+    }
+
     /// (line, column) of a byte offset, the column counted in `enc` units. Offsets inside a
     /// character are rounded down to its start.
     pub fn position(&self, src: &str, offset: usize, enc: Encoding) -> (u32, u32) {
@@ -302,6 +321,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Searching from any line finds what a search over the page finds.
+        #[test]
+        fn line_from_any_line_is_line_of(
+            v in proptest::collection::vec(proptest::sample::select(vec!["a", "\n", "\r\n", "😀", "\n\n"]), 0..60),
+            from in 0usize..70, at in 0.0..=1.0f64,
+        ) {
+            let src: String = v.concat();
+            let idx = super::LineIndex::new(&src);
+            let offset = (src.len() as f64 * at) as usize;
+            proptest::prop_assert_eq!(idx.line_from(from, offset), idx.line_of(offset));
+        }
+
         /// Moving line starts after an edit gives what searching the new text gives.
         #[test]
         fn edited_index_equals_a_new_one(

@@ -283,3 +283,26 @@ fn a_card_pointing_elsewhere_is_never_kept() {
     assert_eq!(there.len(), 1, "{:#?}", new[0]);
     assert_eq!(there[0].location.range.start, lsp::Position::new(0, 2));
 }
+
+proptest! {
+    /// `would_cap` says what counting each line's items says.
+    #[test]
+    fn would_cap_counts_each_line(
+        lines in 1usize..5,
+        mut singles in proptest::collection::vec(0usize..400, 0..160),
+        mut cards in proptest::collection::vec(0usize..400, 0..160),
+    ) {
+        let text = "x".repeat(99) + "\n";
+        let text = text.repeat(lines);
+        let index = LineIndex::new(&text);
+        singles.sort_unstable();
+        cards.sort_unstable();
+        let mut per_line = std::collections::HashMap::new();
+        for &s in singles.iter().chain(&cards) {
+            *per_line.entry(index.line_of(s)).or_insert(0) += 1;
+        }
+        let want = singles.len() + cards.len() > MAX_PER_PAGE
+            || per_line.values().any(|&n| n > MAX_PER_LINE);
+        prop_assert_eq!(would_cap(&index, singles.into_iter(), cards.into_iter()), want);
+    }
+}
