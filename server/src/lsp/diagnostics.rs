@@ -70,15 +70,28 @@ async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
         return;
     };
     let (s, u) = (st.clone(), uri.clone());
-    // On the blocking pool: a slow page holds one of its threads, not the runtime's.
-    let computed = tokio::task::spawn_blocking(move || {
+    // On the blocking pool: a slow page holds one of its threads, not the runtime's. The list is
+    // sent from there too, written by that thread when nothing is queued before it
+    // (`Output::notify_raw_here`): a hand-off back to the runtime and one to the writer were most
+    // of a keystroke on a small page (BENCHMARKS.md, issue 15).
+    let _ = tokio::task::spawn_blocking(move || {
         guard(&s.client, "computing diagnostics", || {
-            for_snapshot(&s, &u, &snap)
+            let items = for_snapshot(&s, &u, &snap);
+            send(&s, &u, version, items, explicit)
         })
     })
     .await;
-    let Ok(Ok(items)) = computed else { return };
-    // A newer version came meanwhile and has its own mark; this one is stale.
+}
+
+/// Sends `items`, the list computed for `version`, unless a newer version came meanwhile (it
+/// has its own mark) or the list is the one last sent and no one asked for it again.
+fn send(
+    st: &Arc<State>,
+    uri: &Uri,
+    version: i32,
+    items: Vec<Arc<lsp::Diagnostic>>,
+    explicit: bool,
+) {
     if st.docs.get(uri).map(|d| d.version) != Some(version) {
         return;
     }
@@ -99,7 +112,7 @@ async fn deliver(st: &Arc<State>, uri: &Uri, explicit: bool) {
     };
     if !neg.pull {
         st.output
-            .notify_raw("textDocument/publishDiagnostics", |out| {
+            .notify_raw_here("textDocument/publishDiagnostics", |out| {
                 kept.write_params(uri, Some(version), out)
             });
     } else if !explicit && neg.refresh {

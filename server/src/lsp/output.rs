@@ -9,6 +9,7 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
@@ -38,6 +39,20 @@ const SPARE_MAX: usize = 16 << 20;
 pub struct Output {
     tx: mpsc::UnboundedSender<Msg>,
     spare: Spare,
+    /// The blocking writer's stream, for [`Output::notify_raw_here`]; none with the async one.
+    direct: Option<Arc<Direct>>,
+}
+
+/// The stream the blocking writer writes to, shared so that a blocking thread with a frame
+/// ready can write it itself: one hand-off between threads fewer per publish, the largest part
+/// of a keystroke on a small page (BENCHMARKS.md, issue 15).
+struct Direct {
+    out: Mutex<Box<dyn io::Write + Send>>,
+    /// Frames queued and not yet written (counted before they are queued, uncounted once
+    /// written, under `out`'s lock): a frame is written in place only when this is 0, so frames
+    /// are written in the order they were queued.
+    queued: AtomicUsize,
+    closed: AtomicBool,
 }
 
 type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
@@ -64,7 +79,7 @@ pub fn start<W: AsyncWrite + Unpin + Send + 'static>(
         }
         let _ = out.flush().await;
     });
-    handles(tx, spare, task)
+    handles(tx, spare, None, task)
 }
 
 /// [`start`] with a blocking writer on a thread of its own (the blocking pool's): for stdout,
@@ -73,33 +88,43 @@ pub fn start<W: AsyncWrite + Unpin + Send + 'static>(
 /// buffering: a third of a millisecond per keystroke on a page with 1.2 MB of diagnostics
 /// (BENCHMARKS.md, issue 15).
 pub fn start_blocking<W: std::io::Write + Send + 'static>(
-    mut out: W,
+    out: W,
 ) -> (Output, FrameSink, JoinHandle<()>) {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let spare = Spare::default();
     let give_back = spare.clone();
+    let direct = Arc::new(Direct {
+        out: Mutex::new(Box::new(out)),
+        queued: AtomicUsize::new(0),
+        closed: AtomicBool::new(false),
+    });
+    let d = direct.clone();
     let task = tokio::task::spawn_blocking(move || {
         while let Some(m) = rx.blocking_recv() {
             let Msg::Frame(f, at) = m else { break };
-            if out.write_all(&f[at..]).is_err() {
+            let Ok(mut out) = d.out.lock() else { return };
+            let written = out.write_all(&f[at..]).is_ok();
+            d.queued.fetch_sub(1, Ordering::SeqCst);
+            if !written || (rx.is_empty() && out.flush().is_err()) {
                 return; // the client is gone; nothing more can be said
             }
+            drop(out);
             recycle(&give_back, f);
-            if rx.is_empty() && out.flush().is_err() {
-                return;
-            }
         }
-        let _ = out.flush();
+        if let Ok(mut out) = d.out.lock() {
+            let _ = out.flush();
+        }
     });
-    handles(tx, spare, task)
+    handles(tx, spare, Some(direct), task)
 }
 
 fn handles(
     tx: mpsc::UnboundedSender<Msg>,
     spare: Spare,
+    direct: Option<Arc<Direct>>,
     task: JoinHandle<()>,
 ) -> (Output, FrameSink, JoinHandle<()>) {
-    let o = Output { tx, spare };
+    let o = Output { tx, spare, direct };
     let sink = FrameSink {
         out: o.clone(),
         buf: Vec::new(),
@@ -141,13 +166,46 @@ impl Output {
     }
 
     fn send(&self, frame: Vec<u8>) {
-        let _ = self.tx.send(Msg::Frame(frame, 0));
+        self.queue(frame, 0);
     }
 
-    /// Queues one JSON-RPC notification whose params' JSON `params` writes (the bytes
-    /// [`Output::notify`] would give for the same params), into a reused buffer with its header
-    /// in front.
-    pub fn notify_raw(&self, method: &str, params: impl FnOnce(&mut Vec<u8>)) {
+    /// Queues the frame `buf[at..]` for the writer.
+    fn queue(&self, buf: Vec<u8>, at: usize) {
+        if let Some(d) = &self.direct {
+            d.queued.fetch_add(1, Ordering::SeqCst);
+        }
+        let _ = self.tx.send(Msg::Frame(buf, at));
+    }
+
+    /// Sends one JSON-RPC notification whose params' JSON `params` writes (the bytes
+    /// [`Output::notify`] would give for the same params), framed in a reused buffer with its
+    /// header in front. With the blocking writer the calling thread writes it when no frame is
+    /// queued before it; otherwise it is queued. Only from a blocking thread: the write may wait
+    /// for the client to read.
+    pub fn notify_raw_here(&self, method: &str, params: impl FnOnce(&mut Vec<u8>)) {
+        let (buf, at) = self.raw_frame(method, params);
+        if let Some(d) = self
+            .direct
+            .as_ref()
+            .filter(|d| !d.closed.load(Ordering::SeqCst))
+        {
+            if let Ok(mut out) = d.out.lock() {
+                if d.queued.load(Ordering::SeqCst) == 0 {
+                    // A client that is gone is the writer's to notice; nothing to say here.
+                    if out.write_all(&buf[at..]).is_ok() {
+                        let _ = out.flush();
+                    }
+                    drop(out);
+                    recycle(&self.spare, buf);
+                    return;
+                }
+            }
+        }
+        self.queue(buf, at);
+    }
+
+    /// A notification's frame in a reused buffer: the bytes from the offset on.
+    fn raw_frame(&self, method: &str, params: impl FnOnce(&mut Vec<u8>)) -> (Vec<u8>, usize) {
         let mut buf = self
             .spare
             .lock()
@@ -163,7 +221,7 @@ impl Output {
         let head = format!("Content-Length: {}\r\n\r\n", buf.len() - HEAD);
         let at = HEAD - head.len();
         buf[at..HEAD].copy_from_slice(head.as_bytes());
-        let _ = self.tx.send(Msg::Frame(buf, at));
+        (buf, at)
     }
 
     /// Queues an error response (for messages answered before tower-lsp-server sees them).
@@ -175,6 +233,9 @@ impl Output {
 
     /// Ends the writer task after what is queued.
     pub fn close(&self) {
+        if let Some(d) = &self.direct {
+            d.closed.store(true, Ordering::SeqCst);
+        }
         let _ = self.tx.send(Msg::Close);
     }
 }
@@ -321,7 +382,7 @@ mod tests {
         let (out, _sink, task) = start(w);
         let params = json!({"uri": "file:///a", "diagnostics": [{"message": "é\"\n"}]});
         out.notify("textDocument/publishDiagnostics", &params);
-        out.notify_raw("textDocument/publishDiagnostics", |b| {
+        out.notify_raw_here("textDocument/publishDiagnostics", |b| {
             serde_json::to_writer(b, &params).unwrap()
         });
         out.close();
@@ -349,11 +410,14 @@ mod tests {
     }
 
     /// The blocking writer (stdout's) writes what the task writes: whole frames, in order, ours
-    /// between tower-lsp-server's.
+    /// between tower-lsp-server's (queued behind theirs, or written in place when nothing is).
     #[tokio::test]
     async fn the_blocking_writer_writes_whole_frames_in_order() {
         let bytes = Shared::default();
         let (out, mut sink, task) = start_blocking(bytes.clone());
+        // Nothing queued: written by this thread, before the call returns.
+        out.notify_raw_here("first", |b| serde_json::to_writer(b, &json!({})).unwrap());
+        assert!(!frames(&bytes.0.lock().unwrap()).is_empty());
         for i in 0..4 {
             let theirs = frame(
                 json!({"id": i, "result": "é😀".repeat(i * 400)})
@@ -361,14 +425,14 @@ mod tests {
                     .as_bytes(),
             );
             sink.write_all(&theirs).await.unwrap();
-            out.notify_raw("ours", |b| {
+            out.notify_raw_here("ours", |b| {
                 serde_json::to_writer(b, &json!({"k": i})).unwrap()
             });
         }
         out.close();
         task.await.unwrap();
         let got = bytes.0.lock().unwrap().clone();
-        let order: Vec<String> = frames(&got)
+        let order: Vec<String> = frames(&got)[1..]
             .iter()
             .map(|m| match m.get("id") {
                 Some(id) => format!("theirs {id}"),
@@ -389,7 +453,7 @@ mod tests {
         let (out, _sink, task) = start(w);
         for n in [5000, 3, 700] {
             let params = json!({"uri": "file:///a", "diagnostics": ["é😀".repeat(n)]});
-            out.notify_raw("textDocument/publishDiagnostics", |b| {
+            out.notify_raw_here("textDocument/publishDiagnostics", |b| {
                 serde_json::to_writer(b, &params).unwrap()
             });
             let want = serde_json::to_vec(&json!({"jsonrpc": "2.0",
