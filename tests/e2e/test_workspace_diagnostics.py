@@ -27,6 +27,7 @@ async def test_pushed_for_closed_pages_when_turned_on(start, lsp_bin, graph):
     ds = await s.diags(rw, lambda ds: len(ds) > 0)
     expected = cli_codes(lsp_bin, graph, READWISE_PAGE)
     assert set(codes(ds)) <= expected and "card-tag-not-native" in codes(ds), (codes(ds), expected)
+    assert any("more on this card" in d.message for d in ds), ds[:3]
     assert all(p[2] is None for p in s.client.published if p[1] == rw)
     await s.diags(em, lambda ds: "id-invalid" in codes(ds))
     # An open page gives a closed one a duplicate id: the closed page's list follows.
@@ -63,6 +64,8 @@ async def test_pulled_with_workspace_diagnostic(start):
         T.WorkspaceDiagnosticParams(previous_result_ids=[])), 30)
     by_uri = {r.uri: r for r in first.items}
     assert by_uri[rw].kind == "full" and "card-tag-not-native" in codes(by_uri[rw].items)
+    # A closed page's cards are folded as an open page's are: one diagnostic per card.
+    assert any("more on this card" in d.message for d in by_uri[rw].items), by_uri[rw].items[:3]
     assert "id-invalid" in codes(by_uri[em].items)
     assert len(by_uri) == len(list((s.root / "pages").glob("*.md"))) + len(list((s.root / "journals").glob("*.md")))
     # Pulled again with the result ids: held until something changes, then the changed page.

@@ -190,9 +190,11 @@ pub fn engine_diagnostics(st: &State, snap: &Snapshot) -> Vec<Diagnostic> {
     folded(snap, &settings, d.into_iter().cloned().collect())
 }
 
+/// `d` with each card's findings folded into one when the settings say so (open and closed
+/// pages alike; an open page's list goes through the card memo instead, card_memo.rs).
 fn folded(snap: &Snapshot, settings: &Settings, d: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    match (&snap.path, &snap.memo) {
-        (DocPath::Page(path), Some(cell)) if settings.one_diagnostic_per_card => {
+    match &snap.path {
+        DocPath::Page(path) if settings.one_diagnostic_per_card => {
             let a = &snap.analysis;
             grouping::per_card(&snap.text, path, &a.outline, &a.cards, d)
         }
