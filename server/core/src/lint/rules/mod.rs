@@ -13,7 +13,7 @@ mod refs;
 mod schedule;
 mod structure;
 
-use crate::lint::diagnostic::{Code, Diagnostic};
+use crate::lint::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::cards::Card;
 use crate::model::graph::{Graph, PageFacts};
 use crate::model::settings::Settings;
@@ -99,15 +99,22 @@ pub fn finish(diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
     diags
 }
 
+/// The severity the settings give `d`, or none if they drop it.
+fn severity_in(settings: &Settings, d: &Diagnostic) -> Option<Severity> {
+    match settings.severity.get(&d.code) {
+        Some(s) => *s,
+        None => d.code.on_by_default().then_some(d.severity),
+    }
+}
+
 /// [`finish`] but for the sort.
 fn finish_unsorted(mut diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
-    diags.retain_mut(|d| match settings.severity.get(&d.code) {
-        Some(Some(s)) => {
-            d.severity = *s;
+    diags.retain_mut(|d| match severity_in(settings, d) {
+        Some(s) => {
+            d.severity = s;
             true
         }
-        Some(None) => false,
-        None => d.code.on_by_default(),
+        None => false,
     });
     diags
 }
@@ -122,10 +129,7 @@ pub fn finish_borrowed<'a>(
     settings: &Settings,
     hold: &'a mut Vec<Diagnostic>,
 ) -> Vec<&'a Diagnostic> {
-    let restyled = |d: &Diagnostic| match settings.severity.get(&d.code) {
-        Some(Some(s)) => *s != d.severity,
-        _ => false,
-    };
+    let restyled = |d: &Diagnostic| severity_in(settings, d).is_some_and(|s| s != d.severity);
     hold.clear();
     hold.extend(local.iter().filter(|d| restyled(d)).cloned());
     let copies = hold.len();
@@ -138,11 +142,9 @@ pub fn finish_borrowed<'a>(
     let mut copies = copies.iter();
     let mut out: Vec<&Diagnostic> = Vec::with_capacity(local.len() + extra.len());
     for d in local {
-        match settings.severity.get(&d.code) {
-            Some(Some(_)) if restyled(d) => out.extend(copies.next()),
-            Some(Some(_)) => out.push(d),
-            Some(None) => {}
-            None if d.code.on_by_default() => out.push(d),
+        match severity_in(settings, d) {
+            Some(s) if s != d.severity => out.extend(copies.next()),
+            Some(_) => out.push(d),
             None => {}
         }
     }
